@@ -1,0 +1,155 @@
+/**
+ * The contract between the card-facing layers and whatever carries APDUs: a real PC/SC reader
+ * (native/pcsc), an in-process virtual card (native/simulator), or a scripted test double.
+ * It sits at the bottom of the house so that every layer may import it; it imports nothing.
+ */
+
+/** A connection to one card in one reader. Only sends and receives APDUs. */
+export interface CardTransport {
+  readonly readerName: string;
+  /** Answer to reset as the reader reported it when the card was connected. */
+  readonly atr: Uint8Array;
+  /** Sends one command APDU and returns the full response including SW1 SW2. */
+  transmit(command: Uint8Array): Promise<Uint8Array>;
+}
+
+/** A transport that can be closed. Closing leaves the card as it is (no reset, no power-off). */
+export interface CardConnection extends CardTransport {
+  disconnect(): Promise<void>;
+}
+
+export type ReaderEvent =
+  | { type: 'service-lost'; error: SerializedError }
+  | { type: 'service-restored' }
+  | { type: 'reader-added'; reader: string }
+  | { type: 'reader-removed'; reader: string }
+  | { type: 'card-inserted'; reader: string; atr: Uint8Array }
+  | { type: 'card-removed'; reader: string };
+
+export interface ReaderState {
+  name: string;
+  cardPresent: boolean;
+  /** ATR of the present card, absent when no card is in the reader. */
+  atr?: Uint8Array;
+  /** The card is held exclusively by another program (SCARD_STATE_EXCLUSIVE). */
+  exclusive?: boolean;
+  /** Raw PC/SC state flags, for the IT-support report. */
+  stateFlags?: number;
+}
+
+/** Watches the PC/SC service, its readers and their cards. */
+export interface ReaderMonitor {
+  start(): void;
+  /** Stops watching and releases every PC/SC resource. */
+  close(): Promise<void>;
+  /** Registers a listener; returns a function that removes it. */
+  onEvent(listener: (event: ReaderEvent) => void): () => void;
+  readonly serviceAvailable: boolean;
+  readers(): ReaderState[];
+  /** Connects in shared mode to the card in the named reader. */
+  connect(reader: string): Promise<CardConnection>;
+}
+
+/** Errors that cross process or IPC boundaries travel as plain data. */
+export interface SerializedError {
+  code: string;
+  message: string;
+}
+
+export type TransportErrorCode =
+  | 'service-not-running'
+  | 'no-readers'
+  | 'reader-unavailable'
+  | 'no-card'
+  | 'card-removed'
+  | 'card-reset'
+  | 'sharing-violation'
+  | 'timeout'
+  | 'unresponsive-card'
+  | 'pcsc-error';
+
+/** Base of every error a transport raises. `code` is stable and is what callers switch on. */
+export class TransportError extends Error {
+  readonly code: TransportErrorCode;
+  /** The PC/SC return code (e.g. 0x80100069), when the error came from PC/SC. */
+  readonly pcscCode: number | undefined;
+  constructor(code: TransportErrorCode, message: string, pcscCode?: number) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.pcscCode = pcscCode;
+  }
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export class ServiceNotRunningError extends TransportError {
+  constructor(message = 'The PC/SC service is not running', pcscCode?: number) {
+    super('service-not-running', message, pcscCode);
+  }
+}
+export class NoReadersError extends TransportError {
+  constructor(message = 'No smart-card reader is connected', pcscCode?: number) {
+    super('no-readers', message, pcscCode);
+  }
+}
+export class ReaderUnavailableError extends TransportError {
+  constructor(message = 'The reader is not available', pcscCode?: number) {
+    super('reader-unavailable', message, pcscCode);
+  }
+}
+export class NoCardError extends TransportError {
+  constructor(message = 'There is no card in the reader', pcscCode?: number) {
+    super('no-card', message, pcscCode);
+  }
+}
+export class CardRemovedError extends TransportError {
+  constructor(message = 'The card was removed', pcscCode?: number) {
+    super('card-removed', message, pcscCode);
+  }
+}
+export class CardResetError extends TransportError {
+  constructor(message = 'The card was reset by another program', pcscCode?: number) {
+    super('card-reset', message, pcscCode);
+  }
+}
+export class SharingViolationError extends TransportError {
+  constructor(message = 'Another program is using the card exclusively', pcscCode?: number) {
+    super('sharing-violation', message, pcscCode);
+  }
+}
+export class TransportTimeoutError extends TransportError {
+  constructor(message = 'The reader did not answer in time', pcscCode?: number) {
+    super('timeout', message, pcscCode);
+  }
+}
+export class UnresponsiveCardError extends TransportError {
+  constructor(message = 'The card does not answer', pcscCode?: number) {
+    super('unresponsive-card', message, pcscCode);
+  }
+}
+export class PcscError extends TransportError {
+  constructor(pcscCode: number, message?: string) {
+    super('pcsc-error', message ?? `PC/SC error 0x${(pcscCode >>> 0).toString(16).padStart(8, '0').toUpperCase()}`, pcscCode);
+  }
+}
+
+export function isTransportError(error: unknown): error is TransportError {
+  return error instanceof TransportError;
+}
+
+/** Hex helpers used across layers for logs, reports and APDU scripts. */
+export function toHex(bytes: Uint8Array, separator = ''): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(separator);
+}
+
+export function fromHex(hex: string): Uint8Array {
+  const clean = hex.replace(/[\s:]/g, '');
+  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) {
+    throw new TypeError(`Not a hex string: ${hex}`);
+  }
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
