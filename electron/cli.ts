@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+/**
+ * `kortkoll`: the terminal face of Kortkoll (plain Node, no Electron). Parses the global options,
+ * then hands over to one command module. Commands are imported lazily so that `kortkoll --help`
+ * and a single command start fast.
+ */
+import { pathToFileURL } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { defaultLang, defineMessages, parseLang, type Lang } from './i18n/index.js';
+import { ExitCode, type CliCommand, type CliIo } from './cli/command.js';
+
+type CommandLoader = () => Promise<CliCommand>;
+
+/** name → loader. Order is the order of `kortkoll --help`. */
+export const commandLoaders: ReadonlyMap<string, CommandLoader> = new Map<string, CommandLoader>([
+]);
+
+const messages = defineMessages(
+  'cli',
+  {
+    usage: 'Användning: kortkoll <kommando> [flaggor]\n\nKontrollerar ett SITHS-kort (e-tjänstekort) före inloggning och hjälper IT-support att hitta felet.\n\nKommandon:\n{commands}\n\nGemensamma flaggor:\n  --lang sv|en   språk (standard: svenska)\n  --help         hjälp för ett kommando: kortkoll <kommando> --help\n  --version      visa version\n\nSlutkoder: 0 allt bra, 1 varningar, 2 fel, 64 felaktigt anrop, 69 ingen tjänst/läsare/kort, 70 internt fel.',
+    unknownCommand: 'Okänt kommando: {name}. Se kortkoll --help.',
+    badLang: 'Okänt språk: {lang}. Använd sv eller en.',
+    internalError: 'Internt fel: {message}',
+  },
+  {
+    usage: 'Usage: kortkoll <command> [options]\n\nChecks a SITHS card (e-tjänstekort) before login and helps IT support find out what is wrong.\n\nCommands:\n{commands}\n\nCommon options:\n  --lang sv|en   language (default: Swedish)\n  --help         help for a command: kortkoll <command> --help\n  --version      show the version\n\nExit codes: 0 all good, 1 warnings, 2 errors, 64 usage error, 69 no service/reader/card, 70 internal error.',
+    unknownCommand: 'Unknown command: {name}. See kortkoll --help.',
+    badLang: 'Unknown language: {lang}. Use sv or en.',
+    internalError: 'Internal error: {message}',
+  },
+);
+
+/** Splits out the global `--lang` option (`--lang en` or `--lang=en`). */
+export function extractLang(args: string[], env: Readonly<Record<string, string | undefined>>): { lang: Lang; rest: string[]; error?: string } {
+  const rest: string[] = [];
+  let requested: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--lang') {
+      requested = args[++i] ?? '';
+    } else if (arg.startsWith('--lang=')) {
+      requested = arg.slice('--lang='.length);
+    } else {
+      rest.push(arg);
+    }
+  }
+  if (requested !== undefined) {
+    const lang = parseLang(requested);
+    return lang ? { lang, rest } : { lang: defaultLang, rest, error: requested };
+  }
+  return { lang: parseLang(env.KORTKOLL_LANG) ?? defaultLang, rest };
+}
+
+/** Finds our package.json from source (electron/) and from the build (dist/electron/) alike. */
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  for (const relative of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(await readFile(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'kortkoll') return pkg.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown';
+}
+
+export async function runCli(argv: string[], io: Omit<CliIo, 'lang'>): Promise<number> {
+  const { lang, rest, error } = extractLang(argv, io.env);
+  if (error !== undefined) {
+    io.stderr(messages.t('badLang', lang, { lang: error }) + '\n');
+    return ExitCode.usage;
+  }
+  const [name, ...args] = rest;
+  if (name === '--version' || name === '-V') {
+    io.stdout((await packageVersion()) + '\n');
+    return ExitCode.ok;
+  }
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const lines: string[] = [];
+    for (const [commandName, load] of commandLoaders) {
+      const command = await load();
+      lines.push(`  ${commandName.padEnd(9)} ${command.summary[lang]}`);
+    }
+    io.stdout(messages.t('usage', lang, { commands: lines.join('\n') }) + '\n');
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  const load = commandLoaders.get(name);
+  if (!load) {
+    io.stderr(messages.t('unknownCommand', lang, { name }) + '\n');
+    return ExitCode.usage;
+  }
+  const command = await load();
+  const fullIo: CliIo = { ...io, lang };
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(command.help(lang) + '\n');
+    return ExitCode.ok;
+  }
+  try {
+    return await command.run(args, fullIo);
+  } catch (e) {
+    io.stderr(messages.t('internalError', lang, { message: e instanceof Error ? e.message : String(e) }) + '\n');
+    return ExitCode.internal;
+  }
+}
+
+function isMainModule(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule() || process.env.KORTKOLL_CLI_ENTRY === '1') {
+  const interrupted = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  runCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    interrupted,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+      // Long-lived handles (a PC/SC context) must not keep a finished command alive.
+      setImmediate(() => process.exit(code));
+    },
+    (e: unknown) => {
+      process.stderr.write(`kortkoll: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      process.exit(ExitCode.internal);
+    },
+  );
+}
