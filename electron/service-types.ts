@@ -1,0 +1,27 @@
+/**
+ * What the application service (electron/service.ts) offers its two faces, the desktop app (via
+ * IPC) and the CLI. Kept apart from the implementation so the shells and their tests can be
+ * written against it.
+ */
+import type { AppState, DemoCardInfo, ReportFormat } from './ipc-contract.js';
+import type { Lang } from './i18n/index.js';
+
+export interface KortkollService {
+  /** Starts watching readers (or the demo card). Resolves when the first state is known. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+  getState(): AppState;
+  /** Called with every new snapshot; returns an unsubscribe function. */
+  subscribe(listener: (state: AppState) => void): () => void;
+  /** Reads the current card again and re-runs the diagnosis (online: also OCSP/CRL). */
+  runDiagnosis(options: { online: boolean }): Promise<AppState>;
+  /** The current report rendered for copying or saving. Throws when there is no report yet. */
+  renderReport(options: { format: ReportFormat; redact: boolean }): string;
+  chooseReader(reader: string | null): Promise<AppState>;
+  setLanguage(lang: Lang): AppState;
+  listDemoCards(): DemoCardInfo[];
+  /** Switches to a virtual demo card (no reader needed), or back to real readers with null. */
+  useDemoCard(name: string | null): Promise<AppState>;
+  /** The staff login page (configurable). */
+  readonly loginUrl: string;
+}
