@@ -1,0 +1,50 @@
+/** Plain text that pastes well into a ticket (in the spirit of DigiDoc4's diagnostics.txt). */
+import type { DiagnosticReport } from './report-types.js';
+import { layoutReport, statusLabel } from './report-layout.js';
+
+const width = 72;
+
+function rule(char: string): string {
+  return char.repeat(width);
+}
+
+function indentRows(rows: readonly (readonly [string, string])[], indent: string): string[] {
+  const labelWidth = Math.min(28, Math.max(0, ...rows.map(([label]) => label.length)));
+  return rows.map(([label, value]) => {
+    const continuation = '\n' + indent + ' '.repeat(labelWidth + 2);
+    return `${indent}${(label + ':').padEnd(labelWidth + 2)}${value.split('\n').join(continuation)}`;
+  });
+}
+
+export function renderReportText(report: DiagnosticReport): string {
+  const lines: string[] = [];
+  for (const section of layoutReport(report)) {
+    if (section.id === 'header') {
+      lines.push(section.heading, rule('='));
+      lines.push(...indentRows(section.rows, ''));
+      lines.push('');
+      continue;
+    }
+    lines.push(section.heading.toUpperCase(), rule('-'));
+    if (section.id === 'verdict') {
+      for (const item of section.items) {
+        lines.push(item.title);
+        if (item.text) lines.push(item.text);
+      }
+    }
+    lines.push(...indentRows(section.rows, '  '));
+    if (section.id !== 'verdict') {
+      for (const item of section.items) {
+        const tag = item.status ? `[${statusLabel(item.status, report.header.lang)}]`.padEnd(11) : item.highlight ? '>> ' : '- ';
+        lines.push(`${tag}${item.title}`);
+        const indent = ' '.repeat(item.status ? 11 : item.highlight ? 3 : 2);
+        if (item.text) lines.push(indent + item.text);
+        lines.push(...indentRows(item.rows, indent));
+      }
+    }
+    if (section.empty) lines.push(`  ${section.empty}`);
+    if (section.preformatted) lines.push(...section.preformatted);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
