@@ -1,0 +1,246 @@
+/**
+ * The desktop app's API behind IPC, without Electron: one handler per invoke channel, each
+ * validating the arguments it receives (they come from a renderer, so they are untrusted), and the
+ * allowlist for opening web pages outside the app. `main.ts` wires these handlers to
+ * `ipcMain.handle`; the end-to-end tests wire the very same handlers to a browser page, so the
+ * validation the tests exercise is the one the app ships.
+ */
+import type { DemoCardInfo, InvokeChannel, IpcInvokeContract, ReportFormat, Result, SerializedError } from './ipc-contract.js';
+import { apiNames } from './ipc-contract.js';
+import type { Lang } from './i18n/index.js';
+import type { KortkollService } from './service-types.js';
+
+/** The staff login page of 1177 Vårdguidens e-tjänster, as the support page gives it. */
+export const defaultLoginUrl = 'http://personal.minavardkontakter.se';
+
+/** Hosts, besides the configured login page's, that the app may open in the user's browser. */
+export const externalHosts: readonly string[] = ['test.siths.se', '1177.se', 'www.1177.se', 'inera.se', 'www.inera.se'];
+
+const maxUrlLength = 2048;
+const maxNameLength = 256;
+
+/** A failure that crosses IPC as `{ code, message }`. */
+export class AppApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppApiError';
+  }
+}
+
+/**
+ * Parses `candidate` and returns its normalised form when it may be opened outside the app: http or
+ * https, no user name or password, the default port, and a host that is exactly the login page's
+ * host or one of `externalHosts`. Returns null otherwise. Callers open the returned string, never
+ * the original, so what was checked is what is opened.
+ */
+export function allowedExternalUrl(candidate: unknown, loginUrl: string = defaultLoginUrl): string | null {
+  if (typeof candidate !== 'string' || candidate.length === 0 || candidate.length > maxUrlLength) return null;
+  let url: URL;
+  try {
+    url = new URL(candidate);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (url.username !== '' || url.password !== '') return null;
+  const login = parseWebUrl(loginUrl);
+  // The configured login page may live on a port of its own (a test server); nothing else may.
+  if (login && url.host === login.host) return url.href;
+  if (url.port !== '') return null;
+  return externalHosts.includes(url.hostname) ? url.href : null;
+}
+
+function parseWebUrl(value: string): URL | null {
+  try {
+    const url = new URL(value);
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '') return null;
+    return url;
+  } catch {
+    return null;
+  }
+}
+
+export interface AppApiDeps {
+  /** Opens a URL in the user's browser (Electron: shell.openExternal). Only called with allowed URLs. */
+  openExternal(url: string): Promise<void>;
+  /** Asks where to save and writes the file; resolves with the path, or null when the user cancelled. */
+  saveFile(suggestedName: string, content: string): Promise<string | null>;
+  /** For the suggested file name; defaults to the system clock. */
+  now?: () => Date;
+}
+
+/** One async handler per invoke channel. Arguments are `unknown`: they are checked here. */
+export type AppApiHandlers = {
+  readonly [C in InvokeChannel]: (...args: unknown[]) => Promise<ReturnType<IpcInvokeContract[C]>>;
+};
+
+const reportFormats: readonly ReportFormat[] = ['text', 'html', 'json'];
+const langs: readonly Lang[] = ['sv', 'en'];
+
+export function createAppApiHandlers(service: KortkollService, deps: AppApiDeps): AppApiHandlers {
+  const now = deps.now ?? (() => new Date());
+
+  const renderReport = (format: ReportFormat, redact: boolean): Result<string> => {
+    try {
+      return { ok: true, value: service.renderReport({ format, redact }) };
+    } catch (error) {
+      return { ok: false, error: serializeError(error, 'no-report') };
+    }
+  };
+
+  return {
+    'state:get': async (...args) => {
+      expectArgCount('state:get', args, 0);
+      return service.getState();
+    },
+    'diagnosis:run': async (...args) => {
+      expectArgCount('diagnosis:run', args, 1);
+      const options = expectRecord('diagnosis:run', args[0], ['online']);
+      return service.runDiagnosis({ online: expectBoolean('diagnosis:run', 'online', options.online) });
+    },
+    'report:render': async (...args) => {
+      expectArgCount('report:render', args, 1);
+      const { format, redact } = expectReportOptions('report:render', args[0]);
+      return renderReport(format, redact);
+    },
+    'report:save': async (...args) => {
+      expectArgCount('report:save', args, 1);
+      const { format, redact } = expectReportOptions('report:save', args[0]);
+      const rendered = renderReport(format, redact);
+      if (!rendered.ok) return rendered;
+      const name = suggestedReportName(service.getState().lang, format, now());
+      try {
+        const path = await deps.saveFile(name, rendered.value);
+        return { ok: true, value: path === null ? null : { path } };
+      } catch (error) {
+        return { ok: false, error: serializeError(error, 'save-failed') };
+      }
+    },
+    'login:open': async (...args) => {
+      expectArgCount('login:open', args, 0);
+      return openAllowed(service.loginUrl, service.loginUrl, deps);
+    },
+    'reader:choose': async (...args) => {
+      expectArgCount('reader:choose', args, 1);
+      const reader = args[0];
+      if (reader !== null) {
+        expectName('reader:choose', 'reader', reader);
+        const known = service.getState().readers.some((r) => r.name === reader);
+        if (!known) throw new AppApiError('bad-argument', `reader:choose: no reader named ${JSON.stringify(reader)}`);
+      }
+      return service.chooseReader(reader as string | null);
+    },
+    'lang:set': async (...args) => {
+      expectArgCount('lang:set', args, 1);
+      const lang = args[0];
+      if (!langs.includes(lang as Lang)) throw new AppApiError('bad-argument', `lang:set: language must be one of ${langs.join(', ')}`);
+      return service.setLanguage(lang as Lang);
+    },
+    'demo:list': async (...args) => {
+      expectArgCount('demo:list', args, 0);
+      return service.listDemoCards();
+    },
+    'demo:use': async (...args) => {
+      expectArgCount('demo:use', args, 1);
+      const name = args[0];
+      if (name !== null) {
+        expectName('demo:use', 'name', name);
+        const known = service.listDemoCards().some((card: DemoCardInfo) => card.name === name);
+        if (!known) throw new AppApiError('bad-argument', `demo:use: no demo card named ${JSON.stringify(name)}`);
+      }
+      return service.useDemoCard(name as string | null);
+    },
+  };
+}
+
+/**
+ * Opens `url` in the user's browser when the allowlist lets it through. Used for the login page
+ * channel and by the shell for links the renderer asks to open (window.open, link clicks).
+ */
+export async function openAllowed(url: unknown, loginUrl: string, deps: Pick<AppApiDeps, 'openExternal'>): Promise<Result<null>> {
+  const allowed = allowedExternalUrl(url, loginUrl);
+  if (allowed === null) return { ok: false, error: { code: 'url-not-allowed', message: `Not an allowed address: ${String(url).slice(0, 200)}` } };
+  try {
+    await deps.openExternal(allowed);
+    return { ok: true, value: null };
+  } catch (error) {
+    return { ok: false, error: serializeError(error, 'open-failed') };
+  }
+}
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(apiNames, value);
+}
+
+/**
+ * Runs one channel and wraps the outcome for the wire: `{ ok: true, value }` or
+ * `{ ok: false, error: { code, message } }`. Handlers that throw never leak a stack trace to the
+ * renderer; preload turns a failure back into a rejected promise carrying `{ code, message }`.
+ */
+export async function invokeAppApi(handlers: AppApiHandlers, channel: unknown, args: unknown): Promise<Result<unknown>> {
+  if (!isInvokeChannel(channel)) return { ok: false, error: { code: 'bad-channel', message: `Unknown channel ${String(channel).slice(0, 64)}` } };
+  if (!Array.isArray(args)) return { ok: false, error: { code: 'bad-argument', message: `${channel}: arguments must be a list` } };
+  try {
+    const handler = handlers[channel] as (...a: unknown[]) => Promise<unknown>;
+    return { ok: true, value: await handler(...args) };
+  } catch (error) {
+    return { ok: false, error: serializeError(error, 'internal') };
+  }
+}
+
+export function serializeError(error: unknown, fallbackCode: string): SerializedError {
+  if (error instanceof AppApiError) return { code: error.code, message: error.message };
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { code: typeof code === 'string' && code.length > 0 ? code : fallbackCode, message: error.message };
+  }
+  return { code: fallbackCode, message: String(error) };
+}
+
+/** `kortkoll-rapport-2025-03-01-1405.html` (Swedish) or `kortkoll-report-…` (English), local time. */
+export function suggestedReportName(lang: Lang, format: ReportFormat, at: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}`;
+  const extension = format === 'text' ? 'txt' : format;
+  return `kortkoll-${lang === 'en' ? 'report' : 'rapport'}-${stamp}.${extension}`;
+}
+
+function expectArgCount(channel: InvokeChannel, args: unknown[], count: number): void {
+  if (args.length !== count) throw new AppApiError('bad-argument', `${channel}: expected ${count} argument(s), got ${args.length}`);
+}
+
+function expectRecord<K extends string>(channel: InvokeChannel, value: unknown, keys: readonly K[]): Record<K, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AppApiError('bad-argument', `${channel}: expected an object with ${keys.join(', ')}`);
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) throw new AppApiError('bad-argument', `${channel}: expected a plain object`);
+  const present = Object.keys(value);
+  const unknown = present.filter((key) => !(keys as readonly string[]).includes(key));
+  if (unknown.length > 0) throw new AppApiError('bad-argument', `${channel}: unknown option(s) ${unknown.join(', ')}`);
+  const missing = keys.filter((key) => !present.includes(key));
+  if (missing.length > 0) throw new AppApiError('bad-argument', `${channel}: missing option(s) ${missing.join(', ')}`);
+  return value as Record<K, unknown>;
+}
+
+function expectBoolean(channel: InvokeChannel, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new AppApiError('bad-argument', `${channel}: ${name} must be true or false`);
+  return value;
+}
+
+function expectName(channel: InvokeChannel, name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxNameLength) {
+    throw new AppApiError('bad-argument', `${channel}: ${name} must be a non-empty string of at most ${maxNameLength} characters, or null`);
+  }
+}
+
+function expectReportOptions(channel: 'report:render' | 'report:save', value: unknown): { format: ReportFormat; redact: boolean } {
+  const options = expectRecord(channel, value, ['format', 'redact']);
+  if (!reportFormats.includes(options.format as ReportFormat)) {
+    throw new AppApiError('bad-argument', `${channel}: format must be one of ${reportFormats.join(', ')}`);
+  }
+  return { format: options.format as ReportFormat, redact: expectBoolean(channel, 'redact', options.redact) };
+}

@@ -1,0 +1,201 @@
+/**
+ * Översikt: the verdict first (what is wrong and what to do), then the card details as the card test
+ * page shows them, then every check with its finding and remedy.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { AppState } from '../../../electron/ipc-contract.js';
+import type { ViewProps } from '../app.js';
+import { DemoPicker, Facts, StatusBadge } from '../components.js';
+import { formatDate, formatTime, type MessageKey, type Translate } from '../i18n.js';
+import type { Contact, ReportCheck, VerdictStatus } from '../types.js';
+
+type Tone = VerdictStatus;
+
+interface VerdictView {
+  tone: Tone;
+  headline: string;
+  advice?: string;
+}
+
+const phaseVerdicts: Record<AppState['phase'], { tone: Tone; headline: MessageKey; advice?: MessageKey }> = {
+  starting: { tone: 'reading', headline: 'phaseStarting' },
+  'no-service': { tone: 'no-service', headline: 'phaseNoService', advice: 'phaseNoServiceAdvice' },
+  'no-reader': { tone: 'no-reader', headline: 'phaseNoReader', advice: 'phaseNoReaderAdvice' },
+  'no-card': { tone: 'no-card', headline: 'phaseNoCard', advice: 'phaseNoCardAdvice' },
+  reading: { tone: 'reading', headline: 'phaseReading' },
+  ready: { tone: 'ready', headline: 'phaseReading' },
+  'card-error': { tone: 'blocked', headline: 'phaseCardError', advice: 'phaseCardErrorAdvice' },
+};
+
+/** The report's verdict once a card has been read; the phase's own message before that. */
+export function verdictFor(state: AppState, t: Translate): VerdictView {
+  const settled = state.phase === 'ready' || state.phase === 'card-error';
+  if (state.report && (settled || state.report.verdict.status === state.phase)) {
+    const { status, headline, advice } = state.report.verdict;
+    return { tone: status, headline, ...(advice ? { advice } : {}) };
+  }
+  const fallback = phaseVerdicts[state.phase];
+  return { tone: fallback.tone, headline: t(fallback.headline), ...(fallback.advice ? { advice: t(fallback.advice) } : {}) };
+}
+
+const verdictIcons: Record<Tone, string> = {
+  ready: '✓',
+  attention: '!',
+  blocked: '✕',
+  'no-card': '▭',
+  'no-reader': '▭',
+  'no-service': '✕',
+  reading: '…',
+};
+
+export function OverviewView(props: ViewProps) {
+  const { state, t } = props;
+  const verdict = verdictFor(state, t);
+  // Without a reader the demo cards come right after the verdict; while one is in use, last.
+  const offerDemo = state.demoCard === null && (state.phase === 'no-reader' || state.phase === 'no-service');
+  const demo = (
+    <section class="card-section" aria-labelledby="demo-heading">
+      <h2 id="demo-heading">{t('demoHeading')}</h2>
+      <DemoPicker {...props} />
+    </section>
+  );
+  return (
+    <div class="view">
+      <Verdict state={state} verdict={verdict} t={t} />
+      <LastEvent state={state} t={t} />
+      {offerDemo && demo}
+      <RerunControls {...props} />
+      <CardTable state={state} t={t} />
+      <Checks checks={state.report?.checks ?? []} t={t} />
+      {state.demoCard !== null && demo}
+    </div>
+  );
+}
+
+function Verdict({ state, verdict, t }: { state: AppState; verdict: VerdictView; t: Translate }) {
+  const settled = state.report !== null && (state.phase === 'ready' || state.phase === 'card-error');
+  useEffect(() => {
+    // A mark for the renderer benchmark: the frame after a read card's verdict is on screen.
+    if (!settled) return;
+    const seq = state.seq;
+    requestAnimationFrame(() => setTimeout(() => performance.mark('kortkoll:verdict-painted', { detail: { seq } }), 0));
+  }, [settled, state.seq]);
+  const progress = state.phase === 'reading' ? state.progress : null;
+  return (
+    <section class={`verdict verdict--${verdict.tone}`} aria-labelledby="verdict-headline" data-testid="verdict" data-status={verdict.tone}>
+      <p class="verdict__icon" aria-hidden="true">
+        {verdictIcons[verdict.tone]}
+      </p>
+      <div class="verdict__body">
+        <h2 id="verdict-headline">
+          {verdict.headline}
+        </h2>
+        {verdict.advice && <p class="verdict__advice">{verdict.advice}</p>}
+        {progress && (
+          <div class="progress">
+            <label for="read-progress">{progress.message || t('progressLabel')}</label>
+            <progress id="read-progress" max={100} value={progress.percent} />
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function LastEvent({ state, t }: { state: AppState; t: Translate }) {
+  const event = state.lastEvent;
+  if (!event) return null;
+  const keys = { 'card-inserted': 'eventInserted', 'card-removed': 'eventRemoved', 'service-lost': 'eventServiceLost', 'service-restored': 'eventServiceRestored' } as const;
+  return (
+    <p class="last-event" data-testid="last-event" data-kind={event.kind}>
+      {t(keys[event.kind], { reader: event.reader ?? '' })} <span class="muted">{t('eventAt', { time: formatTime(event.at, state.lang) })}</span>
+    </p>
+  );
+}
+
+function RerunControls({ state, api, t, accept, fail }: ViewProps) {
+  const [online, setOnline] = useState(state.onlineChecks);
+  const [running, setRunning] = useState(false);
+  const canRun = state.report !== null && state.phase !== 'reading' && !running;
+  const run = () => {
+    setRunning(true);
+    api
+      .runDiagnosis({ online })
+      .then(accept, fail)
+      .finally(() => setRunning(false));
+  };
+  if (state.phase === 'no-reader' || state.phase === 'no-service' || state.phase === 'starting') return null;
+  return (
+    <div class="rerun">
+      <button type="button" class="button" disabled={!canRun} onClick={run}>
+        {running ? t('running') : t('rerun')}
+      </button>
+      <label class="checkbox">
+        <input type="checkbox" checked={online} onChange={(event) => setOnline((event.currentTarget as HTMLInputElement).checked)} />
+        {t('onlineChecks')}
+      </label>
+    </div>
+  );
+}
+
+function CardTable({ state, t }: { state: AppState; t: Translate }) {
+  const card = state.report?.card;
+  if (!card) return null;
+  const missing = <span class="muted">{t('notRead')}</span>;
+  const rows: [MessageKey, string | undefined][] = [
+    ['holderName', card.holderName],
+    ['hsaId', card.hsaId],
+    ['issuer', card.issuer],
+    ['cardNumber', card.cardNumber],
+    ['validUntil', formatDate(card.validUntil)],
+  ];
+  return (
+    <section class="card-section" aria-labelledby="card-table-heading">
+      <h2 id="card-table-heading">{t('cardTableHeading')}</h2>
+      <table class="card-table" data-testid="card-table">
+        <caption>{t('cardTableCaption')}</caption>
+        <tbody>
+          {rows.map(([label, value]) => (
+            <tr key={label}>
+              <th scope="row">{t(label)}</th>
+              <td class={label === 'hsaId' || label === 'cardNumber' ? 'code' : undefined}>{value ?? missing}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+const contactKeys: Record<Contact, MessageKey> = { self: 'contactSelf', 'local-it': 'contactLocalIt', 'support-line': 'contactSupportLine' };
+
+function Checks({ checks, t }: { checks: ReportCheck[]; t: Translate }) {
+  if (checks.length === 0) return null;
+  return (
+    <section class="card-section" aria-labelledby="checks-heading">
+      <h2 id="checks-heading">{t('checksHeading')}</h2>
+      <ul class="checks" data-testid="checks">
+        {checks.map((check) => (
+          <li key={check.id} class={`check check--${check.status}`} data-check={check.id} data-status={check.status}>
+            <div class="check__head">
+              <StatusBadge status={check.status} t={t} />
+              <h3 class="check__title">{check.title}</h3>
+            </div>
+            <p class="check__summary">{check.summary}</p>
+            {check.remedy && (
+              <p class="check__remedy">
+                <strong>{t('remedy')}:</strong> {check.remedy.text} {t(contactKeys[check.remedy.contact])}
+              </p>
+            )}
+            {check.evidence.length > 0 && (
+              <details class="check__evidence">
+                <summary>{t('evidence')}</summary>
+                <Facts facts={check.evidence.map((fact) => ({ label: fact.label, value: fact.value, code: /^[0-9A-F ]{8,}$/i.test(fact.value) }))} />
+              </details>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

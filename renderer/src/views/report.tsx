@@ -1,0 +1,130 @@
+/**
+ * Rapport: copy the report as text, or save it as HTML or JSON. Personal data is hidden by default;
+ * the preview shows exactly the text that will be copied.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ViewProps } from '../app.js';
+import { errorMessage } from '../api.js';
+
+type Notice = { ok: boolean; text: string };
+
+export function ReportView({ state, api, t }: ViewProps) {
+  const [redact, setRedact] = useState(true);
+  const [text, setText] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [busy, setBusy] = useState(false);
+  const preview = useRef<HTMLPreElement>(null);
+  const hasReport = state.report !== null;
+
+  useEffect(() => {
+    if (!hasReport) {
+      setText(null);
+      return;
+    }
+    let current = true;
+    api.renderReport({ format: 'text', redact }).then(
+      (result) => {
+        if (current) setText(result.ok ? result.value : null);
+      },
+      () => {
+        if (current) setText(null);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, redact, hasReport, state.seq]);
+
+  const copy = async () => {
+    setNotice(null);
+    try {
+      const result = await api.renderReport({ format: 'text', redact });
+      if (!result.ok) throw result.error;
+      const copied = await copyText(result.value);
+      setNotice(copied ? { ok: true, text: t('copied') } : { ok: false, text: t('copyFailed') });
+      if (!copied) selectPreview(preview.current);
+    } catch (error) {
+      setNotice({ ok: false, text: t('errorPrefix', { message: errorMessage(error) }) });
+    }
+  };
+
+  const save = async (format: 'html' | 'json') => {
+    setNotice(null);
+    setBusy(true);
+    try {
+      const result = await api.saveReport({ format, redact });
+      if (!result.ok) throw result.error;
+      setNotice(result.value ? { ok: true, text: t('saved', { path: result.value.path }) } : { ok: true, text: t('saveCancelled') });
+    } catch (error) {
+      setNotice({ ok: false, text: t('errorPrefix', { message: errorMessage(error) }) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="view">
+      <h2>{t('reportHeading')}</h2>
+      <p>{t('reportIntro')}</p>
+      {!hasReport && <p class="notice notice--info">{t('noReport')}</p>}
+      <p>
+        <label class="checkbox">
+          <input type="checkbox" checked={redact} onChange={(event) => setRedact((event.currentTarget as HTMLInputElement).checked)} data-testid="redact" />
+          {t('redact')}
+        </label>
+      </p>
+      <div class="button-row">
+        <button type="button" class="button" disabled={!hasReport} onClick={() => void copy()}>
+          {t('copyText')}
+        </button>
+        <button type="button" class="button button--secondary" disabled={!hasReport || busy} onClick={() => void save('html')}>
+          {t('saveHtml')}
+        </button>
+        <button type="button" class="button button--secondary" disabled={!hasReport || busy} onClick={() => void save('json')}>
+          {t('saveJson')}
+        </button>
+      </div>
+      <div role="status" class="status-line" data-testid="report-status">
+        {notice && <p class={notice.ok ? 'notice notice--ok' : 'notice notice--error'}>{notice.text}</p>}
+      </div>
+      {text !== null && (
+        <pre class="report-preview" ref={preview} tabIndex={0} aria-label={t('reportPreview')} data-testid="report-preview">
+          {text}
+        </pre>
+      )}
+    </div>
+  );
+}
+
+/** The clipboard API first; a hidden textarea and the copy command where the API is refused. */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.className = 'offscreen';
+    document.body.append(area);
+    area.select();
+    let copied = false;
+    try {
+      copied = document.execCommand('copy');
+    } catch {
+      copied = false;
+    }
+    area.remove();
+    return copied;
+  }
+}
+
+function selectPreview(element: HTMLElement | null): void {
+  if (!element) return;
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const selection = window.getSelection();
+  selection?.removeAllRanges();
+  selection?.addRange(range);
+  element.focus();
+}

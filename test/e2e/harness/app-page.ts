@@ -1,0 +1,143 @@
+/**
+ * Opens the renderer in a browser page wired to a real KortkollService through the real API
+ * handlers (electron/app-api.ts): `page.exposeBinding` stands in for ipcMain.handle, and the same
+ * sender check applies (only our page's main frame may call). Navigation away from the app and new
+ * windows are handled as the shell does: the address goes through the allowlist, is "opened"
+ * (recorded) when allowed, and the page never leaves.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createAppApiHandlers, invokeAppApi, openAllowed, type AppApiDeps } from '../../../electron/app-api.js';
+import type { AppState, Result } from '../../../electron/ipc-contract.js';
+import type { KortkollService } from '../../../electron/service-types.js';
+import { repoRoot } from './build.js';
+
+let bridgeSource: Promise<string> | null = null;
+
+/** electron/preload-api.ts + the binding glue, as one script for `addInitScript`. */
+function pageBridgeScript(): Promise<string> {
+  bridgeSource ??= build({
+    entryPoints: [path.join(repoRoot, 'test', 'e2e', 'harness', 'page-bridge.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    write: false,
+    logLevel: 'error',
+  }).then((result) => result.outputFiles[0]?.text ?? '');
+  return bridgeSource;
+}
+
+export interface AppPageOptions {
+  service: KortkollService;
+  origin: string;
+  viewport?: { width: number; height: number };
+  /** Where "Spara rapport" writes (the save dialog's answer). */
+  saveDir: string;
+  /** Let the page use navigator.clipboard (granted in Electron to our own page only). */
+  clipboard?: boolean;
+}
+
+export interface AppPage {
+  page: Page;
+  context: BrowserContext;
+  /** Addresses the app asked to open in the user's browser and the allowlist let through. */
+  opened: string[];
+  /** Addresses the page tried to reach outside its origin (all blocked). */
+  blocked: string[];
+  saved: { name: string; path: string; content: string }[];
+  /** Calls refused by the sender check. */
+  refusedCalls: number;
+  cspViolations(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function openAppPage(browser: Browser, options: AppPageOptions): Promise<AppPage> {
+  const { service, origin } = options;
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1100, height: 800 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
+  if (options.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  const page = await context.newPage();
+
+  const result: AppPage = {
+    page,
+    context,
+    opened: [],
+    blocked: [],
+    saved: [],
+    refusedCalls: 0,
+    cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []),
+    close: async () => {
+      unsubscribe();
+      for (const waiter of waiters.splice(0)) waiter.resolve(current);
+      await context.close();
+    },
+  };
+
+  const deps: AppApiDeps = {
+    openExternal: async (url) => {
+      result.opened.push(url);
+    },
+    saveFile: async (name, content) => {
+      mkdirSync(options.saveDir, { recursive: true });
+      const file = path.join(options.saveDir, name);
+      writeFileSync(file, content, 'utf8');
+      result.saved.push({ name, path: file, content });
+      return file;
+    },
+  };
+  const handlers = createAppApiHandlers(service, deps);
+
+  // State pushes: the page long-polls for the first snapshot newer than the one it has.
+  let current: AppState = service.getState();
+  const waiters: { after: number; resolve: (state: AppState) => void }[] = [];
+  const unsubscribe = service.subscribe((state) => {
+    current = state;
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      const waiter = waiters[i];
+      if (waiter && state.seq > waiter.after) {
+        waiters.splice(i, 1);
+        waiter.resolve(state);
+      }
+    }
+  });
+
+  const trusted = (frame: { url(): string }) => frame === page.mainFrame() && new URL(frame.url()).origin === origin;
+
+  await page.exposeBinding('__kortkollInvoke', async (source, channel: unknown, args: unknown): Promise<Result<unknown>> => {
+    if (!trusted(source.frame)) {
+      result.refusedCalls++;
+      return { ok: false, error: { code: 'forbidden', message: 'This frame may not use the Kortkoll API.' } };
+    }
+    return invokeAppApi(handlers, channel, args);
+  });
+  await page.exposeBinding('__kortkollNextState', async (source, after: unknown): Promise<AppState> => {
+    if (!trusted(source.frame)) throw new Error('forbidden');
+    const seq = typeof after === 'number' ? after : -1;
+    latest();
+    if (current.seq > seq) return current;
+    return new Promise<AppState>((resolve) => waiters.push({ after: seq, resolve }));
+  });
+  const latest = () => {
+    const now = service.getState();
+    if (now.seq > current.seq) current = now;
+  };
+  await page.addInitScript({ content: await pageBridgeScript() });
+
+  // The shell's will-navigate / setWindowOpenHandler: nothing outside the app loads; an allowed
+  // address is handed to the browser (recorded here).
+  await context.route('**/*', async (route) => {
+    const request = route.request();
+    const url = request.url();
+    if (url.startsWith(`${origin}/`) || url === origin) return route.continue();
+    result.blocked.push(url);
+    if (request.isNavigationRequest()) await openAllowed(url, service.loginUrl, deps);
+    return route.abort('blockedbyclient');
+  });
+  context.on('page', (popup) => {
+    if (popup !== page) void popup.close().catch(() => undefined);
+  });
+
+  return result;
+}
