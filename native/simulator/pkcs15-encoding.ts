@@ -1,0 +1,293 @@
+/**
+ * DER encoding of the PKCS#15 (ISO/IEC 7816-15) directory files a virtual card carries: EF.DIR
+ * records, EF.ODF, EF.TokenInfo, CDF, PrKDF and AODF. Written from the PKCS#15 v1.1 ASN.1 module:
+ * the module uses implicit tags, except that CHOICE alternatives and `[1] typeAttributes` are explicit.
+ */
+import * as asn1js from 'asn1js';
+import { concatBytes, tlv } from './tlv.js';
+
+export interface Pkcs15Path {
+  /** Concatenated FIDs, e.g. 3F00 4403. */
+  path: Uint8Array;
+  /** Start of the object inside a shared file. */
+  index?: number;
+  /** Length of the object inside a shared file. */
+  length?: number;
+}
+
+export type OdfEntryType =
+  | 'privateKeys'
+  | 'publicKeys'
+  | 'trustedPublicKeys'
+  | 'secretKeys'
+  | 'certificates'
+  | 'trustedCertificates'
+  | 'usefulCertificates'
+  | 'dataObjects'
+  | 'authObjects';
+
+const ODF_TAGS: Record<OdfEntryType, number> = {
+  privateKeys: 0,
+  publicKeys: 1,
+  trustedPublicKeys: 2,
+  secretKeys: 3,
+  certificates: 4,
+  trustedCertificates: 5,
+  usefulCertificates: 6,
+  dataObjects: 7,
+  authObjects: 8,
+};
+
+export interface OdfEntry {
+  type: OdfEntryType;
+  path: Pkcs15Path;
+}
+
+export type CommonObjectFlag = 'private' | 'modifiable';
+export type TokenFlag = 'readonly' | 'loginRequired' | 'prnGeneration' | 'eidCompliant';
+export type KeyUsageFlag = 'encrypt' | 'decrypt' | 'sign' | 'signRecover' | 'wrap' | 'unwrap' | 'verify' | 'verifyRecover' | 'derive' | 'nonRepudiation';
+export type KeyAccessFlag = 'sensitive' | 'extractable' | 'alwaysSensitive' | 'neverExtractable' | 'local';
+export type PinFlag =
+  | 'case-sensitive'
+  | 'local'
+  | 'change-disabled'
+  | 'unblock-disabled'
+  | 'initialized'
+  | 'needs-padding'
+  | 'unblockingPin'
+  | 'soPin'
+  | 'disable-allowed'
+  | 'integrity-protected'
+  | 'confidentiality-protected'
+  | 'exchangeRefData';
+export type PinType = 'bcd' | 'ascii-numeric' | 'utf8' | 'half-nibble-bcd' | 'iso9564-1';
+
+const COMMON_OBJECT_FLAGS: CommonObjectFlag[] = ['private', 'modifiable'];
+const TOKEN_FLAGS: TokenFlag[] = ['readonly', 'loginRequired', 'prnGeneration', 'eidCompliant'];
+const KEY_USAGE_FLAGS: KeyUsageFlag[] = ['encrypt', 'decrypt', 'sign', 'signRecover', 'wrap', 'unwrap', 'verify', 'verifyRecover', 'derive', 'nonRepudiation'];
+const KEY_ACCESS_FLAGS: KeyAccessFlag[] = ['sensitive', 'extractable', 'alwaysSensitive', 'neverExtractable', 'local'];
+const PIN_FLAGS: PinFlag[] = [
+  'case-sensitive',
+  'local',
+  'change-disabled',
+  'unblock-disabled',
+  'initialized',
+  'needs-padding',
+  'unblockingPin',
+  'soPin',
+  'disable-allowed',
+  'integrity-protected',
+  'confidentiality-protected',
+  'exchangeRefData',
+];
+const PIN_TYPES: PinType[] = ['bcd', 'ascii-numeric', 'utf8', 'half-nibble-bcd', 'iso9564-1'];
+
+export interface TokenInfoSpec {
+  version?: number;
+  serialNumber: Uint8Array;
+  manufacturerId?: string;
+  label?: string;
+  flags: TokenFlag[];
+}
+
+export interface CertificateObjectSpec {
+  label: string;
+  id: Uint8Array;
+  authority?: boolean;
+  flags?: CommonObjectFlag[];
+  path: Pkcs15Path;
+}
+
+export interface PrivateKeyObjectSpec {
+  label: string;
+  id: Uint8Array;
+  /** authId of the PIN that protects the key. */
+  authId: Uint8Array;
+  usage: KeyUsageFlag[];
+  accessFlags?: KeyAccessFlag[];
+  keyReference: number;
+  path: Pkcs15Path;
+  modulusLength: number;
+}
+
+export interface PinObjectSpec {
+  label: string;
+  /** This PIN's own authId (CommonAuthenticationObjectAttributes). */
+  authId: Uint8Array;
+  /** authId of the PIN that protects this one: for a PIN, its PUK. */
+  protectedBy?: Uint8Array;
+  objectFlags?: CommonObjectFlag[];
+  pinFlags: PinFlag[];
+  pinType: PinType;
+  minLength: number;
+  storedLength: number;
+  maxLength?: number;
+  reference: number;
+  padChar?: number;
+  /** The DF in which the PIN lives. */
+  path?: Pkcs15Path;
+}
+
+export interface DirApplicationSpec {
+  aid: Uint8Array;
+  label?: string;
+  path?: Uint8Array;
+}
+
+function der(block: asn1js.AsnType): Uint8Array {
+  return new Uint8Array(block.toBER(false));
+}
+
+/** A named BIT STRING in DER: trailing zero bits dropped, unused bits counted. */
+export function namedBitString<T extends string>(all: readonly T[], set: readonly T[]): asn1js.BitString {
+  const positions = set.map((name) => {
+    const position = all.indexOf(name);
+    if (position < 0) throw new Error(`Unknown flag ${name}`);
+    return position;
+  });
+  if (positions.length === 0) return new asn1js.BitString({ valueHex: new Uint8Array(0), unusedBits: 0 });
+  const highest = Math.max(...positions);
+  const bytes = new Uint8Array((highest >> 3) + 1);
+  for (const position of positions) bytes[position >> 3]! |= 0x80 >> (position & 7);
+  return new asn1js.BitString({ valueHex: bytes, unusedBits: bytes.length * 8 - (highest + 1) });
+}
+
+/** Minimal two's-complement content octets of a non-negative integer. */
+function integerContent(value: number): Uint8Array {
+  const out: number[] = [];
+  let rest = value;
+  do {
+    out.unshift(rest & 0xff);
+    rest = Math.floor(rest / 256);
+  } while (rest > 0);
+  if ((out[0] ?? 0) & 0x80) out.unshift(0);
+  return Uint8Array.from(out);
+}
+
+function contextPrimitive(tagNumber: number, content: Uint8Array): asn1js.Primitive {
+  return new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber }, valueHex: content });
+}
+
+function contextConstructed(tagNumber: number, value: asn1js.AsnType[]): asn1js.Constructed {
+  return new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber }, value });
+}
+
+function pathBlock(path: Pkcs15Path): asn1js.Sequence {
+  const value: asn1js.AsnType[] = [new asn1js.OctetString({ valueHex: path.path })];
+  if (path.index !== undefined) value.push(new asn1js.Integer({ value: path.index }));
+  if (path.length !== undefined) value.push(contextPrimitive(0, integerContent(path.length)));
+  return new asn1js.Sequence({ value });
+}
+
+function commonObjectAttributes(label: string, flags: CommonObjectFlag[] | undefined, authId?: Uint8Array): asn1js.Sequence {
+  const value: asn1js.AsnType[] = [new asn1js.Utf8String({ value: label })];
+  if (flags) value.push(namedBitString(COMMON_OBJECT_FLAGS, flags));
+  if (authId) value.push(new asn1js.OctetString({ valueHex: authId }));
+  return new asn1js.Sequence({ value });
+}
+
+/** EF.ODF: one `[n] Path` per directory file. */
+export function encodeOdf(entries: OdfEntry[]): Uint8Array {
+  return concatBytes(...entries.map((entry) => der(contextConstructed(ODF_TAGS[entry.type], [pathBlock(entry.path)]))));
+}
+
+export function encodeTokenInfo(info: TokenInfoSpec): Uint8Array {
+  const value: asn1js.AsnType[] = [new asn1js.Integer({ value: info.version ?? 0 }), new asn1js.OctetString({ valueHex: info.serialNumber })];
+  if (info.manufacturerId !== undefined) value.push(new asn1js.Utf8String({ value: info.manufacturerId }));
+  if (info.label !== undefined) value.push(contextPrimitive(0, new TextEncoder().encode(info.label)));
+  value.push(namedBitString(TOKEN_FLAGS, info.flags));
+  return der(new asn1js.Sequence({ value }));
+}
+
+/** One x509Certificate entry of a CDF. */
+export function encodeCertificateObject(cert: CertificateObjectSpec): Uint8Array {
+  const commonCertificate: asn1js.AsnType[] = [new asn1js.OctetString({ valueHex: cert.id })];
+  if (cert.authority) commonCertificate.push(new asn1js.Boolean({ value: true }));
+  return der(
+    new asn1js.Sequence({
+      value: [
+        commonObjectAttributes(cert.label, cert.flags),
+        new asn1js.Sequence({ value: commonCertificate }),
+        contextConstructed(1, [new asn1js.Sequence({ value: [pathBlock(cert.path)] })]),
+      ],
+    }),
+  );
+}
+
+export function encodeCdf(certificates: CertificateObjectSpec[]): Uint8Array {
+  return concatBytes(...certificates.map(encodeCertificateObject));
+}
+
+/** One privateRSAKey entry of a PrKDF. */
+export function encodePrivateKeyObject(key: PrivateKeyObjectSpec): Uint8Array {
+  return der(
+    new asn1js.Sequence({
+      value: [
+        commonObjectAttributes(key.label, ['private'], key.authId),
+        new asn1js.Sequence({
+          value: [
+            new asn1js.OctetString({ valueHex: key.id }),
+            namedBitString(KEY_USAGE_FLAGS, key.usage),
+            namedBitString(KEY_ACCESS_FLAGS, key.accessFlags ?? ['sensitive', 'alwaysSensitive', 'neverExtractable', 'local']),
+            new asn1js.Integer({ value: key.keyReference }),
+          ],
+        }),
+        contextConstructed(1, [new asn1js.Sequence({ value: [pathBlock(key.path), new asn1js.Integer({ value: key.modulusLength })] })]),
+      ],
+    }),
+  );
+}
+
+export function encodePrkdf(keys: PrivateKeyObjectSpec[]): Uint8Array {
+  return concatBytes(...keys.map(encodePrivateKeyObject));
+}
+
+/** One pin entry of an AODF. */
+export function encodePinObject(pin: PinObjectSpec): Uint8Array {
+  const pinAttributes: asn1js.AsnType[] = [
+    namedBitString(PIN_FLAGS, pin.pinFlags),
+    new asn1js.Enumerated({ value: PIN_TYPES.indexOf(pin.pinType) }),
+    new asn1js.Integer({ value: pin.minLength }),
+    new asn1js.Integer({ value: pin.storedLength }),
+  ];
+  if (pin.maxLength !== undefined) pinAttributes.push(new asn1js.Integer({ value: pin.maxLength }));
+  pinAttributes.push(contextPrimitive(0, integerContent(pin.reference)));
+  if (pin.padChar !== undefined) pinAttributes.push(new asn1js.OctetString({ valueHex: Uint8Array.of(pin.padChar) }));
+  if (pin.path) pinAttributes.push(pathBlock(pin.path));
+  return der(
+    new asn1js.Sequence({
+      value: [
+        commonObjectAttributes(pin.label, pin.objectFlags ?? ['private', 'modifiable'], pin.protectedBy),
+        new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: pin.authId })] }),
+        contextConstructed(1, [new asn1js.Sequence({ value: pinAttributes })]),
+      ],
+    }),
+  );
+}
+
+export function encodeAodf(pins: PinObjectSpec[]): Uint8Array {
+  return concatBytes(...pins.map(encodePinObject));
+}
+
+/** An EF.DIR application template (ISO 7816-4 tag 61). */
+export function encodeDirRecord(app: DirApplicationSpec): Uint8Array {
+  return tlv(
+    0x61,
+    tlv(0x4f, app.aid),
+    app.label !== undefined ? tlv(0x50, new TextEncoder().encode(app.label)) : new Uint8Array(0),
+    app.path !== undefined ? tlv(0x51, app.path) : new Uint8Array(0),
+  );
+}
+
+/** Pads file content with FF up to `size` (cards allocate files larger than their objects). */
+export function padWithFF(content: Uint8Array, size: number): Uint8Array {
+  if (size < content.length) throw new Error(`File content (${content.length} bytes) exceeds its size ${size}`);
+  const out = new Uint8Array(size).fill(0xff);
+  out.set(content, 0);
+  return out;
+}
+
+/** The allocated size a card would give a file: at least 32 bytes of slack, in 128-byte steps. */
+export function allocatedSize(contentLength: number): number {
+  return Math.ceil((contentLength + 32) / 128) * 128;
+}
