@@ -1,0 +1,86 @@
+/**
+ * The card layer's typed errors (yubikey-manager style). Transport errors (native/transport.ts)
+ * are not wrapped: they pass through the session unchanged, so `CardRemovedError` stays a
+ * `CardRemovedError` all the way up.
+ */
+import { toHex } from '../../native/transport.js';
+import { describeStatusWord, formatStatusWord } from './status-words.js';
+
+export type CardErrorCode =
+  | 'apdu'
+  | 'application-not-available'
+  | 'malformed-response'
+  | 'pkcs15-parse'
+  | 'read-limit';
+
+/** Base of every error the card layer raises itself. `code` is what callers switch on. */
+export class CardError extends Error {
+  readonly code: CardErrorCode;
+  constructor(code: CardErrorCode, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+  toJSON(): { code: string; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** The card answered a command with a status word other than success. */
+export class ApduError extends CardError {
+  readonly sw: number;
+  /** Instruction byte of the command that failed (e.g. 0xA4 SELECT). */
+  readonly ins: number | undefined;
+  constructor(sw: number, ins?: number, context?: string) {
+    const where = context ?? (ins === undefined ? 'command' : `INS ${toHex(Uint8Array.of(ins))}`);
+    super('apdu', `${where}: card answered ${formatStatusWord(sw)} (${describeStatusWord(sw, 'en')})`);
+    this.sw = sw;
+    this.ins = ins;
+  }
+  get statusWord(): string {
+    return formatStatusWord(this.sw);
+  }
+}
+
+/** SELECT of an application (by AID) failed: the card does not have it, or refuses it. */
+export class ApplicationNotAvailableError extends CardError {
+  readonly aid: Uint8Array;
+  readonly sw: number | undefined;
+  constructor(aid: Uint8Array, sw?: number) {
+    super(
+      'application-not-available',
+      `Application ${toHex(aid)} is not available` + (sw === undefined ? '' : ` (${formatStatusWord(sw)} ${describeStatusWord(sw, 'en')})`),
+    );
+    this.aid = aid;
+    this.sw = sw;
+  }
+}
+
+/** The card (or reader) returned something that is not a response APDU, or a response chain that never ends. */
+export class MalformedResponseError extends CardError {
+  constructor(message: string) {
+    super('malformed-response', message);
+  }
+}
+
+/** PKCS#15 data on the card could not be understood. `file` names where it was read from, when known. */
+export class Pkcs15ParseError extends CardError {
+  readonly file: string | undefined;
+  readonly offset: number | undefined;
+  constructor(message: string, options: { file?: string; offset?: number } = {}) {
+    super('pkcs15-parse', options.file ? `${options.file}: ${message}` : message);
+    this.file = options.file;
+    this.offset = options.offset;
+  }
+}
+
+/** A read bound was hit (file size, number of APDUs or objects): the card's data cannot be right. */
+export class ReadLimitError extends CardError {
+  constructor(message: string) {
+    super('read-limit', message);
+  }
+}
+
+export function isCardError(error: unknown): error is CardError {
+  return error instanceof CardError;
+}
