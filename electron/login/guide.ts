@@ -18,8 +18,10 @@ export interface LoginGuideInput {
   loginUrl?: string;
 }
 
+/** "0,04" / "1,2": two decimals below a second, so a fast read does not show as "0,0 s". */
 function formatSeconds(ms: number, lang: Lang): string {
-  return (ms / 1000).toLocaleString(lang === 'sv' ? 'sv-SE' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const digits = ms < 1000 ? 2 : 1;
+  return (ms / 1000).toLocaleString(lang === 'sv' ? 'sv-SE' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 export function buildLoginGuide(input: LoginGuideInput): LoginGuide {

@@ -1,0 +1,519 @@
+/**
+ * The layered diagnosis: from the PC/SC service up to the PINs, each check with a status, a
+ * finding, its evidence and a remedy. A failing lower layer marks the layers above it `not-run`
+ * rather than failing them too. Pure and synchronous: the slow work (reading the card, chains,
+ * network) is done before, so the report can be rebuilt in the other language at once.
+ */
+import type { ReaderState } from '../../native/transport.js';
+import type { SystemFact } from '../../native/system/types.js';
+import type { CardPin, CardReadResult, CardSnapshot } from '../card/card-read-result.js';
+import { defineMessages, type Lang } from '../i18n/index.js';
+import type { NotLoginReason } from '../pki/login-choice.js';
+import type { CardAnalysis, AnalysedCertificate } from './card-analysis.js';
+import { diagnosticMessages as m, type DiagnosticMessageKey } from './messages.js';
+import {
+  reportSchemaVersion,
+  type CheckId,
+  type CheckStatus,
+  type Contact,
+  type DiagnosticReport,
+  type ReportCertificate,
+  type ReportCheck,
+  type ReportFact,
+  type ReportPin,
+  type ReportReader,
+  type ReportVerdict,
+} from './report-types.js';
+import { describeStatusWord } from '../card/status-words.js';
+
+export interface DiagnosisFacts {
+  generatedAt: Date;
+  app: { version: string };
+  os: { name: string; platform: string; arch: string };
+  online: boolean;
+  demoCard: string | null;
+  service: { available: boolean; error?: { code: string; message: string } };
+  readers: ReaderState[];
+  selectedReader: string | null;
+  /** True while a card is being read (the report then says so instead of "no card"). */
+  reading: boolean;
+  /** null: no card was read (none present, or no reader). */
+  read: CardReadResult | null;
+  analysis: CardAnalysis | null;
+  /** Operating-system and middleware facts, when the probes ran. */
+  system: SystemFact[] | null;
+}
+
+const reasonMessages = defineMessages(
+  'certificate-reasons',
+  {
+    ca: 'CA-certifikat (utfärdare), inte ditt eget',
+    telia: 'Telia-certifikat: privat e-legitimation, fungerar inte här',
+    'not-siths': 'inte utfärdat av SITHS',
+    function: 'funktionscertifikat (för ett system, inte en person)',
+    signature: 'för underskrift, inte för inloggning',
+    'not-authentication': 'inte avsett för inloggning',
+    expired: 'har gått ut',
+    'not-yet-valid': 'gäller inte än',
+    'test-environment': 'från SITHS testmiljö',
+    'not-preferred': 'ett annat certifikat passar bättre',
+    unreadable: 'gick inte att tolka',
+    valid: 'giltigt, {days} dagar kvar',
+    'expires-soon': 'går ut om {days} dagar',
+    'expired-validity': 'gick ut för {days} dagar sedan',
+    'not-yet-valid-validity': 'gäller om {days} dagar',
+  },
+  {
+    ca: 'CA certificate (issuer), not your own',
+    telia: 'Telia certificate: a private e-ID, does not work here',
+    'not-siths': 'not issued by SITHS',
+    function: 'function certificate (for a system, not a person)',
+    signature: 'for signing, not for login',
+    'not-authentication': 'not meant for login',
+    expired: 'expired',
+    'not-yet-valid': 'not valid yet',
+    'test-environment': 'from the SITHS test environment',
+    'not-preferred': 'another certificate fits better',
+    unreadable: 'could not be parsed',
+    valid: 'valid, {days} days left',
+    'expires-soon': 'expires in {days} days',
+    'expired-validity': 'expired {days} days ago',
+    'not-yet-valid-validity': 'valid in {days} days',
+  },
+);
+
+/** Calendar date as both languages show it in this report (ISO 8601, as Swedes write dates). */
+export function formatDate(value: Date | string): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString().slice(0, 10);
+}
+
+function formatDateTime(value: Date | string): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  return Number.isNaN(date.getTime()) ? String(value) : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function spacedHex(hex: string): string {
+  return (hex.replace(/[^0-9a-fA-F]/g, '').toUpperCase().match(/.{2}/g) ?? []).join(' ');
+}
+
+const contactlessPattern = /contactless|\bpicc\b|\bnfc\b|\bcl\b|\(cl\)/i;
+const windowsVirtualPattern = /windows hello|microsoft virtual smart card|\bvirtual smart card\b|\bvsc\b/i;
+const virtualPattern = /virtual/i;
+
+export function readerFlags(reader: ReaderState, selected: string | null): ReportReader['flags'] {
+  const flags: ReportReader['flags'] = [];
+  if (virtualPattern.test(reader.name)) flags.push('virtual');
+  if (contactlessPattern.test(reader.name)) flags.push('contactless');
+  if (reader.exclusive) flags.push('exclusive');
+  if (selected !== null && reader.name === selected) flags.push('selected');
+  return flags;
+}
+
+interface CheckDraft {
+  status: CheckStatus;
+  summary: string;
+  evidence?: ReportFact[];
+  remedy?: { text: string; contact: Contact };
+}
+
+class ReportBuilder {
+  readonly checks = new Map<CheckId, ReportCheck>();
+  constructor(readonly lang: Lang) {}
+  t(key: DiagnosticMessageKey, params?: Record<string, string | number>): string {
+    return m.t(key, this.lang, params);
+  }
+  fact(key: string, labelKey: DiagnosticMessageKey, value: string, personal = false): ReportFact {
+    return personal ? { key, label: this.t(labelKey), value, personal } : { key, label: this.t(labelKey), value };
+  }
+  remedy(key: DiagnosticMessageKey, contact: Contact, params?: Record<string, string | number>): { text: string; contact: Contact } {
+    return { text: this.t(key, params), contact };
+  }
+  /** Records a check; when `after` did not pass, the check is `not-run` instead. */
+  add(id: CheckId, after: CheckId | null, draft: () => CheckDraft): ReportCheck {
+    const prerequisite = after === null ? undefined : this.checks.get(after);
+    const blocked = prerequisite !== undefined && (prerequisite.status === 'error' || prerequisite.status === 'not-run');
+    const result: CheckDraft = blocked ? { status: 'not-run', summary: this.t('notRun') } : draft();
+    const check: ReportCheck = {
+      id,
+      status: result.status,
+      title: this.t(`title.${id}` as DiagnosticMessageKey),
+      summary: result.summary,
+      evidence: result.evidence ?? [],
+      ...(result.remedy && { remedy: result.remedy }),
+    };
+    this.checks.set(id, check);
+    return check;
+  }
+}
+
+function pinCheck(b: ReportBuilder, pin: CardPin | undefined, role: 'authentication' | 'signature' | 'puk', puk: CardPin | undefined, snapshot: CardSnapshot): CheckDraft {
+  if (!pin) {
+    if (role === 'authentication') return { status: 'error', summary: b.t('pinMissingAuth'), remedy: b.remedy('pinMissingAuthRemedy', 'local-it') };
+    if (role === 'signature') return { status: 'ok', summary: b.t('signPinMissing') };
+    return { status: 'unknown', summary: b.t('pukMissing') };
+  }
+  const evidence: ReportFact[] = [
+    ...(pin.label ? [b.fact('pinLabel', 'ev.label', pin.label)] : []),
+    b.fact('pinReference', 'ev.reference', `0x${pin.reference.toString(16).padStart(2, '0').toUpperCase()}`),
+    b.fact('pinCounterSource', 'ev.counterSource', pin.counter.source === 'verify-without-data' ? b.t('value.verify') : b.t('value.notProbed')),
+    ...(pin.counter.statusWord ? [b.fact('pinStatusWord', 'ev.statusWord', spacedHex(pin.counter.statusWord))] : []),
+  ];
+  if (pin.blocked === true) {
+    if (role === 'authentication') {
+      const pukBlocked = puk?.blocked === true;
+      return { status: 'error', summary: b.t('pinBlocked'), evidence, remedy: b.remedy(pukBlocked ? 'authPinBlockedPukBlockedRemedy' : 'authPinBlockedRemedy', 'local-it') };
+    }
+    if (role === 'signature') return { status: 'warning', summary: b.t('pinBlocked'), evidence, remedy: b.remedy('signPinBlockedRemedy', 'local-it') };
+    return { status: 'warning', summary: b.t('pukBlocked'), evidence, remedy: b.remedy('pukBlockedRemedy', 'local-it') };
+  }
+  if (pin.triesLeft === 'unknown') {
+    const summary = snapshot.profile.pinCounterProbe ? b.t('pinUnknown') : b.t('pinUnknownProfile');
+    return { status: 'unknown', summary, evidence };
+  }
+  const left = pin.triesLeft;
+  const summary = pin.maxTries === 'unknown' ? b.t('pinTriesNoMax', { left }) : b.t('pinTries', { left, max: pin.maxTries });
+  if (left === 1 && role !== 'puk') {
+    return { status: 'warning', summary: `${summary} ${b.t('pinOneTry')}`, evidence, remedy: b.remedy('pinOneTryRemedy', 'local-it') };
+  }
+  return { status: 'ok', summary, evidence };
+}
+
+function certificateReason(b: ReportBuilder, reason: NotLoginReason | 'unreadable'): string {
+  return reasonMessages.t(reason, b.lang);
+}
+
+function validityText(b: ReportBuilder, cert: AnalysedCertificate): string {
+  const v = cert.validity;
+  switch (v.status) {
+    case 'valid':
+      return reasonMessages.t('valid', b.lang, { days: v.daysLeft ?? 0 });
+    case 'expires-soon':
+      return reasonMessages.t('expires-soon', b.lang, { days: v.daysLeft ?? 0 });
+    case 'expired':
+      return reasonMessages.t('expired-validity', b.lang, { days: v.daysSinceExpiry ?? 0 });
+    case 'not-yet-valid':
+      return reasonMessages.t('not-yet-valid-validity', b.lang, { days: v.daysUntilValid ?? 0 });
+  }
+}
+
+function reportCertificates(b: ReportBuilder, snapshot: CardSnapshot, analysis: CardAnalysis): ReportCertificate[] {
+  return analysis.certificates.map((cert, analysedIndex) => {
+    const candidate = analysis.login.candidates[analysedIndex];
+    const info = cert.info;
+    const cardCert = snapshot.certificates[cert.cardIndex];
+    const isLogin = analysis.login.chosenIndex === analysedIndex;
+    const out: ReportCertificate = {
+      subject: info.subject.display,
+      subjectCommonName: info.subject.commonName ?? info.subject.display,
+      issuerCommonName: info.issuer.commonName ?? info.issuer.display,
+      serialNumber: info.serialNumber,
+      validFrom: formatDate(info.notBefore),
+      validTo: formatDate(info.notAfter),
+      family: cert.classification.family,
+      environment: cert.classification.environment,
+      subjectKind: cert.classification.subjectKind,
+      purpose: cert.classification.purpose,
+      keyUsage: info.keyUsage ?? [],
+      extendedKeyUsage: (info.extendedKeyUsage ?? []).map((e) => e.name ?? e.oid),
+      sha1: info.fingerprints.sha1,
+      sha256: info.fingerprints.sha256,
+      isLoginCertificate: isLogin,
+      validity: validityText(b, cert),
+    };
+    if (cardCert?.label) out.cardLabel = cardCert.label;
+    if (cert.classification.subjectSerialNumberDisplay !== undefined) out.subjectSerialNumber = cert.classification.subjectSerialNumberDisplay;
+    if (info.cardNumber !== undefined) out.cardNumber = info.cardNumber;
+    if (!isLogin && candidate?.reason) out.notLoginReason = certificateReason(b, candidate.reason);
+    return out;
+  });
+}
+
+function reportPins(b: ReportBuilder, snapshot: CardSnapshot): ReportPin[] {
+  return snapshot.pins.map((pin) => ({
+    role: pin.role,
+    label: pin.label ?? b.t(`title.${pin.role === 'authentication' ? 'auth-pin' : pin.role === 'signature' ? 'sign-pin' : 'puk'}` as DiagnosticMessageKey),
+    triesLeft: pin.triesLeft === 'unknown' ? null : pin.triesLeft,
+    maxTries: pin.maxTries === 'unknown' ? null : pin.maxTries,
+    blocked: pin.blocked === true,
+  }));
+}
+
+function middlewareCheck(b: ReportBuilder, system: SystemFact[] | null): CheckDraft {
+  if (!system) return { status: 'unknown', summary: b.t('mwNotChecked') };
+  const value = (key: string) => system.find((f) => f.key === key)?.value;
+  const products = ['siths-eid', 'netid-client', 'netid-enterprise', 'netid', 'safenet-sac', 'opensc'];
+  const names: Record<string, string> = { 'siths-eid': 'SITHS eID', 'netid-client': 'Net iD Client', 'netid-enterprise': 'Net iD Enterprise', netid: 'Net iD', 'safenet-sac': 'SafeNet Authentication Client', opensc: 'OpenSC' };
+  const installed = products.filter((p) => value(`middleware.${p}`) === 'installed');
+  const evidence = installed.map((p) => {
+    const version = value(`middleware.${p}.version`);
+    return { key: `middleware.${p}`, label: names[p] as string, value: typeof version === 'string' && version !== 'unknown' ? version : '✓' };
+  });
+  if (value('certprop.conflict') === 'yes') return { status: 'warning', summary: b.t('mwCertProp'), evidence, remedy: b.remedy('mwCertPropRemedy', 'local-it') };
+  if (installed.includes('netid-enterprise')) return { status: 'warning', summary: b.t('mwNetIdEnterprise'), evidence, remedy: b.remedy('mwNetIdEnterpriseRemedy', 'local-it') };
+  if (installed.length === 0) return { status: 'warning', summary: b.t('mwNone'), evidence, remedy: b.remedy('mwNoneRemedy', 'local-it') };
+  return { status: 'ok', summary: b.t('mwFound', { products: installed.map((p) => names[p]).join(', ') }), evidence };
+}
+
+function verdictOf(b: ReportBuilder, facts: DiagnosisFacts): ReportVerdict {
+  const status = (id: CheckId) => b.checks.get(id)?.status;
+  if (facts.reading) return { status: 'reading', headline: b.t('verdictReading') };
+  if (status('pcsc-service') === 'error') return { status: 'no-service', headline: b.t('verdictNoService'), advice: b.t('serviceDownRemedy') };
+  if (status('readers') === 'error') return { status: 'no-reader', headline: b.t('verdictNoReader'), advice: b.t('readersNoneRemedy') };
+  if (status('card-present') === 'error' && facts.read === null) return { status: 'no-card', headline: b.t('verdictNoCard'), advice: b.t('verdictNoCardAdvice') };
+  // What stops a login: everything from the card up to the authentication PIN. Chain, revocation
+  // "could not check" and middleware findings are for IT support and do not change the verdict.
+  const loginChecks: CheckId[] = ['card-present', 'card-answers', 'siths-application', 'certificates-read', 'auth-certificate', 'auth-validity', 'revocation', 'auth-pin'];
+  const firstError = loginChecks.map((id) => b.checks.get(id)).find((check) => check?.status === 'error');
+  if (firstError) return { status: 'blocked', headline: b.t('verdictBlocked'), advice: firstError.remedy?.text ?? firstError.summary };
+  const userWarnings: CheckId[] = ['auth-validity', 'auth-pin', 'auth-certificate', 'puk', 'sign-pin', 'readers', 'system-clock'];
+  const firstWarning = userWarnings.map((id) => b.checks.get(id)).find((check) => check?.status === 'warning');
+  if (firstWarning) return { status: 'attention', headline: b.t('verdictAttention'), advice: `${firstWarning.summary} ${firstWarning.remedy?.text ?? ''}`.trim() };
+  return { status: 'ready', headline: b.t('verdictReady'), advice: b.t('verdictReadyAdvice') };
+}
+
+export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): DiagnosticReport {
+  const b = new ReportBuilder(lang);
+  const read = facts.read;
+  const snapshot = read?.kind === 'snapshot' ? read : null;
+  const analysis = snapshot ? facts.analysis : null;
+  const demo = facts.demoCard !== null;
+
+  b.add('pcsc-service', null, () => {
+    if (demo) return { status: 'ok', summary: b.t('serviceDemo'), evidence: [b.fact('mode', 'ev.mode', b.t('value.demo'))] };
+    if (facts.service.available) return { status: 'ok', summary: b.t('serviceRunning') };
+    return {
+      status: 'error',
+      summary: b.t('serviceDown'),
+      evidence: facts.service.error ? [b.fact('serviceError', 'ev.error', `${facts.service.error.code}: ${facts.service.error.message}`)] : [],
+      remedy: b.remedy('serviceDownRemedy', 'local-it'),
+    };
+  });
+
+  b.add('readers', 'pcsc-service', () => {
+    const evidence = facts.readers.map((r) => ({ key: 'reader', label: b.t('ev.reader'), value: r.name }));
+    if (facts.readers.length === 0) return { status: 'error', summary: b.t('readersNone'), remedy: b.remedy('readersNoneRemedy', 'self') };
+    const windowsVirtual = facts.readers.find((r) => windowsVirtualPattern.test(r.name));
+    if (windowsVirtual) return { status: 'warning', summary: b.t('readersWindowsHello', { name: windowsVirtual.name }), evidence, remedy: b.remedy('readersWindowsHelloRemedy', 'local-it') };
+    const selected = facts.readers.find((r) => r.name === facts.selectedReader);
+    if (selected && contactlessPattern.test(selected.name)) return { status: 'warning', summary: b.t('readersContactless', { name: selected.name }), evidence, remedy: b.remedy('readersContactlessRemedy', 'self') };
+    return { status: 'ok', summary: b.t('readersFound', { count: facts.readers.length }), evidence };
+  });
+
+  b.add('card-present', 'readers', () => {
+    const reader = facts.readers.find((r) => r.name === facts.selectedReader) ?? facts.readers.find((r) => r.cardPresent);
+    if (read || facts.reading) return { status: 'ok', summary: b.t('cardPresent', { reader: read?.reader ?? reader?.name ?? '' }) };
+    if (reader?.cardPresent && reader.exclusive) return { status: 'error', summary: b.t('cardExclusive'), remedy: b.remedy('cardExclusiveRemedy', 'self') };
+    return { status: 'error', summary: b.t('cardAbsent'), remedy: b.remedy('cardAbsentRemedy', 'self') };
+  });
+
+  b.add('card-answers', 'card-present', () => {
+    if (!read) return { status: 'unknown', summary: b.t('verdictReading') };
+    const profileName = read.profile.displayName[lang];
+    const evidence = [b.fact('atr', 'ev.atr', spacedHex(read.atr)), b.fact('profile', 'ev.profile', profileName)];
+    if (read.profile.smartcardListName) evidence.push(b.fact('smartcardList', 'ev.smartcardList', read.profile.smartcardListName));
+    if (read.kind === 'card-removed') return { status: 'error', summary: b.t('cardRemoved'), evidence, remedy: b.remedy('cardRemovedRemedy', 'self') };
+    if (read.kind === 'transport-error') {
+      const summary = read.code === 'sharing-violation' ? b.t('cardSharing') : b.t('cardTransportError', { message: read.message });
+      return { status: 'error', summary, evidence: [...evidence, b.fact('error', 'ev.error', read.code)], remedy: b.remedy(read.code === 'sharing-violation' ? 'cardExclusiveRemedy' : 'cardTransportErrorRemedy', read.code === 'sharing-violation' ? 'self' : 'local-it') };
+    }
+    if (!read.profile.known) return { status: 'warning', summary: b.t('cardAnswersUnknown', { profile: profileName }), evidence, remedy: b.remedy('cardAnswersUnknownRemedy', 'local-it') };
+    return { status: 'ok', summary: b.t('cardAnswersKnown', { profile: profileName }), evidence };
+  });
+
+  b.add('siths-application', 'card-answers', () => {
+    if (!read) return { status: 'unknown', summary: b.t('verdictReading') };
+    if (read.kind === 'no-pkcs15-application') {
+      return { status: 'error', summary: b.t('appMissing'), evidence: read.attempts.map((a) => ({ key: 'attempt', label: a.target, value: a.statusWord ? spacedHex(a.statusWord) : '–' })), remedy: b.remedy('appMissingRemedy', 'self') };
+    }
+    if (read.kind === 'card-error') {
+      const meaning = read.statusMeaning ?? read.message;
+      return { status: 'error', summary: b.t('appCardError', { meaning }), evidence: [b.fact('stage', 'ev.stage', read.stage), ...(read.statusWord ? [b.fact('statusWord', 'ev.statusWord', spacedHex(read.statusWord))] : [])], remedy: b.remedy('appCardErrorRemedy', 'local-it') };
+    }
+    if (read.kind === 'malformed-card-data' && read.stage === 'select-application') {
+      return { status: 'error', summary: b.t('certsMalformed'), remedy: b.remedy('certsMalformedRemedy', 'local-it') };
+    }
+    if (read.kind === 'snapshot') return { status: 'ok', summary: b.t('appFound'), evidence: [b.fact('aid', 'ev.aid', spacedHex(read.application.aid ?? ''))] };
+    return { status: 'ok', summary: b.t('appFound') };
+  });
+
+  b.add('certificates-read', 'siths-application', () => {
+    if (read?.kind === 'malformed-card-data') {
+      return { status: 'error', summary: b.t('certsMalformed'), evidence: [b.fact('stage', 'ev.stage', read.stage), ...(read.file ? [b.fact('file', 'ev.file', read.file)] : [])], remedy: b.remedy('certsMalformedRemedy', 'local-it') };
+    }
+    if (!snapshot || !analysis) return { status: 'unknown', summary: b.t('verdictReading') };
+    if (snapshot.certificates.length === 0) return { status: 'error', summary: b.t('certsNone'), remedy: b.remedy('certsNoneRemedy', 'local-it') };
+    const evidence = [b.fact('certificateCount', 'ev.count', String(snapshot.certificates.length))];
+    if (analysis.unreadable.length > 0) return { status: 'warning', summary: `${b.t('certsRead', { count: snapshot.certificates.length })} ${b.t('certsUnreadable', { count: analysis.unreadable.length })}`, evidence };
+    return { status: 'ok', summary: b.t('certsRead', { count: snapshot.certificates.length }), evidence };
+  });
+
+  const loginCert = analysis?.loginCertificate ?? null;
+  b.add('auth-certificate', 'certificates-read', () => {
+    if (!analysis) return { status: 'unknown', summary: b.t('verdictReading') };
+    const hasTelia = analysis.certificates.some((c) => c.classification.family === 'telia');
+    if (!loginCert) {
+      const onlyTelia = hasTelia && analysis.certificates.every((c) => c.classification.family === 'telia' || c.classification.subjectKind === 'ca');
+      return { status: 'error', summary: b.t(onlyTelia ? 'authNoneTelia' : 'authNone'), remedy: b.remedy('authNoneRemedy', 'local-it') };
+    }
+    const info = loginCert.info;
+    const name = info.subject.commonName ?? info.subject.display;
+    const issuer = info.issuer.commonName ?? info.issuer.display;
+    const evidence = [
+      b.fact('subject', 'ev.subject', name, true),
+      b.fact('issuer', 'ev.issuer', issuer),
+      b.fact('validTo', 'ev.validTo', formatDate(info.notAfter)),
+      b.fact('environment', 'ev.environment', loginCert.classification.environment),
+      b.fact('sha1', 'ev.sha1', info.fingerprints.sha1),
+    ];
+    if (analysis.login.chosenWarning === 'test-environment') return { status: 'warning', summary: b.t('authFoundTest', { issuer }), evidence };
+    const summary = b.t('authFound', { name, issuer });
+    return { status: 'ok', summary: hasTelia ? `${summary} ${b.t('authTeliaWarning')}` : summary, evidence };
+  });
+
+  b.add('auth-validity', 'auth-certificate', () => {
+    if (!loginCert) return { status: 'unknown', summary: b.t('verdictReading') };
+    const v = loginCert.validity;
+    const date = formatDate(v.notAfter);
+    const evidence = [b.fact('validFrom', 'ev.validFrom', formatDate(v.notBefore)), b.fact('validTo', 'ev.validTo', date)];
+    switch (v.status) {
+      case 'valid':
+        return { status: 'ok', summary: b.t('validValid', { date, days: v.daysLeft ?? 0 }), evidence };
+      case 'expires-soon':
+        return { status: 'warning', summary: b.t('validSoon', { date, days: v.daysLeft ?? 0 }), evidence, remedy: b.remedy('validSoonRemedy', 'local-it') };
+      case 'expired':
+        return { status: 'error', summary: b.t('validExpired', { date }), evidence, remedy: b.remedy('validExpiredRemedy', 'local-it') };
+      case 'not-yet-valid':
+        return { status: 'error', summary: b.t('validNotYet', { date: formatDate(v.notBefore) }), evidence, remedy: b.remedy('validNotYetRemedy', v.clockSuspect ? 'self' : 'local-it') };
+    }
+  });
+
+  b.add('chain', 'auth-certificate', () => {
+    const chain = analysis?.chain;
+    if (!chain || !analysis) return { status: 'unknown', summary: b.t('verdictReading') };
+    const pathText = chain.path.map((l) => l.subjectCommonName ?? l.subject).join(' → ');
+    const anchorsText = analysis.anchorSources
+      .map((s) => `${b.t(s.source === 'system' ? 'sourceSystem' : s.source === 'card' ? 'sourceCard' : 'sourceFile')}: ${s.available ? b.t('value.available', { count: s.count }) : b.t('value.unavailable')}`)
+      .join('; ');
+    const evidence = [b.fact('chainPath', 'ev.path', pathText), b.fact('anchorSources', 'ev.anchors', anchorsText)];
+    switch (chain.status) {
+      case 'trusted': {
+        const source = b.t(chain.anchor.source === 'system' ? 'sourceSystem' : chain.anchor.source === 'card' ? 'sourceCard' : 'sourceFile');
+        return { status: 'ok', summary: b.t('chainTrusted', { root: chain.anchor.subjectCommonName ?? chain.anchor.subject, source }), evidence };
+      }
+      case 'untrusted-root': {
+        const root = chain.root.knownRoot ?? chain.root.subjectCommonName ?? chain.root.subject;
+        const systemReadable = analysis.anchorSources.some((s) => s.source === 'system' && s.available);
+        if (!systemReadable) return { status: 'unknown', summary: b.t('chainUntrustedUnknown', { root }), evidence };
+        return { status: 'warning', summary: b.t('chainUntrusted', { root }), evidence, remedy: b.remedy('chainUntrustedRemedy', 'local-it') };
+      }
+      case 'incomplete':
+        return { status: 'warning', summary: b.t('chainIncomplete', { issuer: chain.missingIssuer.subjectCommonName ?? chain.missingIssuer.subject }), evidence, remedy: b.remedy('chainIncompleteRemedy', 'local-it') };
+      case 'invalid':
+        return { status: 'error', summary: b.t('chainInvalid', { problem: chain.problem.code }), evidence, remedy: b.remedy('chainInvalidRemedy', 'local-it') };
+    }
+  });
+
+  b.add('revocation', 'auth-certificate', () => {
+    const rev = analysis?.revocation;
+    if (!rev || rev.status === 'not-checked') return { status: 'unknown', summary: b.t('revOffline') };
+    switch (rev.status) {
+      case 'good':
+        return { status: 'ok', summary: b.t('revGood', { method: rev.method.toUpperCase(), time: formatDateTime(rev.thisUpdate) }), evidence: [b.fact('revocationUrl', 'ev.url', rev.url)] };
+      case 'revoked':
+        return { status: 'error', summary: b.t('revRevoked', { date: formatDate(rev.revokedAt) }), evidence: [b.fact('revocationUrl', 'ev.url', rev.url), ...(rev.revocationReason ? [b.fact('revocationReason', 'ev.reason', rev.revocationReason)] : [])], remedy: b.remedy('revRevokedRemedy', 'local-it') };
+      case 'unknown':
+        return { status: 'warning', summary: b.t('revUnknown'), evidence: [b.fact('revocationUrl', 'ev.url', rev.url)], remedy: b.remedy('revUnknownRemedy', 'local-it') };
+      case 'could-not-check':
+        return { status: 'warning', summary: b.t('revCouldNot', { reason: rev.httpStatus ? `${rev.reason} ${rev.httpStatus}` : rev.reason }), evidence: rev.url ? [b.fact('revocationUrl', 'ev.url', rev.url)] : [], remedy: b.remedy('revCouldNotRemedy', 'self') };
+    }
+  });
+
+  b.add('hsa-id', 'auth-certificate', () => {
+    if (!loginCert) return { status: 'unknown', summary: b.t('verdictReading') };
+    const hsa = loginCert.classification.hsaId;
+    if (!hsa) return { status: 'ok', summary: b.t('hsaNone') };
+    const evidence = [b.fact('hsaId', 'ev.hsaId', hsa.value, true)];
+    if (hsa.valid) return { status: 'ok', summary: b.t('hsaValid', { hsaId: hsa.value }), evidence };
+    return { status: 'warning', summary: b.t('hsaInvalid', { hsaId: hsa.value, problems: hsa.problems.join(', ') }), evidence, remedy: b.remedy('hsaInvalidRemedy', 'local-it') };
+  });
+
+  const pinOf = (role: CardPin['role']) => snapshot?.pins.find((p) => p.role === role);
+  const puk = pinOf('puk');
+  for (const [id, role] of [['auth-pin', 'authentication'], ['sign-pin', 'signature'], ['puk', 'puk']] as const) {
+    b.add(id, 'siths-application', () => (snapshot ? pinCheck(b, pinOf(role), role, puk, snapshot) : { status: 'unknown', summary: b.t('verdictReading') }));
+  }
+
+  b.add('middleware', null, () => middlewareCheck(b, facts.system));
+
+  b.add('system-clock', null, () => {
+    const suspect = analysis?.certificates.find((c) => c.validity.clockSuspect);
+    const evidence = [b.fact('time', 'ev.time', formatDateTime(facts.generatedAt))];
+    if (suspect) return { status: 'warning', summary: b.t('clockSuspect', { date: formatDate(suspect.validity.notBefore) }), evidence, remedy: b.remedy('clockSuspectRemedy', 'self') };
+    return { status: 'ok', summary: b.t('clockOk', { time: formatDateTime(facts.generatedAt) }) };
+  });
+
+  const verdict = verdictOf(b, facts);
+  const loginInfo = analysis?.login.chosen ?? loginCert?.info ?? null;
+  const card: DiagnosticReport['card'] = read
+    ? {
+        reader: read.reader,
+        atr: spacedHex(read.atr),
+        profile: read.profile.displayName[lang],
+        readMs: Math.round(read.stats.durationMs * 10) / 10,
+        apduCount: read.stats.apduCount,
+        bytesSent: read.stats.bytesSent,
+        bytesReceived: read.stats.bytesReceived,
+        ...(read.stats.authReady && { authReadyMs: Math.round(read.stats.authReady.atMs * 10) / 10 }),
+        ...(snapshot?.application.aid && { application: spacedHex(snapshot.application.aid) }),
+        ...(snapshot?.tokenInfo?.label && { tokenLabel: snapshot.tokenInfo.label }),
+        ...(snapshot?.tokenInfo && { tokenSerial: snapshot.tokenInfo.serialNumberText ?? snapshot.tokenInfo.serialNumber }),
+        ...(loginInfo?.subject.commonName && { holderName: loginInfo.subject.commonName }),
+        ...(loginCert?.classification.hsaId && { hsaId: loginCert.classification.hsaId.value }),
+        ...(loginInfo?.cardNumber && { cardNumber: loginInfo.cardNumber }),
+        ...(loginInfo?.issuer.commonName && { issuer: loginInfo.issuer.commonName }),
+        ...(loginInfo && { validUntil: formatDate(loginInfo.notAfter) }),
+      }
+    : null;
+
+  return {
+    schemaVersion: reportSchemaVersion,
+    header: {
+      app: 'Kortkoll',
+      version: facts.app.version,
+      os: facts.os.name,
+      platform: facts.os.platform,
+      arch: facts.os.arch,
+      generatedAt: facts.generatedAt.toISOString(),
+      lang,
+      redacted: false,
+      online: facts.online,
+      ...(facts.demoCard !== null && { demoCard: facts.demoCard }),
+    },
+    verdict,
+    card,
+    checks: [...b.checks.values()],
+    certificates: snapshot && analysis ? reportCertificates(b, snapshot, analysis) : [],
+    pins: snapshot ? reportPins(b, snapshot) : [],
+    readers: facts.readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent, ...(r.atr && { atr: spacedHex(Buffer.from(r.atr).toString('hex')) }), flags: readerFlags(r, facts.selectedReader) })),
+    system: (facts.system ?? []).map((f) => ({
+      key: f.key,
+      label: f.key,
+      value: Array.isArray(f.value) ? f.value.join(', ') : f.value === null ? '–' : String(f.value),
+      ...(f.personal && { personal: true }),
+    })),
+    apduLog: (read?.apduLog ?? []).map((apdu) => ({
+      command: spacedHex(apdu.command),
+      response: apdu.response.length > 4 ? `(${(apdu.response.length - 4) / 2} byte)` : '',
+      statusWord: apdu.statusWord.toUpperCase() || '0000',
+      meaning: apdu.statusWord ? describeStatusWord(parseInt(apdu.statusWord, 16), lang) : '',
+    })),
+  };
+}
+
+/** The exit code of `kortkoll diag`: 0 all ok, 1 warnings, 2 errors. */
+export function reportExitCode(report: DiagnosticReport): 0 | 1 | 2 {
+  if (report.checks.some((c) => c.status === 'error')) return 2;
+  if (report.checks.some((c) => c.status === 'warning')) return 1;
+  return 0;
+}

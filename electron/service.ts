@@ -1,0 +1,438 @@
+/**
+ * The application service: owns the reader monitor (or the demo card), reads the card on each
+ * card event, runs the diagnosis, keeps the current state and emits immutable snapshots. Both
+ * faces use it: the desktop app through IPC, the CLI directly. It knows no Electron and no PC/SC
+ * binding: the faces hand it a monitor factory.
+ */
+import { arch, platform, release, type as osType } from 'node:os';
+import type { CardConnection, ReaderEvent, ReaderMonitor, ReaderState } from '../native/transport.js';
+import { isTransportError, toHex } from '../native/transport.js';
+import type { SystemFact } from '../native/system/types.js';
+import { systemClock, type Clock } from '../native/clock.js';
+import { readCard } from './card/read-card.js';
+import { identifyCard } from './card/profiles.js';
+import type { CardReadResult } from './card/card-read-result.js';
+import { analyseCardCertificates, type CardAnalysis, type CardAnalysisOptions } from './diagnostics/card-analysis.js';
+import { buildDiagnosticReport, type DiagnosisFacts } from './diagnostics/diagnose.js';
+import { renderReport } from './diagnostics/render.js';
+import { redactReport } from './diagnostics/redact.js';
+import { defineMessages, type Lang } from './i18n/index.js';
+import type { AppPhase, AppState, DemoCardInfo, ReadProgress, ReportFormat } from './ipc-contract.js';
+import { buildLoginGuide, defaultLoginUrl } from './login/guide.js';
+import type { KortkollService } from './service-types.js';
+import { demoCards, openDemoCard, type DemoCardSession } from './demo-cards.js';
+
+export interface KortkollServiceOptions {
+  lang?: Lang;
+  /** Start with this virtual card instead of real readers. */
+  demoCard?: string | null;
+  loginUrl?: string;
+  /** Check revocation online (OCSP/CRL). Off by default. */
+  online?: boolean;
+  /** Creates the PC/SC reader monitor (native/pcsc); absent: only demo cards are available. */
+  monitorFactory?: () => ReaderMonitor;
+  /** Operating-system and middleware facts (native/system); run in the background, never blocks a read. */
+  collectSystemFacts?: () => Promise<SystemFact[]>;
+  anchorsFile?: CardAnalysisOptions['anchorsFile'];
+  fetch?: CardAnalysisOptions['fetch'];
+  clock?: Clock;
+  appVersion?: string;
+  /** For tests: the path of pcsc-tools' ATR list (null: do not look). */
+  smartcardListPath?: string | null;
+}
+
+const progressMessages = defineMessages(
+  'progress',
+  {
+    connecting: 'Ansluter till kortet …',
+    'reading-auth': 'Läser inloggningscertifikat och PIN …',
+    'auth-ready': 'Inloggningscertifikat och PIN klara, läser resten …',
+    'reading-rest': 'Läser resten av kortet …',
+    diagnosing: 'Kontrollerar certifikaten …',
+    done: 'Klart',
+  },
+  {
+    connecting: 'Connecting to the card …',
+    'reading-auth': 'Reading the login certificate and PIN …',
+    'auth-ready': 'Login certificate and PIN known, reading the rest …',
+    'reading-rest': 'Reading the rest of the card …',
+    diagnosing: 'Checking the certificates …',
+    done: 'Done',
+  },
+);
+
+const progressPercent: Record<ReadProgress['stage'], number> = { connecting: 5, 'reading-auth': 20, 'auth-ready': 60, 'reading-rest': 70, diagnosing: 90, done: 100 };
+
+interface CardContext {
+  reader: string;
+  read: CardReadResult;
+  analysis: CardAnalysis | null;
+}
+
+function osName(): string {
+  return `${osType()} ${release()}`;
+}
+
+class Service implements KortkollService {
+  readonly loginUrl: string;
+  private lang: Lang;
+  private online: boolean;
+  private demo: DemoCardSession | null = null;
+  private monitor: ReaderMonitor | null = null;
+  private unsubscribeMonitor: (() => void) | null = null;
+  private readonly listeners = new Set<(state: AppState) => void>();
+  private readonly clock: Clock;
+  private state: AppState;
+  private card: CardContext | null = null;
+  private reading: { reader: string; progress: ReadProgress } | null = null;
+  private selectedReader: string | null = null;
+  private system: SystemFact[] | null = null;
+  /** Bumped whenever what is in the reader changes: a read that started under an older epoch is dropped. */
+  private epoch = 0;
+  private seq = 0;
+  private lastEvent: AppState['lastEvent'] = null;
+  private readonly version: string;
+
+  constructor(private readonly options: KortkollServiceOptions) {
+    this.lang = options.lang ?? 'sv';
+    this.online = options.online ?? false;
+    this.loginUrl = options.loginUrl ?? defaultLoginUrl;
+    this.clock = options.clock ?? systemClock;
+    this.version = options.appVersion ?? '0.0.0';
+    this.state = this.snapshot();
+  }
+
+  async start(): Promise<void> {
+    this.refreshSystemFacts();
+    if (this.options.demoCard) {
+      await this.useDemoCard(this.options.demoCard);
+      return;
+    }
+    this.startMonitor();
+    this.emit();
+    const present = this.readers().find((r) => r.cardPresent && (this.selectedReader === null || r.name === this.selectedReader));
+    if (present) await this.readFromReader(present.name);
+  }
+
+  async close(): Promise<void> {
+    this.epoch++;
+    this.stopMonitor();
+    this.demo = null;
+    this.listeners.clear();
+  }
+
+  getState(): AppState {
+    return this.state;
+  }
+
+  subscribe(listener: (state: AppState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async runDiagnosis(options: { online: boolean }): Promise<AppState> {
+    this.online = options.online;
+    this.refreshSystemFacts();
+    if (this.demo) await this.readDemo();
+    else {
+      const reader = this.card?.reader ?? this.readers().find((r) => r.cardPresent && (this.selectedReader === null || r.name === this.selectedReader))?.name;
+      if (reader) await this.readFromReader(reader);
+      else this.emit();
+    }
+    return this.state;
+  }
+
+  renderReport(options: { format: ReportFormat; redact: boolean }): string {
+    const report = this.state.report;
+    if (!report) throw new Error('There is no report yet');
+    return renderReport(options.redact ? redactReport(report) : report, options.format);
+  }
+
+  async chooseReader(reader: string | null): Promise<AppState> {
+    this.selectedReader = reader;
+    if (this.demo) return this.state;
+    this.epoch++;
+    this.card = null;
+    this.reading = null;
+    this.emit();
+    const target = this.readers().find((r) => r.cardPresent && (reader === null || r.name === reader));
+    if (target) await this.readFromReader(target.name);
+    return this.state;
+  }
+
+  setLanguage(lang: Lang): AppState {
+    this.lang = lang;
+    this.emit();
+    return this.state;
+  }
+
+  listDemoCards(): DemoCardInfo[] {
+    return demoCards();
+  }
+
+  async useDemoCard(name: string | null): Promise<AppState> {
+    this.epoch++;
+    this.card = null;
+    this.reading = null;
+    if (name === null) {
+      this.demo = null;
+      this.lastEvent = { kind: 'card-removed', reader: null, at: this.clock.now().toISOString() };
+      if (this.options.monitorFactory && !this.monitor) this.startMonitor();
+      this.emit();
+      const present = this.readers().find((r) => r.cardPresent);
+      if (present) await this.readFromReader(present.name);
+      return this.state;
+    }
+    this.stopMonitor();
+    this.demo = await openDemoCard(name);
+    this.lastEvent = { kind: 'card-inserted', reader: this.demo.readerName, at: this.clock.now().toISOString() };
+    await this.readDemo();
+    return this.state;
+  }
+
+  // ---- readers ---------------------------------------------------------------------------------
+
+  private startMonitor(): void {
+    if (!this.options.monitorFactory) return;
+    try {
+      this.monitor = this.options.monitorFactory();
+      this.unsubscribeMonitor = this.monitor.onEvent((event) => this.onReaderEvent(event));
+      this.monitor.start();
+    } catch (e) {
+      this.monitor = null;
+      this.serviceError = { code: isTransportError(e) ? e.code : 'pcsc-error', message: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  private serviceError: { code: string; message: string } | null = null;
+
+  private stopMonitor(): void {
+    this.unsubscribeMonitor?.();
+    this.unsubscribeMonitor = null;
+    const monitor = this.monitor;
+    this.monitor = null;
+    if (monitor) void monitor.close().catch(() => undefined);
+  }
+
+  private readers(): ReaderState[] {
+    if (this.demo) return [{ name: this.demo.readerName, cardPresent: true, atr: this.demo.atr }];
+    return this.monitor?.readers() ?? [];
+  }
+
+  private onReaderEvent(event: ReaderEvent): void {
+    const at = this.clock.now().toISOString();
+    switch (event.type) {
+      case 'card-inserted':
+        this.lastEvent = { kind: 'card-inserted', reader: event.reader, at };
+        if (this.selectedReader === null || this.selectedReader === event.reader) {
+          if (this.card === null && this.reading === null || this.card?.reader === event.reader || this.reading?.reader === event.reader) {
+            void this.readFromReader(event.reader);
+            return;
+          }
+        }
+        break;
+      case 'card-removed':
+        this.lastEvent = { kind: 'card-removed', reader: event.reader, at };
+        if (this.card?.reader === event.reader || this.reading?.reader === event.reader) {
+          this.epoch++;
+          this.card = null;
+          this.reading = null;
+        }
+        break;
+      case 'service-lost':
+        this.lastEvent = { kind: 'service-lost', reader: null, at };
+        this.serviceError = event.error;
+        this.epoch++;
+        this.card = null;
+        this.reading = null;
+        break;
+      case 'service-restored':
+        this.lastEvent = { kind: 'service-restored', reader: null, at };
+        this.serviceError = null;
+        break;
+      case 'reader-added':
+      case 'reader-removed':
+        if (event.type === 'reader-removed' && this.card?.reader === event.reader) {
+          this.epoch++;
+          this.card = null;
+          this.reading = null;
+        }
+        break;
+    }
+    this.emit();
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------
+
+  private setProgress(reader: string, stage: ReadProgress['stage']): void {
+    this.reading = { reader, progress: { stage, percent: progressPercent[stage], message: progressMessages.t(stage, this.lang) } };
+    this.emit();
+  }
+
+  private async readFromReader(reader: string): Promise<void> {
+    const monitor = this.monitor;
+    if (!monitor) return;
+    const epoch = ++this.epoch;
+    this.card = null;
+    this.setProgress(reader, 'connecting');
+    let connection: CardConnection;
+    try {
+      connection = await monitor.connect(reader);
+    } catch (e) {
+      if (epoch !== this.epoch) return;
+      this.reading = null;
+      // No card after all (removed between the event and the connect) or held by another program.
+      const code = isTransportError(e) ? e.code : 'pcsc-error';
+      if (code === 'no-card' || code === 'card-removed') {
+        this.emit();
+        return;
+      }
+      const atr = monitor.readers().find((r) => r.name === reader)?.atr ?? new Uint8Array();
+      await this.finishRead(epoch, reader, this.transportFailure(reader, atr, e));
+      return;
+    }
+    try {
+      await this.readAndDiagnose(epoch, reader, connection);
+    } finally {
+      await connection.disconnect().catch(() => undefined);
+    }
+  }
+
+  private transportFailure(reader: string, atr: Uint8Array, error: unknown): CardReadResult {
+    const code = isTransportError(error) ? error.code : 'pcsc-error';
+    return {
+      kind: 'transport-error',
+      code,
+      pcscCode: isTransportError(error) ? (error.pcscCode ?? null) : null,
+      reader,
+      atr: toHex(atr),
+      profile: identifyCard(atr, { smartcardListPath: null }),
+      stage: 'select-application',
+      message: error instanceof Error ? error.message : String(error),
+      stats: { apduCount: 0, bytesSent: 0, bytesReceived: 0, durationMs: 0, authReady: null },
+      apduLog: [],
+    };
+  }
+
+  private async readDemo(): Promise<void> {
+    const demo = this.demo;
+    if (!demo) return;
+    const epoch = ++this.epoch;
+    this.card = null;
+    this.setProgress(demo.readerName, 'connecting');
+    await this.readAndDiagnose(epoch, demo.readerName, demo.connect());
+  }
+
+  private async readAndDiagnose(epoch: number, reader: string, transport: CardConnection): Promise<void> {
+    this.setProgress(reader, 'reading-auth');
+    const read = await readCard(transport, {
+      clock: this.clock,
+      ...(this.options.smartcardListPath !== undefined && { smartcardListPath: this.options.smartcardListPath }),
+      onProgress: (event) => {
+        if (event.stage === 'auth-ready' && epoch === this.epoch) this.setProgress(reader, 'auth-ready');
+      },
+    });
+    if (epoch !== this.epoch) return;
+    await this.finishRead(epoch, reader, read);
+  }
+
+  private async finishRead(epoch: number, reader: string, read: CardReadResult): Promise<void> {
+    if (read.kind === 'card-removed') {
+      this.card = null;
+      this.reading = null;
+      this.lastEvent = { kind: 'card-removed', reader, at: this.clock.now().toISOString() };
+      this.emit();
+      return;
+    }
+    let analysis: CardAnalysis | null = null;
+    if (read.kind === 'snapshot') {
+      this.setProgress(reader, 'diagnosing');
+      analysis = await analyseCardCertificates(read, {
+        now: this.clock.now(),
+        online: this.online,
+        ...(this.options.anchorsFile !== undefined && { anchorsFile: this.options.anchorsFile }),
+        ...(this.options.fetch && { fetch: this.options.fetch }),
+      });
+      if (epoch !== this.epoch) return;
+    }
+    this.card = { reader, read, analysis };
+    this.reading = null;
+    this.emit();
+  }
+
+  private refreshSystemFacts(): void {
+    const collect = this.options.collectSystemFacts;
+    if (!collect) return;
+    collect().then(
+      (facts) => {
+        this.system = facts;
+        this.emit();
+      },
+      () => undefined,
+    );
+  }
+
+  // ---- state -----------------------------------------------------------------------------------
+
+  private phase(readers: ReaderState[]): AppPhase {
+    if (this.demo) return this.reading ? 'reading' : this.card?.read.kind === 'snapshot' ? 'ready' : this.card ? 'card-error' : 'no-card';
+    if (!this.options.monitorFactory) return 'no-reader';
+    if (!this.monitor || !this.monitor.serviceAvailable) return this.monitor === null && this.serviceError === null ? 'starting' : 'no-service';
+    if (readers.length === 0) return 'no-reader';
+    if (this.reading) return 'reading';
+    if (this.card) return this.card.read.kind === 'snapshot' ? 'ready' : 'card-error';
+    return 'no-card';
+  }
+
+  private diagnosisFacts(readers: ReaderState[]): DiagnosisFacts {
+    return {
+      generatedAt: this.clock.now(),
+      app: { version: this.version },
+      os: { name: osName(), platform: platform(), arch: arch() },
+      online: this.online,
+      demoCard: this.demo?.name ?? null,
+      service: this.monitor?.serviceAvailable || this.demo ? { available: true } : { available: false, ...(this.serviceError && { error: this.serviceError }) },
+      readers,
+      selectedReader: this.card?.reader ?? this.reading?.reader ?? this.selectedReader,
+      reading: this.reading !== null,
+      read: this.card?.read ?? null,
+      analysis: this.card?.analysis ?? null,
+      system: this.system,
+    };
+  }
+
+  private snapshot(): AppState {
+    const readers = this.readers();
+    const phase = this.phase(readers);
+    const report = phase === 'starting' ? null : buildDiagnosticReport(this.diagnosisFacts(readers), this.lang);
+    const state: AppState = {
+      seq: ++this.seq,
+      phase,
+      lang: this.lang,
+      demoCard: this.demo?.name ?? null,
+      selectedReader: this.selectedReader,
+      readers: report?.readers ?? [],
+      progress: this.reading?.progress ?? null,
+      report,
+      guide: buildLoginGuide({ phase, report, lang: this.lang, loginUrl: this.loginUrl }),
+      lastEvent: this.lastEvent,
+      onlineChecks: this.online,
+    };
+    return Object.freeze(state);
+  }
+
+  private emit(): void {
+    this.state = this.snapshot();
+    for (const listener of this.listeners) {
+      try {
+        listener(this.state);
+      } catch {
+        // A failing listener must not stop the others or the service.
+      }
+    }
+  }
+}
+
+export function createKortkollService(options: KortkollServiceOptions = {}): KortkollService {
+  return new Service(options);
+}
