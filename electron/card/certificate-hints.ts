@@ -1,0 +1,49 @@
+/**
+ * The one thing the card layer reads from inside a certificate: its keyUsage extension, to tell the
+ * authentication certificate from the signature one on cards without a private-key directory.
+ * Full X.509 handling belongs to electron/pki.
+ */
+import { Pkcs15ParseError } from './errors.js';
+import { decodeDer, isContext, isUniversal, readBitFlags, Universal } from './pkcs15/der.js';
+
+const keyUsageOid = Uint8Array.of(0x55, 0x1d, 0x0f); // 2.5.29.15
+
+export type CertificateKeyUsage = 'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'dataEncipherment' | 'keyAgreement' | 'keyCertSign' | 'cRLSign' | 'encipherOnly' | 'decipherOnly';
+const keyUsageNames: readonly CertificateKeyUsage[] = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
+
+/** keyUsage bits of a DER certificate; null when it has none or cannot be read. */
+export function certificateKeyUsage(der: Uint8Array): CertificateKeyUsage[] | null {
+  try {
+    const certificate = decodeDer(der, { limits: { maxDepth: 24, maxNodes: 4000 } });
+    const tbs = certificate.children[0];
+    if (!tbs || !isUniversal(tbs, Universal.sequence)) return null;
+    const extensionsWrapper = tbs.children.find((child) => isContext(child, 3) && child.constructed);
+    const extensions = extensionsWrapper?.children[0];
+    if (!extensions) return null;
+    for (const extension of extensions.children) {
+      const oid = extension.children[0];
+      if (!oid || !isUniversal(oid, 6) || !sameBytes(oid.content, keyUsageOid)) continue;
+      const value = extension.children[extension.children.length - 1];
+      if (!value || !isUniversal(value, Universal.octetString)) return null;
+      const bits = readBitFlags(decodeDer(value.content), 'keyUsage');
+      return bits.map((bit) => keyUsageNames[bit]).filter((name) => name !== undefined);
+    }
+    return null;
+  } catch (error) {
+    if (error instanceof Pkcs15ParseError) return null;
+    throw error;
+  }
+}
+
+/** SITHS: authentication = digitalSignature (+ keyEncipherment); signature = nonRepudiation. */
+export function roleFromCertificateKeyUsage(usage: readonly CertificateKeyUsage[] | null): 'authentication' | 'signature' | undefined {
+  if (!usage) return undefined;
+  if (usage.includes('keyCertSign')) return undefined;
+  if (usage.includes('nonRepudiation') && !usage.includes('keyEncipherment')) return 'signature';
+  if (usage.includes('digitalSignature') || usage.includes('keyEncipherment')) return 'authentication';
+  return undefined;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
