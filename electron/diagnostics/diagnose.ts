@@ -317,7 +317,7 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       const summary = read.code === 'sharing-violation' ? b.t('cardSharing') : b.t('cardTransportError', { message: read.message });
       return { status: 'error', summary, evidence: [...evidence, b.fact('error', 'ev.error', read.code)], remedy: b.remedy(read.code === 'sharing-violation' ? 'cardExclusiveRemedy' : 'cardTransportErrorRemedy', read.code === 'sharing-violation' ? 'self' : 'local-it') };
     }
-    if (!read.profile.known) return { status: 'warning', summary: b.t('cardAnswersUnknown', { profile: profileName }), evidence, remedy: b.remedy('cardAnswersUnknownRemedy', 'local-it') };
+    if (!read.profile.known) return { status: 'warning', summary: b.t('cardAnswersUnknown'), evidence, remedy: b.remedy('cardAnswersUnknownRemedy', 'local-it') };
     return { status: 'ok', summary: b.t('cardAnswersKnown', { profile: profileName }), evidence };
   });
 
@@ -366,7 +366,7 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       b.fact('environment', 'ev.environment', loginCert.classification.environment),
       b.fact('sha1', 'ev.sha1', info.fingerprints.sha1),
     ];
-    if (analysis.login.chosenWarning === 'test-environment') return { status: 'warning', summary: b.t('authFoundTest', { issuer }), evidence };
+    if (analysis.login.chosenWarning === 'test-environment') return { status: 'warning', summary: b.t('authFoundTest', { issuer }), evidence, remedy: b.remedy('authFoundTestRemedy', 'local-it') };
     const summary = b.t('authFound', { name, issuer });
     return { status: 'ok', summary: hasTelia ? `${summary} ${b.t('authTeliaWarning')}` : summary, evidence };
   });
@@ -408,7 +408,8 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
         return { status: 'warning', summary: b.t('chainUntrusted', { root }), evidence, remedy: b.remedy('chainUntrustedRemedy', 'local-it') };
       }
       case 'incomplete':
-        return { status: 'warning', summary: b.t('chainIncomplete', { issuer: chain.missingIssuer.subjectCommonName ?? chain.missingIssuer.subject }), evidence, remedy: b.remedy('chainIncompleteRemedy', 'local-it') };
+        // Offline we cannot fetch the issuer from its AIA address: the chain is unknown, not wrong.
+        return { status: 'unknown', summary: b.t('chainIncomplete', { issuer: chain.missingIssuer.subjectCommonName ?? chain.missingIssuer.subject }), evidence, remedy: b.remedy('chainIncompleteRemedy', 'local-it') };
       case 'invalid':
         return { status: 'error', summary: b.t('chainInvalid', { problem: chain.problem.code }), evidence, remedy: b.remedy('chainInvalidRemedy', 'local-it') };
     }

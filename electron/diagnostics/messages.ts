@@ -56,7 +56,7 @@ export const diagnosticMessages = defineMessages(
     cardExclusiveRemedy: 'Stäng andra program som använder kortet (t.ex. en annan inloggning) och ta ut och sätt i kortet igen.',
     // card-answers
     cardAnswersKnown: 'Kortet svarar: {profile}.',
-    cardAnswersUnknown: 'Kortet svarar, men korttypen är okänd för Kortkoll ({profile}).',
+    cardAnswersUnknown: 'Kortet svarar, men Kortkoll känner inte igen korttypen.',
     cardAnswersUnknownRemedy: 'Är det ditt e-tjänstekort? Ett bankkort eller ID-kort fungerar inte. Kontakta lokal IT-support om det är e-tjänstekortet.',
     cardRemoved: 'Kortet togs ut medan det lästes.',
     cardRemovedRemedy: 'Sätt i kortet igen och låt det sitta kvar.',
@@ -79,6 +79,7 @@ export const diagnosticMessages = defineMessages(
     // auth-certificate
     authFound: 'Välj ”{name}”, utfärdat av {issuer}.',
     authFoundTest: 'Certifikatet kommer från SITHS testmiljö ({issuer}). Det fungerar bara mot testtjänster.',
+    authFoundTestRemedy: 'Riktiga e-tjänster kräver ett kort från SITHS produktionsmiljö. Kontakta lokal IT-support om du fått fel kort.',
     authNone: 'Kortet har inget SITHS-certifikat för inloggning.',
     authNoneTelia: 'Kortet har bara Telia-certifikat, inget SITHS-certifikat för inloggning.',
     authNoneRemedy: 'Kontakta lokal IT-support: kortet behöver ett SITHS-certifikat för legitimering.',
@@ -230,7 +231,7 @@ export const diagnosticMessages = defineMessages(
     cardExclusive: 'Another program is using the card right now.',
     cardExclusiveRemedy: 'Close other programs that use the card (e.g. another login) and take the card out and insert it again.',
     cardAnswersKnown: 'The card answers: {profile}.',
-    cardAnswersUnknown: 'The card answers, but Kortkoll does not know this card type ({profile}).',
+    cardAnswersUnknown: 'The card answers, but Kortkoll does not recognise the card type.',
     cardAnswersUnknownRemedy: 'Is it your e-tjänstekort? A bank card or ID card does not work. Contact local IT support if it is the e-tjänstekort.',
     cardRemoved: 'The card was taken out while it was being read.',
     cardRemovedRemedy: 'Insert the card again and leave it in.',
@@ -250,6 +251,7 @@ export const diagnosticMessages = defineMessages(
     certsUnreadable: '{count} of the certificates on the card could not be parsed.',
     authFound: 'Choose “{name}”, issued by {issuer}.',
     authFoundTest: 'The certificate is from the SITHS test environment ({issuer}). It only works with test services.',
+    authFoundTestRemedy: 'Real e-services need a card from the SITHS production environment. Contact local IT support if you were given the wrong card.',
     authNone: 'The card has no SITHS certificate for login.',
     authNoneTelia: 'The card only has Telia certificates, no SITHS certificate for login.',
     authNoneRemedy: 'Contact local IT support: the card needs a SITHS authentication certificate.',

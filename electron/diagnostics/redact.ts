@@ -75,8 +75,52 @@ function redactCertificate(cert: ReportCertificate): ReportCertificate {
   return redacted;
 }
 
+/**
+ * The personal values a report holds (names, HSA-id, card numbers, subject serial numbers), each
+ * with its masked form. Findings and remedies may quote them ("Välj ”Anna Andersson”"), so the
+ * redaction replaces them wherever they stand, not only in the fields that carry them.
+ */
+function personalValues(report: DiagnosticReport): Map<string, string> {
+  const values = new Map<string, string>();
+  const add = (value: string | undefined, mask: (v: string) => string) => {
+    if (value && value.length >= 3) values.set(value, mask(value));
+  };
+  add(report.card?.holderName, maskName);
+  add(report.card?.hsaId, maskHsaId);
+  add(report.card?.cardNumber, maskCardNumber);
+  add(report.card?.tokenSerial, maskCardNumber);
+  for (const cert of report.certificates) {
+    if (cert.subjectKind.startsWith('person')) add(cert.subjectCommonName, maskName);
+    add(cert.subjectSerialNumber, maskSubjectSerial);
+    add(cert.cardNumber, maskCardNumber);
+  }
+  for (const fact of [...report.checks.flatMap((c) => c.evidence), ...report.system]) {
+    if (fact.personal) add(fact.value, () => maskFactValue(fact));
+  }
+  return values;
+}
+
+function scrub<T>(value: T, replacements: [string, string][]): T {
+  if (typeof value === 'string') {
+    let out: string = value;
+    for (const [plain, masked] of replacements) out = out.split(plain).join(masked);
+    return maskPersonnummerIn(out) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => scrub(v, replacements)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'sha1' || k === 'sha256' || k === 'serialNumber' ? v : scrub(v, replacements)])) as T;
+  }
+  return value;
+}
+
 /** Returns a redacted copy; the input is not changed. Redacting twice changes nothing more. */
 export function redactReport(report: DiagnosticReport): DiagnosticReport {
+  // Longest first, so "Anna Andersson" is replaced before a shorter value inside it.
+  const replacements = [...personalValues(report).entries()].sort((a, b) => b[0].length - a[0].length);
+  return scrub(redactFields(report), replacements);
+}
+
+function redactFields(report: DiagnosticReport): DiagnosticReport {
   const card = report.card && {
     ...report.card,
     ...(report.card.holderName !== undefined && { holderName: maskName(report.card.holderName) }),

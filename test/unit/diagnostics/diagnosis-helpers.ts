@@ -1,0 +1,41 @@
+/** Runs the whole pipeline on a virtual card in-process: read → analyse → report. */
+import { buildVirtualCardSpec, type VirtualCardName } from '../../../native/simulator/cards.js';
+import { ApduEngine } from '../../../native/simulator/apdu-engine.js';
+import { InProcessTransport } from '../../../native/simulator/in-process-transport.js';
+import { readCard } from '../../../electron/card/read-card.js';
+import { analyseCardCertificates } from '../../../electron/diagnostics/card-analysis.js';
+import { buildDiagnosticReport, type DiagnosisFacts } from '../../../electron/diagnostics/diagnose.js';
+import type { Lang } from '../../../electron/i18n/index.js';
+
+/** A fixed moment, so certificate dates (relative to it) and the report are the same every run. */
+export const fixedNow = new Date('2026-03-02T09:30:00Z');
+
+export async function diagnoseVirtualCard(name: VirtualCardName) {
+  const spec = await buildVirtualCardSpec(name, { now: fixedNow });
+  const transport = new InProcessTransport(new ApduEngine(spec));
+  const clock = { now: () => fixedNow, monotonicMs: (() => { let t = 0; return () => (t += 1); })() };
+  const read = await readCard(transport, { clock, smartcardListPath: null });
+  const analysis = read.kind === 'snapshot'
+    ? await analyseCardCertificates(read, { now: fixedNow, online: false, systemAnchors: () => ({ status: { source: 'system', available: false, count: 0, reason: 'unsupported-runtime' }, anchors: [] }) })
+    : null;
+  const facts: DiagnosisFacts = {
+    generatedAt: fixedNow,
+    app: { version: '0.1.0' },
+    os: { name: 'Linux 6.1.0', platform: 'linux', arch: 'x64' },
+    online: false,
+    demoCard: name,
+    service: { available: true },
+    readers: [{ name: transport.readerName, cardPresent: true, atr: transport.atr }],
+    selectedReader: transport.readerName,
+    reading: false,
+    read,
+    analysis,
+    system: null,
+  };
+  return { read, analysis, report: (lang: Lang) => buildDiagnosticReport(facts, lang) };
+}
+
+/** Fingerprints and signatures differ between runs (keys are random per process): mask them. */
+export function normaliseReportText(text: string): string {
+  return text.replace(/\b([0-9A-F]{2}:){19,31}[0-9A-F]{2}\b/g, '<fingerprint>');
+}
