@@ -4,7 +4,7 @@
  * frames may call the API, and the handlers that refuse navigation, new windows, webviews and
  * permission requests. Only types are imported from Electron.
  */
-import type { Session, WebContents, WebFrameMain, WebPreferences } from 'electron';
+import type { Session, WebContents, WebFrameMain } from 'electron';
 
 /** The renderer is served from this privileged scheme and host (see app-protocol.ts). */
 export const appScheme = 'app';
@@ -27,26 +27,6 @@ export const contentSecurityPolicy = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-/** Every security-relevant preference set explicitly, even where Electron's default already agrees. */
-export function secureWebPreferences(preloadPath: string, devTools: boolean): WebPreferences {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    spellcheck: false,
-    devTools,
-  };
-}
 
 /**
  * True when `url` is a page of our own renderer. Compared by protocol and host, not by
@@ -109,4 +89,15 @@ export function hardenSession(session: Session): void {
     return isPermissionGranted(permission, details.requestingUrl ?? requestingOrigin);
   });
   session.setDevicePermissionHandler(() => false);
+  // Defence in depth: whatever this session ever loads over HTTP(S) gets our policy too. The literal
+  // is repeated here (a unit test keeps it equal to contentSecurityPolicy) so that Electronegativity,
+  // which reads the policy from this call, can check it.
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': ["default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"],
+      },
+    });
+  });
 }
