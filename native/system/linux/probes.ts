@@ -61,10 +61,14 @@ export const pcscdProbe: SystemProbe = {
     }
 
     // What a PC/SC client experiences: it connects to the socket, nothing else.
-    const processRunning = pids !== null && pids.length > 0;
+    // When /proc cannot be read, the socket is the best evidence there is.
+    const processRunning = pids === null || pids.length > 0;
     const detail = `derived from ${FactKeys.pcscSocket}, ${FactKeys.pcscProcess}${systemdPresent ? `, ${FactKeys.pcscSystemdSocket}` : ''}`;
     if (socketValue === 'present') {
-      const note = processRunning ? undefined : systemdSocketActive ? 'pcscd starts on demand (systemd socket activation)' : 'the socket exists but no pcscd process runs (left over from a crash?)';
+      const note = pids === null ? 'the socket exists; the process could not be checked'
+        : processRunning ? undefined
+          : systemdSocketActive ? 'pcscd starts on demand (systemd socket activation)'
+            : 'the socket exists but no pcscd process runs (left over from a crash?)';
       facts.push(fact(FactKeys.pcscServiceState, processRunning || systemdSocketActive ? 'running' : 'stopped', 'derived', detail, {
         assessment: processRunning || systemdSocketActive ? 'ok' : 'error',
         ...(note ? { note } : {}),
@@ -72,7 +76,7 @@ export const pcscdProbe: SystemProbe = {
     } else {
       facts.push(fact(FactKeys.pcscServiceState, 'stopped', 'derived', detail, {
         assessment: 'error',
-        note: processRunning ? `a pcscd process runs but its socket ${ctx.pcscSocketPath} is missing, so programs cannot reach it` : `no pcscd socket at ${ctx.pcscSocketPath}`,
+        note: pids !== null && pids.length > 0 ? `a pcscd process runs but its socket ${ctx.pcscSocketPath} is missing, so programs cannot reach it` : `no pcscd socket at ${ctx.pcscSocketPath}`,
       }));
     }
     return facts;

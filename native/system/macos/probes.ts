@@ -116,8 +116,9 @@ export const macMiddlewareProbe: SystemProbe = {
         facts.push(fact(middlewareKey(product), 'installed', 'file', modulePath, { note: 'found by its PKCS#11 module' }));
       } else if (!readable) {
         facts.push(unknownFact(middlewareKey(product), 'file', folders.join(', '), 'the Applications folders could not be listed'));
-      } else if (product !== 'netid-enterprise' && product !== 'netid-client') {
+      } else if (product === 'netid-enterprise' || product === 'netid-client') {
         // Editions are only told apart when an app names itself; `netid` stands for "any Net iD".
+      } else if (product !== 'netid' || !apps.some((a) => a.product === 'netid-client' || a.product === 'netid-enterprise')) {
         facts.push(fact(middlewareKey(product), 'not-installed', 'file', folders.join(', ')));
       }
       if (modulePath) facts.push(fact(middlewareModuleKey(product), modulePath, 'file', modulePath));
