@@ -13,6 +13,12 @@ type CommandLoader = () => Promise<CliCommand>;
 
 /** name → loader. Order is the order of `kortkoll --help`. */
 export const commandLoaders: ReadonlyMap<string, CommandLoader> = new Map<string, CommandLoader>([
+  ['readers', async () => (await import('./cli/card-commands.js')).readersCommand],
+  ['read', async () => (await import('./cli/card-commands.js')).readCommand],
+  ['watch', async () => (await import('./cli/card-commands.js')).watchCommand],
+  ['diag', async () => (await import('./cli/diag-commands.js')).diagCommand],
+  ['guide', async () => (await import('./cli/diag-commands.js')).guideCommand],
+  ['cert', async () => (await import('./cli/cert-command.js')).certCommand],
 ]);
 
 const messages = defineMessages(

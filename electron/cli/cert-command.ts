@@ -72,6 +72,7 @@ const messages = defineMessages(
     validity: 'Giltighet',
     key: 'Nyckel',
     keyText: '{algorithm} {bits} bitar, signerat med {signature}',
+    keyCurveText: '{algorithm} {curve}, signerat med {signature}',
     usage: 'Användning',
     policies: 'Policyer',
     ocsp: 'OCSP',
@@ -126,6 +127,7 @@ const messages = defineMessages(
     validity: 'Validity',
     key: 'Key',
     keyText: '{algorithm} {bits} bits, signed with {signature}',
+    keyCurveText: '{algorithm} {curve}, signed with {signature}',
     usage: 'Usage',
     policies: 'Policies',
     ocsp: 'OCSP',
@@ -225,7 +227,9 @@ function severityOf(c: AnalysedCertificate): Severity {
   if (c.chain.status !== 'trusted') return 'error';
   if (c.revocation?.status === 'revoked') return 'error';
   if (c.validity.status === 'expires-soon' || c.validity.clockSuspect) return 'warning';
-  if (c.revocation?.status === 'could-not-check' || c.revocation?.status === 'unknown') return 'warning';
+  if (c.revocation?.status === 'unknown') return 'warning';
+  // A CA certificate without revocation endpoints is normal; an end-entity certificate without them is odd.
+  if (c.revocation?.status === 'could-not-check' && !(c.revocation.reason === 'no-endpoint' && c.classification.subjectKind === 'ca')) return 'warning';
   if (c.classification.hsaId && (!c.classification.hsaId.valid || c.classification.hsaId.warnings.length > 0)) return 'warning';
   return 'ok';
 }
@@ -251,7 +255,12 @@ function describeCertificate(c: AnalysedCertificate, lang: Lang): string {
   rows.push([t('serial'), info.serialNumber]);
   rows.push([t('validity'), describeValidity(c.validity, lang)]);
   rows.push(['', `${c.validity.notBefore} – ${c.validity.notAfter}`]);
-  rows.push([t('key'), t('keyText', { algorithm: info.publicKey.curve ? `${info.publicKey.algorithm} ${info.publicKey.curve}` : info.publicKey.algorithm, bits: info.publicKey.bits ?? '?', signature: info.signatureAlgorithm.name })]);
+  rows.push([
+    t('key'),
+    info.publicKey.curve
+      ? t('keyCurveText', { algorithm: info.publicKey.algorithm, curve: info.publicKey.curve, signature: info.signatureAlgorithm.name })
+      : t('keyText', { algorithm: info.publicKey.algorithm, bits: info.publicKey.bits ?? '?', signature: info.signatureAlgorithm.name }),
+  ]);
   const usage = [...(info.keyUsage ?? []), ...(info.extendedKeyUsage ?? []).map((e) => e.name ?? e.oid)];
   if (usage.length > 0) rows.push([t('usage'), usage.join(', ')]);
   if (info.policies.length > 0) rows.push([t('policies'), info.policies.map((oid) => (policyNames[oid] ? `${oid} (${policyNames[oid]})` : oid)).join(', ')]);
@@ -397,7 +406,8 @@ export function createCertCommand(deps: CertCommandDeps = {}): CliCommand {
         : t('loginNone');
       io.stdout(`${t('loginHeading')}: ${chosenLine}\n`);
       for (const candidate of login.candidates.filter((c) => !c.chosen && c.reason)) {
-        io.stdout(`  ${t('loginOther', { name: candidate.subjectCommonName ?? candidate.sha256, reason: notLoginReasonLabel(candidate.reason as NonNullable<typeof candidate.reason>, lang) })}\n`);
+        const name = `${candidate.subjectCommonName ?? candidate.sha256}${candidate.issuerCommonName ? ` (${candidate.issuerCommonName})` : ''}`;
+        io.stdout(`  ${t('loginOther', { name, reason: notLoginReasonLabel(candidate.reason as NonNullable<typeof candidate.reason>, lang) })}\n`);
       }
     }
     io.stdout(`${t('result', { errors: errorCount, warnings: warningCount })}\n`);

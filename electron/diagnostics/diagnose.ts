@@ -251,8 +251,11 @@ function middlewareCheck(b: ReportBuilder, system: SystemFact[] | null): CheckDr
   });
   if (value('certprop.conflict') === 'yes') return { status: 'warning', summary: b.t('mwCertProp'), evidence, remedy: b.remedy('mwCertPropRemedy', 'local-it') };
   if (installed.includes('netid-enterprise')) return { status: 'warning', summary: b.t('mwNetIdEnterprise'), evidence, remedy: b.remedy('mwNetIdEnterpriseRemedy', 'local-it') };
-  if (installed.length === 0) return { status: 'warning', summary: b.t('mwNone'), evidence, remedy: b.remedy('mwNoneRemedy', 'local-it') };
-  return { status: 'ok', summary: b.t('mwFound', { products: installed.map((p) => names[p]).join(', ') }), evidence };
+  // OpenSC does not handle the SITHS application on these cards (OpenSC issue #726): it is evidence
+  // for IT support, not the middleware a browser needs.
+  const sithsMiddleware = installed.filter((p) => p !== 'opensc');
+  if (sithsMiddleware.length === 0) return { status: 'warning', summary: b.t('mwNone'), evidence, remedy: b.remedy('mwNoneRemedy', 'local-it') };
+  return { status: 'ok', summary: b.t('mwFound', { products: sithsMiddleware.map((p) => names[p]).join(', ') }), evidence };
 }
 
 function verdictOf(b: ReportBuilder, facts: DiagnosisFacts): ReportVerdict {

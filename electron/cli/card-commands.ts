@@ -1,0 +1,297 @@
+/**
+ * `kortkoll readers`, `kortkoll read` and `kortkoll watch`: what pcsc_scan and OpenSC give, for
+ * SITHS. `read` goes straight to the card (no diagnosis): certificates and PIN counters, as text
+ * or as JSON (certificate DER in base64), and works on a demo card without any reader.
+ */
+import type { ReaderEvent, ReaderMonitor } from '../../native/transport.js';
+import { toHex } from '../../native/transport.js';
+import { readCard } from '../card/read-card.js';
+import { cardReadResultToJson, type CardReadResult } from '../card/card-read-result.js';
+import { openDemoCard, UnknownDemoCardError, demoCards } from '../demo-cards.js';
+import { defineMessages, type Lang } from '../i18n/index.js';
+import { parseCertificate } from '../pki/parse.js';
+import { ExitCode, type CliCommand, type CliIo } from './command.js';
+import { parseArgs, UsageError } from './args.js';
+import { openReaderMonitor, pickReader } from './pcsc.js';
+
+const m = defineMessages(
+  'cli-card',
+  {
+    readersSummary: 'visa kortläsartjänsten och kortläsarna, med kort och ATR',
+    readersHelp: 'Användning: kortkoll readers [--json]\n\nVisar om kortläsartjänsten (PC/SC) är igång och varje kortläsare: om ett kort sitter i, kortets ATR och om ett annat program håller kortet.\n\nSlutkoder: 0 läsare finns, 69 ingen tjänst eller ingen läsare.',
+    readSummary: 'läs kortet: certifikat, PIN-räknare och tider',
+    readHelp: 'Användning: kortkoll read [--reader N|NAMN] [--json] [--demo KORT]\n\nLäser kortet i läsaren (eller ett virtuellt demokort): certifikaten, PIN- och PUK-räknarna (utan att förbruka något försök) och hur lång tid läsningen tog.\n\nFlaggor:\n  --reader N|NAMN  läsarens nummer (0, 1, …) eller namn; standard: första läsaren med ett kort\n  --json           skriv resultatet som JSON (certifikaten som base64-kodad DER)\n  --demo KORT      läs ett virtuellt demokort i stället för en riktig läsare ({cards})\n\nSlutkoder: 0 kortet lästes, 2 kortet kunde inte läsas, 64 felaktigt anrop, 69 ingen tjänst, läsare eller kort.',
+    watchSummary: 'visa händelser live: läsare och kort som kommer och går',
+    watchHelp: 'Användning: kortkoll watch [--json]\n\nVisar händelser när de sker: kortläsare som ansluts eller tas bort, kort som sätts i eller tas ut, och om kortläsartjänsten försvinner eller kommer tillbaka. Avsluta med Ctrl-C.',
+    serviceDown: 'Kortläsartjänsten (PC/SC) är inte igång. Starta den (Linux: sudo systemctl start pcscd) eller kontakta lokal IT-support.',
+    serviceUp: 'Kortläsartjänsten (PC/SC): igång',
+    noReaders: 'Inga kortläsare hittades.',
+    readerLine: '{index}: {name}',
+    cardLine: '   kort: {state}',
+    present: 'ja, ATR {atr}',
+    absent: 'inget kort',
+    exclusive: ' (upptaget av ett annat program)',
+    noSuchReader: 'Ingen kortläsare {reader}. Se kortkoll readers.',
+    noCard: 'Inget kort i {reader}. Sätt i kortet och försök igen.',
+    unknownDemo: 'Okänt demokort: {name}. Välj bland: {cards}.',
+    reading: 'Läser kortet i {reader} …',
+    authReady: 'Inloggningscertifikat och PIN klara efter {ms} ms.',
+    header: 'Kort i {reader}',
+    atr: 'ATR: {atr}',
+    profile: 'Korttyp: {profile}',
+    app: 'Applikation: {aid}{label}',
+    token: 'Kortets namn: {label}, serienummer {serial}',
+    certificates: 'Certifikat ({count}):',
+    certLine: '  [{index}] {label}\n      utfärdat till {subject}, av {issuer}, giltigt till {validTo}; {role}',
+    certUnreadable: '  [{index}] {label}: kan inte tolkas',
+    pins: 'PIN-koder:',
+    pinLine: '  {label} ({role}, referens {reference}): {tries}',
+    triesLeft: '{left} av {max} försök kvar',
+    triesUnknown: 'antal försök okänt',
+    blocked: 'SPÄRRAD',
+    stats: 'Läsning: {ms} ms, {apdus} kommandon, {sent} byte skickade, {received} byte mottagna.',
+    failed: 'Kortet kunde inte läsas ({kind}): {message}',
+    eventReaderAdded: 'Kortläsare ansluten: {reader}',
+    eventReaderRemoved: 'Kortläsare borttagen: {reader}',
+    eventCardInserted: 'Kort isatt i {reader} (ATR {atr})',
+    eventCardRemoved: 'Kort uttaget ur {reader}',
+    eventServiceLost: 'Kortläsartjänsten försvann ({message})',
+    eventServiceRestored: 'Kortläsartjänsten är tillbaka',
+    watching: 'Visar händelser. Avsluta med Ctrl-C.',
+  },
+  {
+    readersSummary: 'show the smart-card service and the readers, with card and ATR',
+    readersHelp: 'Usage: kortkoll readers [--json]\n\nShows whether the smart-card service (PC/SC) is running and each reader: whether a card is in it, the card’s ATR and whether another program holds the card.\n\nExit codes: 0 readers found, 69 no service or no reader.',
+    readSummary: 'read the card: certificates, PIN counters and timing',
+    readHelp: 'Usage: kortkoll read [--reader N|NAME] [--json] [--demo CARD]\n\nReads the card in the reader (or a virtual demo card): the certificates, the PIN and PUK counters (without spending a try) and how long the read took.\n\nOptions:\n  --reader N|NAME  the reader’s number (0, 1, …) or name; default: the first reader with a card\n  --json           print the result as JSON (certificates as base64 DER)\n  --demo CARD      read a virtual demo card instead of a real reader ({cards})\n\nExit codes: 0 the card was read, 2 the card could not be read, 64 usage error, 69 no service, reader or card.',
+    watchSummary: 'show live events: readers and cards coming and going',
+    watchHelp: 'Usage: kortkoll watch [--json]\n\nShows events as they happen: readers plugged in or removed, cards inserted or taken out, and the smart-card service going away or coming back. Stop with Ctrl-C.',
+    serviceDown: 'The smart-card service (PC/SC) is not running. Start it (Linux: sudo systemctl start pcscd) or contact local IT support.',
+    serviceUp: 'Smart-card service (PC/SC): running',
+    noReaders: 'No card readers were found.',
+    readerLine: '{index}: {name}',
+    cardLine: '   card: {state}',
+    present: 'yes, ATR {atr}',
+    absent: 'no card',
+    exclusive: ' (held by another program)',
+    noSuchReader: 'No card reader {reader}. See kortkoll readers.',
+    noCard: 'No card in {reader}. Insert the card and try again.',
+    unknownDemo: 'Unknown demo card: {name}. Choose from: {cards}.',
+    reading: 'Reading the card in {reader} …',
+    authReady: 'Login certificate and PIN known after {ms} ms.',
+    header: 'Card in {reader}',
+    atr: 'ATR: {atr}',
+    profile: 'Card type: {profile}',
+    app: 'Application: {aid}{label}',
+    token: 'Card name: {label}, serial number {serial}',
+    certificates: 'Certificates ({count}):',
+    certLine: '  [{index}] {label}\n      issued to {subject}, by {issuer}, valid until {validTo}; {role}',
+    certUnreadable: '  [{index}] {label}: cannot be parsed',
+    pins: 'PINs:',
+    pinLine: '  {label} ({role}, reference {reference}): {tries}',
+    triesLeft: '{left} of {max} tries left',
+    triesUnknown: 'tries left unknown',
+    blocked: 'BLOCKED',
+    stats: 'Read: {ms} ms, {apdus} commands, {sent} bytes sent, {received} bytes received.',
+    failed: 'The card could not be read ({kind}): {message}',
+    eventReaderAdded: 'Reader connected: {reader}',
+    eventReaderRemoved: 'Reader removed: {reader}',
+    eventCardInserted: 'Card inserted in {reader} (ATR {atr})',
+    eventCardRemoved: 'Card removed from {reader}',
+    eventServiceLost: 'The smart-card service went away ({message})',
+    eventServiceRestored: 'The smart-card service is back',
+    watching: 'Showing events. Stop with Ctrl-C.',
+  },
+);
+
+function spaced(hex: string): string {
+  return (hex.match(/.{2}/g) ?? []).join(' ');
+}
+
+function demoNames(): string {
+  return demoCards().map((c) => c.name).join(', ');
+}
+
+function usage(io: CliIo, error: unknown): number {
+  io.stderr(`kortkoll: ${error instanceof Error ? error.message : String(error)}\n`);
+  return ExitCode.usage;
+}
+
+// ---- readers -------------------------------------------------------------------------------------
+
+export const readersCommand: CliCommand = {
+  name: 'readers',
+  summary: { sv: m.sv.readersSummary, en: m.en.readersSummary },
+  help: (lang) => m.t('readersHelp', lang),
+  async run(args, io) {
+    let json = false;
+    try {
+      json = parseArgs(args, { switches: ['json'] }).switches.has('json');
+    } catch (e) {
+      if (e instanceof UsageError) return usage(io, e);
+      throw e;
+    }
+    const monitor = await openReaderMonitor();
+    try {
+      const readers = monitor.readers();
+      if (json) {
+        io.stdout(JSON.stringify({ service: monitor.serviceAvailable ? 'running' : 'not-running', readers: readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent, atr: r.atr ? toHex(r.atr) : null, exclusive: r.exclusive ?? false, stateFlags: r.stateFlags ?? null })) }, null, 2) + '\n');
+      } else if (!monitor.serviceAvailable) {
+        io.stdout(m.t('serviceDown', io.lang) + '\n');
+      } else {
+        io.stdout(m.t('serviceUp', io.lang) + '\n');
+        if (readers.length === 0) io.stdout(m.t('noReaders', io.lang) + '\n');
+        readers.forEach((r, index) => {
+          io.stdout(m.t('readerLine', io.lang, { index, name: r.name }) + '\n');
+          const state = r.cardPresent ? m.t('present', io.lang, { atr: r.atr ? toHex(r.atr, ' ') : '?' }) : m.t('absent', io.lang);
+          io.stdout(m.t('cardLine', io.lang, { state: state + (r.exclusive ? m.t('exclusive', io.lang) : '') }) + '\n');
+        });
+      }
+      return monitor.serviceAvailable && readers.length > 0 ? ExitCode.ok : ExitCode.unavailable;
+    } finally {
+      await monitor.close();
+    }
+  },
+};
+
+// ---- read ----------------------------------------------------------------------------------------
+
+function printRead(result: CardReadResult, io: CliIo): void {
+  const lang: Lang = io.lang;
+  const t = (key: Parameters<typeof m.t>[0], params?: Record<string, string | number>) => m.t(key, lang, params);
+  const lines: string[] = [t('header', { reader: result.reader }), t('atr', { atr: spaced(result.atr) }), t('profile', { profile: result.profile.displayName[lang] })];
+  if (result.kind !== 'snapshot') {
+    lines.push(t('failed', { kind: result.kind, message: result.message }));
+  } else {
+    lines.push(t('app', { aid: spaced(result.application.aid ?? ''), label: result.application.label ? ` (${result.application.label})` : '' }));
+    if (result.tokenInfo) lines.push(t('token', { label: result.tokenInfo.label ?? '–', serial: result.tokenInfo.serialNumberText ?? result.tokenInfo.serialNumber }));
+    lines.push(t('certificates', { count: result.certificates.length }));
+    result.certificates.forEach((cert, index) => {
+      try {
+        const info = parseCertificate(cert.der);
+        lines.push(t('certLine', { index, label: cert.label ?? cert.id, subject: info.subject.commonName ?? info.subject.display, issuer: info.issuer.commonName ?? info.issuer.display, validTo: info.notAfter.toISOString().slice(0, 10), role: cert.role }));
+      } catch {
+        lines.push(t('certUnreadable', { index, label: cert.label ?? cert.id }));
+      }
+    });
+    lines.push(t('pins'));
+    for (const pin of result.pins) {
+      const tries = pin.blocked === true ? t('blocked') : pin.triesLeft === 'unknown' ? t('triesUnknown') : t('triesLeft', { left: pin.triesLeft, max: pin.maxTries === 'unknown' ? '?' : pin.maxTries });
+      lines.push(t('pinLine', { label: pin.label ?? pin.authId, role: pin.role, reference: `0x${pin.reference.toString(16).padStart(2, '0')}`, tries }));
+    }
+  }
+  const s = result.stats;
+  lines.push(t('stats', { ms: Math.round(s.durationMs), apdus: s.apduCount, sent: s.bytesSent, received: s.bytesReceived }));
+  io.stdout(lines.join('\n') + '\n');
+}
+
+export const readCommand: CliCommand = {
+  name: 'read',
+  summary: { sv: m.sv.readSummary, en: m.en.readSummary },
+  help: (lang) => m.t('readHelp', lang, { cards: demoNames() }),
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs(args, { values: ['reader', 'demo'], switches: ['json'] });
+    } catch (e) {
+      if (e instanceof UsageError) return usage(io, e);
+      throw e;
+    }
+    const json = parsed.switches.has('json');
+    const onProgress = json ? undefined : (event: { stage: string; elapsedMs: number }) => {
+      if (event.stage === 'auth-ready') io.stderr(m.t('authReady', io.lang, { ms: Math.round(event.elapsedMs) }) + '\n');
+    };
+    let result: CardReadResult;
+    const demo = parsed.values.get('demo');
+    if (demo !== undefined) {
+      let session;
+      try {
+        session = await openDemoCard(demo);
+      } catch (e) {
+        if (e instanceof UnknownDemoCardError) {
+          io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoNames() }) + '\n');
+          return ExitCode.usage;
+        }
+        throw e;
+      }
+      result = await readCard(session.connect(), { ...(onProgress && { onProgress }) });
+    } else {
+      const monitor: ReaderMonitor = await openReaderMonitor();
+      try {
+        if (!monitor.serviceAvailable) {
+          io.stderr(m.t('serviceDown', io.lang) + '\n');
+          return ExitCode.unavailable;
+        }
+        const wanted = parsed.values.get('reader');
+        const reader = pickReader(monitor, wanted);
+        if (!reader) {
+          io.stderr((wanted === undefined ? m.t('noReaders', io.lang) : m.t('noSuchReader', io.lang, { reader: wanted })) + '\n');
+          return ExitCode.unavailable;
+        }
+        if (!reader.cardPresent) {
+          io.stderr(m.t('noCard', io.lang, { reader: reader.name }) + '\n');
+          return ExitCode.unavailable;
+        }
+        if (!json) io.stderr(m.t('reading', io.lang, { reader: reader.name }) + '\n');
+        const connection = await monitor.connect(reader.name);
+        try {
+          result = await readCard(connection, { ...(onProgress && { onProgress }) });
+        } finally {
+          await connection.disconnect().catch(() => undefined);
+        }
+      } finally {
+        await monitor.close();
+      }
+    }
+    if (json) io.stdout(JSON.stringify(cardReadResultToJson(result), null, 2) + '\n');
+    else printRead(result, io);
+    return result.kind === 'snapshot' ? ExitCode.ok : result.kind === 'card-removed' ? ExitCode.unavailable : ExitCode.errors;
+  },
+};
+
+// ---- watch ---------------------------------------------------------------------------------------
+
+function describeEvent(event: ReaderEvent, lang: Lang): string {
+  switch (event.type) {
+    case 'reader-added':
+      return m.t('eventReaderAdded', lang, { reader: event.reader });
+    case 'reader-removed':
+      return m.t('eventReaderRemoved', lang, { reader: event.reader });
+    case 'card-inserted':
+      return m.t('eventCardInserted', lang, { reader: event.reader, atr: toHex(event.atr, ' ') });
+    case 'card-removed':
+      return m.t('eventCardRemoved', lang, { reader: event.reader });
+    case 'service-lost':
+      return m.t('eventServiceLost', lang, { message: event.error.message });
+    case 'service-restored':
+      return m.t('eventServiceRestored', lang);
+  }
+}
+
+export const watchCommand: CliCommand = {
+  name: 'watch',
+  summary: { sv: m.sv.watchSummary, en: m.en.watchSummary },
+  help: (lang) => m.t('watchHelp', lang),
+  async run(args, io) {
+    let json = false;
+    try {
+      json = parseArgs(args, { switches: ['json'] }).switches.has('json');
+    } catch (e) {
+      if (e instanceof UsageError) return usage(io, e);
+      throw e;
+    }
+    const { createPcscReaderMonitor } = await import('../../native/pcsc/index.js');
+    const monitor = createPcscReaderMonitor();
+    const print = (event: ReaderEvent) => {
+      const at = new Date().toISOString();
+      if (json) io.stdout(JSON.stringify({ at, ...event, ...(event.type === 'card-inserted' && { atr: toHex(event.atr) }) }) + '\n');
+      else io.stdout(`${at.slice(11, 23)}  ${describeEvent(event, io.lang)}\n`);
+    };
+    monitor.onEvent(print);
+    if (!json) io.stderr(m.t('watching', io.lang) + '\n');
+    monitor.start();
+    await io.interrupted;
+    await monitor.close();
+    return ExitCode.ok;
+  },
+};

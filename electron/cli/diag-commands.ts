@@ -1,0 +1,217 @@
+/**
+ * `kortkoll diag` (the whole diagnosis as one report) and `kortkoll guide` (the four login steps,
+ * live). Both run the same application service as the desktop app.
+ */
+import { writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import type { AppState } from '../ipc-contract.js';
+import { defineMessages } from '../i18n/index.js';
+import { reportExitCode } from '../diagnostics/diagnose.js';
+import { renderReport } from '../diagnostics/render.js';
+import { redactReport } from '../diagnostics/redact.js';
+import { createKortkollService, type KortkollServiceOptions } from '../service.js';
+import type { KortkollService } from '../service-types.js';
+import { demoCards, UnknownDemoCardError } from '../demo-cards.js';
+import { ExitCode, type CliCommand, type CliIo } from './command.js';
+import { parseArgs, UsageError } from './args.js';
+
+const m = defineMessages(
+  'cli-diag',
+  {
+    diagSummary: 'hela diagnosen som en rapport (text, JSON eller HTML)',
+    diagHelp: 'Användning: kortkoll diag [--text|--json|--html FIL] [--redact] [--online] [--anchors FIL] [--demo KORT]\n\nKontrollerar allt i ordning: kortläsartjänsten, läsarna, kortet, SITHS-applikationen, certifikaten (giltighet, kedja, spärr), HSA-id, PIN- och PUK-räknarna, mellanprogrammet och datorns klocka. Skriver en rapport att klistra in i ett ärende.\n\nFlaggor:\n  --text         rapporten som text (standard)\n  --json         rapporten som JSON (schema: electron/diagnostics/report.schema.json)\n  --html FIL     spara rapporten som en fristående HTML-sida\n  --redact       maskera namn, HSA-id, personnummer och kortnummer\n  --online       kontrollera spärrstatus (OCSP/spärrlista; kräver nätverk)\n  --anchors FIL  betrodda rotcertifikat (PEM) utöver datorns egna\n  --demo KORT    diagnostisera ett virtuellt demokort ({cards})\n\nSlutkoder: 0 allt bra, 1 varningar, 2 fel, 64 felaktigt anrop.',
+    guideSummary: 'de fyra inloggningsstegen, live i terminalen',
+    guideHelp: 'Användning: kortkoll guide [--demo KORT]\n\nVisar de fyra stegen för inloggning med e-tjänstekort och uppdaterar dem när kortet sätts i eller tas ut. Avsluta med Ctrl-C.',
+    saved: 'Rapporten sparades i {file}.',
+    waiting: 'Väntar på kortet …',
+    unknownDemo: 'Okänt demokort: {name}. Välj bland: {cards}.',
+    anchorsUnreadable: 'Kan inte läsa {file}: {message}',
+    statusWaiting: 'väntar',
+    statusActive: 'gör nu',
+    statusDone: 'klart',
+    statusBlocked: 'STOPP',
+    guideTitle: 'Logga in med e-tjänstekort',
+  },
+  {
+    diagSummary: 'the whole diagnosis as one report (text, JSON or HTML)',
+    diagHelp: 'Usage: kortkoll diag [--text|--json|--html FILE] [--redact] [--online] [--anchors FILE] [--demo CARD]\n\nChecks everything in order: the smart-card service, the readers, the card, the SITHS application, the certificates (validity, chain, revocation), HSA-id, the PIN and PUK counters, the middleware and the computer clock. Prints a report to paste into a ticket.\n\nOptions:\n  --text         the report as text (default)\n  --json         the report as JSON (schema: electron/diagnostics/report.schema.json)\n  --html FILE    save the report as a self-contained HTML page\n  --redact       mask names, HSA-id, personal identity numbers and card numbers\n  --online       check revocation (OCSP/CRL; needs the network)\n  --anchors FILE trusted root certificates (PEM) besides the computer’s own\n  --demo CARD    diagnose a virtual demo card ({cards})\n\nExit codes: 0 all good, 1 warnings, 2 errors, 64 usage error.',
+    guideSummary: 'the four login steps, live in the terminal',
+    guideHelp: 'Usage: kortkoll guide [--demo CARD]\n\nShows the four steps of logging in with the e-tjänstekort and updates them when the card is inserted or taken out. Stop with Ctrl-C.',
+    saved: 'The report was saved to {file}.',
+    waiting: 'Waiting for the card …',
+    unknownDemo: 'Unknown demo card: {name}. Choose from: {cards}.',
+    anchorsUnreadable: 'Cannot read {file}: {message}',
+    statusWaiting: 'waiting',
+    statusActive: 'do now',
+    statusDone: 'done',
+    statusBlocked: 'STOP',
+    guideTitle: 'Log in with the e-tjänstekort',
+  },
+);
+
+function demoNames(): string {
+  return demoCards().map((c) => c.name).join(', ');
+}
+
+/** The service as the CLI runs it: real readers through PC/SC (loaded only when needed), system probes. */
+async function cliService(io: CliIo, options: { demo?: string | undefined; online?: boolean; anchors?: KortkollServiceOptions['anchorsFile'] }): Promise<KortkollService> {
+  const { createPcscReaderMonitor } = options.demo === undefined ? await import('../../native/pcsc/index.js') : { createPcscReaderMonitor: undefined };
+  const { collectSystemFacts } = await import('../../native/system/collect.js');
+  return createKortkollService({
+    lang: io.lang,
+    demoCard: options.demo ?? null,
+    online: options.online ?? false,
+    ...(createPcscReaderMonitor && { monitorFactory: () => createPcscReaderMonitor() }),
+    collectSystemFacts: async () => (await collectSystemFacts({})).facts,
+    ...(options.anchors && { anchorsFile: options.anchors }),
+    appVersion: await appVersion(),
+  });
+}
+
+async function appVersion(): Promise<string> {
+  for (const relative of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(await readFile(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'kortkoll' && pkg.version) return pkg.version;
+    } catch {
+      // not here
+    }
+  }
+  return '0.0.0';
+}
+
+/** Resolves with the first state for which `done` holds, or the last one when `timeoutMs` passes. */
+function waitForState(service: KortkollService, done: (state: AppState) => boolean, timeoutMs: number): Promise<AppState> {
+  return new Promise((resolve) => {
+    if (done(service.getState())) {
+      resolve(service.getState());
+      return;
+    }
+    const timer = setTimeout(() => {
+      unsubscribe();
+      resolve(service.getState());
+    }, timeoutMs);
+    const unsubscribe = service.subscribe((state) => {
+      if (done(state)) {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(state);
+      }
+    });
+  });
+}
+
+const settled = (state: AppState) => state.phase !== 'starting' && state.phase !== 'reading';
+
+export const diagCommand: CliCommand = {
+  name: 'diag',
+  summary: { sv: m.sv.diagSummary, en: m.en.diagSummary },
+  help: (lang) => m.t('diagHelp', lang, { cards: demoNames() }),
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs(args, { values: ['html', 'demo', 'anchors'], switches: ['text', 'json', 'redact', 'online'] });
+      if ([parsed.switches.has('text'), parsed.switches.has('json'), parsed.values.has('html')].filter(Boolean).length > 1) throw new UsageError('choose one of --text, --json, --html');
+    } catch (e) {
+      if (e instanceof UsageError) {
+        io.stderr(`kortkoll diag: ${e.message}\n`);
+        return ExitCode.usage;
+      }
+      throw e;
+    }
+    let anchors: KortkollServiceOptions['anchorsFile'];
+    const anchorsPath = parsed.values.get('anchors');
+    if (anchorsPath !== undefined) {
+      try {
+        anchors = { content: await readFile(anchorsPath), origin: anchorsPath };
+      } catch (e) {
+        io.stderr(m.t('anchorsUnreadable', io.lang, { file: anchorsPath, message: e instanceof Error ? e.message : String(e) }) + '\n');
+        return ExitCode.usage;
+      }
+    }
+    let service: KortkollService;
+    try {
+      service = await cliService(io, { demo: parsed.values.get('demo'), online: parsed.switches.has('online'), anchors });
+      await service.start();
+    } catch (e) {
+      if (e instanceof UnknownDemoCardError) {
+        io.stderr(m.t('unknownDemo', io.lang, { name: parsed.values.get('demo') ?? '', cards: demoNames() }) + '\n');
+        return ExitCode.usage;
+      }
+      throw e;
+    }
+    try {
+      // Give the readers a moment to report, then wait for the read (bounded: a diagnosis never hangs).
+      await new Promise((resolve) => setTimeout(resolve, parsed.values.has('demo') ? 0 : 400));
+      let state = await waitForState(service, settled, 15_000);
+      // The system probes run in the background; wait briefly so the report includes them.
+      state = await waitForState(service, (s) => s.report?.system.length !== 0, 8_000);
+      const report = state.report;
+      if (!report) return ExitCode.unavailable;
+      const shown = parsed.switches.has('redact') ? redactReport(report) : report;
+      const html = parsed.values.get('html');
+      if (html !== undefined) {
+        await writeFile(html, renderReport(shown, 'html'));
+        io.stdout(m.t('saved', io.lang, { file: html }) + '\n');
+      } else {
+        io.stdout(renderReport(shown, parsed.switches.has('json') ? 'json' : 'text'));
+      }
+      return reportExitCode(report);
+    } finally {
+      await service.close();
+    }
+  },
+};
+
+function renderGuide(state: AppState, lang: 'sv' | 'en'): string {
+  const statusKey = { waiting: 'statusWaiting', active: 'statusActive', done: 'statusDone', blocked: 'statusBlocked' } as const;
+  const lines = [m.t('guideTitle', lang), ''];
+  if (state.report) lines.push(`» ${state.report.verdict.headline}`, '');
+  for (const step of state.guide.steps) {
+    lines.push(`${step.number}. [${m.t(statusKey[step.status], lang)}] ${step.title}`);
+    lines.push(`   ${step.detail}`);
+    if (step.warning) lines.push(`   ⚠ ${step.warning}`);
+  }
+  lines.push('', state.guide.logoutReminder);
+  return lines.join('\n') + '\n';
+}
+
+export const guideCommand: CliCommand = {
+  name: 'guide',
+  summary: { sv: m.sv.guideSummary, en: m.en.guideSummary },
+  help: (lang) => m.t('guideHelp', lang),
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs(args, { values: ['demo'], switches: ['once'] });
+    } catch (e) {
+      if (e instanceof UsageError) {
+        io.stderr(`kortkoll guide: ${e.message}\n`);
+        return ExitCode.usage;
+      }
+      throw e;
+    }
+    const service = await cliService(io, { demo: parsed.values.get('demo') });
+    let last = '';
+    const show = (state: AppState) => {
+      if (state.phase === 'starting') return;
+      const text = renderGuide(state, io.lang);
+      if (text === last) return;
+      last = text;
+      io.stdout(`\n${text}`);
+    };
+    service.subscribe(show);
+    try {
+      await service.start();
+      if (parsed.switches.has('once')) {
+        await new Promise((resolve) => setTimeout(resolve, parsed.values.has('demo') ? 0 : 400));
+        show(await waitForState(service, settled, 15_000));
+        return ExitCode.ok;
+      }
+      await io.interrupted;
+      return ExitCode.ok;
+    } finally {
+      await service.close();
+    }
+  },
+};
