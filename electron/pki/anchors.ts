@@ -43,8 +43,11 @@ export function systemCaReader(): SystemCaReader | undefined {
   return typeof candidate === 'function' ? candidate.bind(tls) : undefined;
 }
 
-/** The machine's trust store, or an honest "unavailable" on a runtime that cannot read it. */
-export function loadSystemAnchors(reader: SystemCaReader | undefined = systemCaReader()): LoadedAnchors {
+/**
+ * The machine's trust store, or an honest "unavailable" on a runtime that cannot read it.
+ * `reader` null: behave as a runtime without `tls.getCACertificates` (tests; a setting to skip it).
+ */
+export function loadSystemAnchors(reader: SystemCaReader | null = systemCaReader() ?? null): LoadedAnchors {
   if (!reader) return { status: { source: 'system', available: false, count: 0, reason: 'unsupported-runtime' }, anchors: [] };
   let pems: readonly string[];
   try {

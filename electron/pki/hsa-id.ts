@@ -55,9 +55,8 @@ export function checkHsaId(value: string): HsaIdCheck {
   }
   const head = dash < 0 ? value : value.slice(0, dash);
   const suffix = dash < 0 ? undefined : value.slice(dash + 1);
-  const headMatch = /^([A-Za-z]*)(\d*)$/.exec(head);
-  const prefix = headMatch?.[1] ?? '';
-  const digits = headMatch?.[2] ?? '';
+  const prefix = /^[A-Za-z]*/.exec(head)?.[0] ?? '';
+  const digits = head.slice(prefix.length);
   if (prefix !== '') check.prefix = prefix;
   if (prefix === 'SE') {
     // production
@@ -66,7 +65,7 @@ export function checkHsaId(value: string): HsaIdCheck {
   } else {
     problems.push('bad-prefix');
   }
-  if (!headMatch || !/^\d{10}$/.test(digits)) {
+  if (!/^\d{10}$/.test(digits)) {
     problems.push('bad-organisation-number');
   } else {
     check.organisationNumber = digits;

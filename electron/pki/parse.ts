@@ -428,14 +428,14 @@ function pemBlocks(text: string): PemBlock[] {
 
 const textDecoder = new TextDecoder('latin1');
 
-/** Bytes that are really text (a .pem or a "Base-64 encoded X.509 (.CER)" from Windows). */
+/** Bytes that are really text (a .pem or a "Base-64 encoded X.509 (.CER)" from Windows), not DER. */
 function looksLikeText(bytes: Uint8Array): boolean {
   let start = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
-  while (start < bytes.length && (bytes[start] === 0x20 || bytes[start] === 0x0a || bytes[start] === 0x0d || bytes[start] === 0x09)) start++;
-  if (start >= bytes.length) return true;
-  // DER begins with a SEQUENCE tag (0x30); text begins with '-' or a base64 letter.
-  return bytes[start] !== 0x30;
+  const head = bytes.subarray(start, start + 256);
+  // Text has no control characters other than tab and line breaks; DER nearly always does.
+  if (head.some((b) => b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f)) return false;
+  return head.length > 0 && head[0] !== 0x30;
 }
 
 /** Certificates inside a PKCS#7 SignedData ("certs-only", .p7b/.p7c). */
