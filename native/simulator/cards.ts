@@ -409,8 +409,9 @@ async function sithsEid2024Card(options: Required<Pick<VirtualCardOptions, 'now'
     name: 'siths-eid-2024',
     description: virtualCardDescriptions['siths-eid-2024'],
     atr: ATRS.idprime,
-    // The ATR offers T=0 only; this card still answers with data at once (no 61xx): unconfirmed, chosen for variety.
-    behaviour: { ...defaultCardBehaviour, t0GetResponse: false, maxReadBinaryLength: 0x800, wrongLeAnswer: '6700', extendedLength: true, ...options.behaviour },
+    // The ATR offers T=0 only, so answers to case-4 commands still come through GET RESPONSE (a T=0
+    // host sends no Le with data). Reads of up to 2 KiB with extended Le, for hosts that send them.
+    behaviour: { ...defaultCardBehaviour, maxReadBinaryLength: 0x800, wrongLeAnswer: '6700', extendedLength: true, ...options.behaviour },
     directoryFilesInMf: false,
     applicationLabel: 'SITHS eID',
     token: { label: 'SITHS eID', serialNumber: bcdSerial(holder.cardNumber), manufacturerId: 'Kortkoll simulator' },
