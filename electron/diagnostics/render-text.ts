@@ -12,7 +12,8 @@ function indentRows(rows: readonly (readonly [string, string])[], indent: string
   const labelWidth = Math.min(28, Math.max(0, ...rows.map(([label]) => label.length)));
   return rows.map(([label, value]) => {
     const continuation = '\n' + indent + ' '.repeat(labelWidth + 2);
-    return `${indent}${(label + ':').padEnd(labelWidth + 2)}${value.split('\n').join(continuation)}`;
+    const head = (label + ':').padEnd(labelWidth + 2);
+    return `${indent}${head.endsWith(' ') ? head : head + ' '}${value.split('\n').join(continuation)}`;
   });
 }
 
