@@ -17,6 +17,7 @@ import {
   readUnsignedInteger,
   TagClass,
   Universal,
+  tlvHeaderLength,
   type DerNode,
 } from './der.js';
 import {
@@ -351,13 +352,16 @@ export function parsePrkdf(bytes: Uint8Array, file = 'EF.PrKDF'): PrivateKeyObje
 }
 
 /**
- * Checks that `bytes` start with one DER certificate (a SEQUENCE of definite length) and returns
- * exactly its encoding; the X.509 content itself is the PKI layer's business.
+ * Checks that `bytes` start with one certificate-shaped TLV (a SEQUENCE of definite length that fits)
+ * and returns exactly its encoding. Only the outer header is checked: the X.509 content itself is
+ * the PKI layer's business, and decoding it here would only cost time.
  */
 export function extractCertificateDer(bytes: Uint8Array, file?: string): Uint8Array {
-  const nodes = decodeDirectory(bytes, { file, maxObjects: 1, limits: { maxDepth: 24, maxNodes: 4000 } });
-  const certificate = nodes[0];
-  if (!certificate || !isUniversal(certificate, Universal.sequence)) fail('certificate data is not a DER SEQUENCE', file);
-  return certificate.encoded.slice();
+  if (bytes[0] !== 0x30) fail('certificate data is not a DER SEQUENCE', file);
+  const header = tlvHeaderLength(bytes, 0);
+  if (!header) fail('certificate data has no valid DER length', file);
+  const total = header.headerLength + header.contentLength;
+  if (total > bytes.length) fail(`certificate of ${total} bytes cut off after ${bytes.length}`, file);
+  if (header.contentLength < 16) fail('certificate data is too short to be a certificate', file);
+  return bytes.slice(0, total);
 }
-
