@@ -71,10 +71,12 @@ export interface CollectSystemFactsOptions {
   /** Replace the platform's probe set (tests). */
   probes?: readonly SystemProbe[];
   /**
-   * PKCS#11 modules to load (in a child process) for the middleware's view: explicit paths, or
-   * 'found' for the modules the probes found. Default: none (loading middleware talks to cards).
+   * PKCS#11 modules to load (each in a child process) for the middleware's view. Default: none
+   * (loading middleware talks to the cards).
    */
-  inspectPkcs11?: readonly string[] | 'found';
+  inspectPkcs11?: readonly string[];
+  /** Also load the modules the probes found (summary.pkcs11Modules). */
+  inspectFoundPkcs11?: boolean;
   pkcs11?: InspectPkcs11Options;
   /** Injected for tests. */
   inspectModule?: (path: string, options: InspectPkcs11Options) => Promise<Pkcs11ModuleView>;
@@ -90,7 +92,7 @@ export function probesForPlatform(platform: HostPlatform): SystemProbe[] {
 export function deriveCertPropConflict(facts: readonly SystemFact[]): SystemFact | null {
   const state = findFact(facts, FactKeys.certPropState);
   if (!state) return null;
-  const detail = `derived from ${FactKeys.certPropState}, ${FactKeys.certPropStartType}, ${FactKeys.safenetMinidriver}, ${middlewareKey('siths-eid')}, ${middlewareKey('safenet-sac')}`;
+  const detail = `${FactKeys.certPropState}, ${FactKeys.certPropStartType}, ${FactKeys.safenetMinidriver}, ${middlewareKey('siths-eid')}, ${middlewareKey('safenet-sac')}`;
   if (isUnknown(state)) return unknownFact(FactKeys.certPropConflict, 'derived', detail, 'the Certificate Propagation service state is unknown');
   const startType = findFact(facts, FactKeys.certPropStartType)?.value;
   const active = state.value === 'running' || state.value === 'start-pending' || startType === 'auto' || startType === 'auto-delayed';
@@ -223,7 +225,7 @@ export async function collectSystemFacts(options: CollectSystemFactsOptions = {}
   const summary = summarizeFacts(facts, platform);
   summary.pkcs11Modules = await distinctFiles(ctx.fs, summary.pkcs11Modules);
   const middlewareViews: Pkcs11ModuleView[] = [];
-  const toInspect = options.inspectPkcs11 === 'found' ? summary.pkcs11Modules : options.inspectPkcs11 ?? [];
+  const toInspect = [...new Set([...(options.inspectFoundPkcs11 ? summary.pkcs11Modules : []), ...(options.inspectPkcs11 ?? [])])];
   const inspect = options.inspectModule ?? inspectPkcs11Module;
   for (const path of toInspect) middlewareViews.push(await inspect(path, options.pkcs11 ?? {}));
 

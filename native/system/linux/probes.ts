@@ -63,7 +63,7 @@ export const pcscdProbe: SystemProbe = {
     // What a PC/SC client experiences: it connects to the socket, nothing else.
     // When /proc cannot be read, the socket is the best evidence there is.
     const processRunning = pids === null || pids.length > 0;
-    const detail = `derived from ${FactKeys.pcscSocket}, ${FactKeys.pcscProcess}${systemdPresent ? `, ${FactKeys.pcscSystemdSocket}` : ''}`;
+    const detail = `${FactKeys.pcscSocket}, ${FactKeys.pcscProcess}${systemdPresent ? `, ${FactKeys.pcscSystemdSocket}` : ''}`;
     if (socketValue === 'present') {
       const note = pids === null ? 'the socket exists; the process could not be checked'
         : processRunning ? undefined
@@ -107,7 +107,7 @@ export const linuxMiddlewareProbe: SystemProbe = {
     const userDir = `${ctx.homeDir}/.iid`;
     const hasUserDir = (await ctx.fs.kind(userDir)) === 'directory';
     const evidence = [...modules, ...cores, ...configs, ...(hasUserDir ? [userDir] : [])];
-    const looked = `libiidp11.so, libnetid.so in ${libraryDirectories(ctx.arch).length} library folders; /etc/netid.conf; /etc/iid.conf; ${userDir}`;
+    const looked = `{${libDirs.join(',')}}/{libiidp11.so,libnetid.so}; /etc/netid.conf; /etc/iid.conf; ${userDir}`;
     if (modules.length > 0 || cores.length > 0) {
       facts.push(fact(middlewareKey('netid'), 'installed', 'file', evidence.join(', ')));
     } else if (evidence.length > 0) {
@@ -118,7 +118,7 @@ export const linuxMiddlewareProbe: SystemProbe = {
     if (modules[0]) facts.push(fact(middlewareModuleKey('netid'), modules[0], 'file', modules[0]));
 
     const sac = await findFiles(ctx, libDirs, ['libeTPkcs11.so', 'libIDPrimePKCS11.so']);
-    facts.push(fact(middlewareKey('safenet-sac'), sac.length > 0 ? 'installed' : 'not-installed', 'file', sac[0] ?? 'libeTPkcs11.so, libIDPrimePKCS11.so in the library folders'));
+    facts.push(fact(middlewareKey('safenet-sac'), sac.length > 0 ? 'installed' : 'not-installed', 'file', sac[0] ?? `{${libDirs.join(',')}}/{libeTPkcs11.so,libIDPrimePKCS11.so}`));
     if (sac[0]) facts.push(fact(middlewareModuleKey('safenet-sac'), sac[0], 'file', sac[0]));
     return facts;
   },
@@ -129,21 +129,22 @@ export const openscProbe: SystemProbe = {
   platforms: ['linux'],
   async run(ctx) {
     const facts: SystemFact[] = [];
-    const modules = await findFiles(ctx, libraryDirectories(ctx.arch), ['opensc-pkcs11.so']);
+    const libDirs = libraryDirectories(ctx.arch);
+    const modules = await findFiles(ctx, libDirs, ['opensc-pkcs11.so']);
     // `--version` prints build (git) details only; `--info` starts with "OpenSC <version>".
     const info = await ctx.run.run('opensc-tool', ['--info']);
     const failure = commandFailure(info);
     const parsed = failure ? null : parseOpenscInfo(info.stdout);
     const toolFound = !info.notFound;
     if (!toolFound && modules.length === 0) {
-      facts.push(fact(middlewareKey('opensc'), 'not-installed', 'file', `opensc-tool on PATH; opensc-pkcs11.so in the library folders`));
+      facts.push(fact(middlewareKey('opensc'), 'not-installed', 'file', `opensc-tool (PATH); {${libDirs.join(',')}}/opensc-pkcs11.so`));
       return facts;
     }
     facts.push(fact(middlewareKey('opensc'), 'installed', toolFound ? 'command' : 'file', toolFound ? info.commandLine : (modules[0] as string)));
     if (parsed?.kind === 'version') facts.push(fact(middlewareVersionKey('opensc'), parsed.version, 'command', info.commandLine));
     else if (toolFound) facts.push(unknownFact(middlewareVersionKey('opensc'), 'command', info.commandLine, failure ?? (parsed?.kind === 'unknown' ? parsed.note : 'no version')));
     if (modules[0]) facts.push(fact(middlewareModuleKey('opensc'), modules[0], 'file', modules[0]));
-    else facts.push(fact(middlewareModuleKey('opensc'), null, 'file', 'opensc-pkcs11.so in the library folders', { assessment: 'warning', note: 'OpenSC tools without the PKCS#11 module (package opensc-pkcs11)' }));
+    else facts.push(fact(middlewareModuleKey('opensc'), null, 'file', `{${libDirs.join(',')}}/opensc-pkcs11.so`, { assessment: 'warning', note: 'OpenSC tools without the PKCS#11 module (package opensc-pkcs11)' }));
     return facts;
   },
 };

@@ -183,7 +183,7 @@ export function detectRemoteSession(env: Readonly<Record<string, string | undefi
     return { kind: 'other-remote', evidence: `SESSIONNAME=${session}` };
   }
   if (env.SSH_CONNECTION || env.SSH_CLIENT) return { kind: 'ssh', evidence: 'SSH_CONNECTION is set' };
-  return { kind: 'none', evidence: 'no remote-session variable set' };
+  return { kind: 'none', evidence: 'SESSIONNAME, ViewClient_*, SSH_CONNECTION: not set' };
 }
 
 export interface StoreCertificate {
