@@ -168,6 +168,8 @@ async function main(argv: string[]): Promise<number> {
     }, options.removeAfterMs);
   }
 
+  // Stay up while the card is out and stdin is closed: only q or a signal ends the simulator.
+  const keepAlive = setInterval(() => {}, 60_000);
   return new Promise<number>((resolve) => {
     let quitting = false;
     const quit = async () => {
@@ -175,6 +177,7 @@ async function main(argv: string[]): Promise<number> {
       quitting = true;
       if (removeTimer) clearTimeout(removeTimer);
       if (traceTimer) clearInterval(traceTimer);
+      clearInterval(keepAlive);
       await remove();
       flushTrace();
       console.log(`Quit. ${card.apduLog.length} APDUs exchanged. PINs: ${describePins(card) || 'none'}`);
