@@ -392,7 +392,7 @@ export function exitCodeFor(facts: SystemFacts): number {
 /** Reader names from the PC/SC layer; throws when the service cannot be reached. */
 async function listReadersViaPcsc(): Promise<readonly string[]> {
   const { openReaderMonitor } = await import('./pcsc.js');
-  const monitor = await openReaderMonitor({ quietMs: 250, maxMs: 2000 });
+  const monitor = await openReaderMonitor({ maxMs: 3000 });
   try {
     if (!monitor.serviceAvailable) throw new Error('the PC/SC service is not available');
     return monitor.readers().map((r) => r.name);
