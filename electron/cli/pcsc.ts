@@ -5,26 +5,35 @@
 import type { ReaderMonitor } from '../../native/transport.js';
 import { createPcscReaderMonitor } from '../../native/pcsc/index.js';
 
-export async function openReaderMonitor(options: { quietMs?: number; maxMs?: number } = {}): Promise<ReaderMonitor> {
+export async function openReaderMonitor(options: { maxMs?: number } = {}): Promise<ReaderMonitor> {
   const monitor = createPcscReaderMonitor();
-  const quietMs = options.quietMs ?? 250;
-  const maxMs = options.maxMs ?? 2000;
+  const maxMs = options.maxMs ?? 3000;
+  // Ready when the service is known to be down, or every reader has reported its first status
+  // (state flags 0 = not yet reported). Bounded: a command never hangs on a silent service.
+  const settled = () => {
+    const readers = monitor.readers();
+    return readers.length > 0 && readers.every((r) => (r.stateFlags ?? 0) !== 0);
+  };
   await new Promise<void>((resolve) => {
-    let quiet: NodeJS.Timeout | undefined;
-    const done = () => {
-      clearTimeout(quiet);
+    let lost = false;
+    const check = () => {
+      if (lost || settled()) finish();
+    };
+    const finish = () => {
       clearTimeout(overall);
+      clearInterval(poll);
       unsubscribe();
       resolve();
     };
-    const restartQuiet = () => {
-      clearTimeout(quiet);
-      quiet = setTimeout(done, quietMs);
-    };
-    const overall = setTimeout(done, maxMs);
-    const unsubscribe = monitor.onEvent(restartQuiet);
+    const overall = setTimeout(finish, maxMs);
+    // pcsclite reports readers as events but first statuses without one when nothing changes.
+    const poll = setInterval(check, 25);
+    const unsubscribe = monitor.onEvent((event) => {
+      if (event.type === 'service-lost') lost = true;
+      check();
+    });
     monitor.start();
-    restartQuiet();
+    check();
   });
   return monitor;
 }

@@ -1,0 +1,143 @@
+/**
+ * The application service and the CLI against the real pcscd with a virtual card in vpcd's reader:
+ * what staff see when they insert, remove and swap cards.
+ */
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { createKortkollService } from '../../electron/service.js';
+import type { KortkollService } from '../../electron/service-types.js';
+import type { AppState } from '../../electron/ipc-contract.js';
+import { createPcscReaderMonitor } from '../../native/pcsc/index.js';
+import { createVirtualCard } from '../../native/simulator/cards.js';
+import { VpcdCardSocket } from '../../native/simulator/vpcd-client.js';
+import { describeWithPcscd, ensurePcscdRunning } from './helpers/pcscd.js';
+import { runKortkoll } from '../unit/cli/cli-helpers.js';
+import { parseCertificate } from '../../electron/pki/parse.js';
+
+const reader0 = 'Virtual PCD 00 00';
+
+/** pcscd polls vpcd for the card: wait until PC/SC itself reports it, as a user would wait for the LED. */
+async function waitUntilPcscSees(reader: string, present: boolean): Promise<void> {
+  const monitor = createPcscReaderMonitor();
+  monitor.start();
+  try {
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      if (monitor.readers().some((r) => r.name === reader && r.cardPresent === present)) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`pcscd did not report ${reader} as ${present ? 'holding a card' : 'empty'}`);
+  } finally {
+    await monitor.close();
+  }
+}
+
+function waitForState(service: KortkollService, done: (s: AppState) => boolean, timeoutMs: number, what: string): Promise<AppState> {
+  return new Promise((resolve, reject) => {
+    if (done(service.getState())) return resolve(service.getState());
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${what}; state: ${service.getState().phase}`));
+    }, timeoutMs);
+    const off = service.subscribe((s) => {
+      if (done(s)) {
+        clearTimeout(timer);
+        off();
+        resolve(s);
+      }
+    });
+  });
+}
+
+describeWithPcscd('the service and the CLI through pcscd + vpcd', () => {
+  let service: KortkollService | null = null;
+  const sockets: VpcdCardSocket[] = [];
+
+  beforeAll(async () => {
+    await ensurePcscdRunning();
+  });
+  afterEach(async () => {
+    await service?.close();
+    service = null;
+    for (const socket of sockets.splice(0)) await socket.remove().catch(() => undefined);
+  });
+  afterAll(async () => {
+    await ensurePcscdRunning();
+  });
+
+  it('insert → reading → complete diagnosis; remove → no card; a different card → its own diagnosis, nothing left over', async () => {
+    service = createKortkollService({ monitorFactory: () => createPcscReaderMonitor(), smartcardListPath: null });
+    const phases: AppState['phase'][] = [];
+    service.subscribe((s) => phases.push(s.phase));
+    await service.start();
+    await waitForState(service, (s) => s.phase === 'no-card', 5000, 'no card');
+
+    const first = new VpcdCardSocket(await createVirtualCard('netid-legacy'), { port: 35963 });
+    sockets.push(first);
+    await first.insert();
+    const ready = await waitForState(service, (s) => s.phase === 'ready', 10_000, 'the first diagnosis');
+    expect(phases).toContain('reading');
+    expect(phases.indexOf('reading')).toBeLessThan(phases.lastIndexOf('ready'));
+    expect(ready.report?.card?.reader).toBe(reader0);
+    expect(ready.report?.verdict.status).toBe('ready');
+    expect(ready.report?.certificates).toHaveLength(5);
+    expect(ready.guide.steps[0]?.status).toBe('done');
+    const firstHsaId = ready.report?.card?.hsaId;
+    expect(firstHsaId).toBeTruthy();
+
+    await first.remove();
+    const removed = await waitForState(service, (s) => s.phase === 'no-card', 5000, 'no card after removal');
+    expect(removed.report?.card).toBeNull();
+    expect(removed.report?.certificates).toEqual([]);
+    expect(removed.lastEvent?.kind).toBe('card-removed');
+
+    const second = new VpcdCardSocket(await createVirtualCard('auth-pin-blocked'), { port: 35963 });
+    sockets.push(second);
+    await second.insert();
+    const blocked = await waitForState(service, (s) => s.phase === 'ready', 10_000, 'the second diagnosis');
+    expect(blocked.report?.verdict.status).toBe('blocked');
+    expect(blocked.report?.checks.find((c) => c.id === 'auth-pin')?.status).toBe('error');
+    expect(blocked.guide.steps[3]?.status).toBe('blocked');
+    // Nothing from the first card: its PIN counters said 3 tries left.
+    expect(blocked.report?.pins.find((p) => p.role === 'authentication')?.blocked).toBe(true);
+  });
+
+  it('kortkoll read --json through PC/SC prints the same certificates and counters as the demo card', async () => {
+    const engine = await createVirtualCard('netid-legacy');
+    const socket = new VpcdCardSocket(engine, { port: 35963 });
+    sockets.push(socket);
+    await socket.insert();
+    await waitUntilPcscSees(reader0, true);
+    const viaPcsc = await runKortkoll(['read', '--json', '--reader', reader0]);
+    expect(viaPcsc.stderr).toBe('');
+    expect(viaPcsc.code).toBe(0);
+    const demo = await runKortkoll(['read', '--json', '--demo', 'netid-legacy']);
+    const a = JSON.parse(viaPcsc.stdout);
+    const b = JSON.parse(demo.stdout);
+    expect(a.reader).toBe(reader0);
+    expect(a.certificates.map((c: { label: string }) => c.label)).toEqual(b.certificates.map((c: { label: string }) => c.label));
+    // Each card's certificates are minted relative to the moment it was built, so compare what they say.
+    const describe = (r: { certificates: { derBase64: string; role: string }[] }) =>
+      r.certificates.map((c) => {
+        const info = parseCertificate(Buffer.from(c.derBase64, 'base64'));
+        return `${c.role}|${info.subject.display}|${info.issuer.display}|${info.keyUsage?.join(',')}`;
+      });
+    expect(describe(a)).toEqual(describe(b));
+    const counters = (r: { pins: { role: string; triesLeft: number; maxTries: number }[] }) => r.pins.map((p) => `${p.role}:${p.triesLeft}/${p.maxTries}`).sort();
+    expect(counters(a)).toEqual(counters(b));
+    expect(counters(a)).toEqual(['authentication:3/3', 'puk:10/10', 'signature:3/3']);
+  });
+
+  it('kortkoll readers lists the virtual readers and the card with its ATR', async () => {
+    const socket = new VpcdCardSocket(await createVirtualCard('siths-eid-2024'), { port: 35964 });
+    sockets.push(socket);
+    await socket.insert();
+    await waitUntilPcscSees('Virtual PCD 00 01', true);
+    const { code, stdout } = await runKortkoll(['readers', '--json']);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.service).toBe('running');
+    const second = result.readers.find((r: { name: string }) => r.name === 'Virtual PCD 00 01');
+    expect(second.cardPresent).toBe(true);
+    expect(second.atr).toBe('3B7F96000080318065B0850400111202F0829000');
+  });
+});
