@@ -70,6 +70,8 @@ export function decodeDerAt(
       maxNodes: limits.maxNodes,
       maxContentLength: view.length,
       parseEmbedded: false,
+      // The input is not changed while it is decoded; no need for asn1js to copy it.
+      copyInput: false,
     });
   } catch (error) {
     // asn1js reports most problems in `error`, but a decoder may still throw on odd input.
