@@ -63,6 +63,13 @@ describe('Linux parsers', () => {
       ],
     });
     expect(parseOpenscReaderList(recorded('linux', 'opensc-tool-list-readers-none.txt'))).toEqual({ kind: 'readers', readers: [] });
+    expect(parseOpenscReaderList(recorded('linux', 'opensc-tool-list-readers-vpcd.txt'))).toEqual({
+      kind: 'readers',
+      readers: [
+        { index: 0, name: 'Virtual PCD 00 00', cardPresent: false },
+        { index: 1, name: 'Virtual PCD 00 01', cardPresent: true },
+      ],
+    });
     expect(parseOpenscReaderList('Failed to establish context: Service not available').kind).toBe('unknown');
   });
   it('knows the multiarch library folders', () => {
@@ -83,7 +90,7 @@ const baseFiles: Record<string, MemoryEntry> = {
 };
 const baseTools: Record<string, ScriptedCommandAnswer> = {
   'opensc-tool --info': { stdout: recorded('linux', 'opensc-tool-info.txt') },
-  'opensc-tool --list-readers': { stdout: '# Detected readers (pcsc)\nNr.  Card  Features  Name\n0    Yes             Virtual PCD 00 00\n1    No              Virtual PCD 00 01\n' },
+  'opensc-tool --list-readers': { stdout: recorded('linux', 'opensc-tool-list-readers-vpcd.txt') },
   'p11-kit list-modules': { notFound: true },
 };
 
