@@ -27,10 +27,12 @@ const phaseVerdicts: Record<AppState['phase'], { tone: Tone; headline: MessageKe
   'card-error': { tone: 'blocked', headline: 'phaseCardError', advice: 'phaseCardErrorAdvice' },
 };
 
-/** The report's verdict once a card has been read; the phase's own message before that. */
+/**
+ * The service's verdict (rebuilt with every snapshot, so it is never stale); the phase's own
+ * message only before the first report exists.
+ */
 export function verdictFor(state: AppState, t: Translate): VerdictView {
-  const settled = state.phase === 'ready' || state.phase === 'card-error';
-  if (state.report && (settled || state.report.verdict.status === state.phase)) {
+  if (state.report) {
     const { status, headline, advice } = state.report.verdict;
     return { tone: status, headline, ...(advice ? { advice } : {}) };
   }
@@ -156,7 +158,7 @@ function CardTable({ state, t }: { state: AppState; t: Translate }) {
         <caption>{t('cardTableCaption')}</caption>
         <tbody>
           {rows.map(([label, value]) => (
-            <tr key={label}>
+            <tr key={label} data-field={label}>
               <th scope="row">{t(label)}</th>
               <td class={label === 'hsaId' || label === 'cardNumber' ? 'code' : undefined}>{value ?? missing}</td>
             </tr>
@@ -169,8 +171,16 @@ function CardTable({ state, t }: { state: AppState; t: Translate }) {
 
 const contactKeys: Record<Contact, MessageKey> = { self: 'contactSelf', 'local-it': 'contactLocalIt', 'support-line': 'contactSupportLine' };
 
-function Checks({ checks, t }: { checks: ReportCheck[]; t: Translate }) {
-  if (checks.length === 0) return null;
+/** What needs doing comes first; within a status the diagnosis order (layer by layer) is kept. */
+const statusRank: Record<ReportCheck['status'], number> = { error: 0, warning: 1, unknown: 2, 'not-run': 3, ok: 4 };
+
+export function checksInReadingOrder(checks: readonly ReportCheck[]): ReportCheck[] {
+  return checks.map((check, index) => ({ check, index })).sort((a, b) => statusRank[a.check.status] - statusRank[b.check.status] || a.index - b.index).map(({ check }) => check);
+}
+
+function Checks({ checks: unordered, t }: { checks: ReportCheck[]; t: Translate }) {
+  if (unordered.length === 0) return null;
+  const checks = checksInReadingOrder(unordered);
   return (
     <section class="card-section" aria-labelledby="checks-heading">
       <h2 id="checks-heading">{t('checksHeading')}</h2>
@@ -183,9 +193,14 @@ function Checks({ checks, t }: { checks: ReportCheck[]; t: Translate }) {
             </div>
             <p class="check__summary">{check.summary}</p>
             {check.remedy && (
-              <p class="check__remedy">
-                <strong>{t('remedy')}:</strong> {check.remedy.text} {t(contactKeys[check.remedy.contact])}
-              </p>
+              <div class="check__remedy">
+                <p>
+                  <strong>{t('remedy')}:</strong> {check.remedy.text}
+                </p>
+                <p class="check__contact">
+                  <strong>{t('contactLabel')}:</strong> {t(contactKeys[check.remedy.contact])}
+                </p>
+              </div>
             )}
             {check.evidence.length > 0 && (
               <details class="check__evidence">

@@ -132,8 +132,10 @@ export async function openAppPage(browser: Browser, options: AppPageOptions): Pr
     const url = request.url();
     if (url.startsWith(`${origin}/`) || url === origin) return route.continue();
     result.blocked.push(url);
-    if (request.isNavigationRequest()) await openAllowed(url, service.loginUrl, deps);
-    return route.abort('blockedbyclient');
+    if (!request.isNavigationRequest()) return route.abort('blockedbyclient');
+    await openAllowed(url, service.loginUrl, deps);
+    // "204 No Content" ends a navigation without leaving the page: as will-navigate's preventDefault.
+    return route.fulfill({ status: 204, body: '' });
   });
   context.on('page', (popup) => {
     if (popup !== page) void popup.close().catch(() => undefined);
