@@ -19,6 +19,7 @@ export const commandLoaders: ReadonlyMap<string, CommandLoader> = new Map<string
   ['diag', async () => (await import('./cli/diag-commands.js')).diagCommand],
   ['guide', async () => (await import('./cli/diag-commands.js')).guideCommand],
   ['cert', async () => (await import('./cli/cert-command.js')).certCommand],
+  ['system', async () => (await import('./cli/system-command.js')).systemCommand],
 ]);
 
 const messages = defineMessages(

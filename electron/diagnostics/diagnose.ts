@@ -296,6 +296,10 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
   b.add('readers', 'pcsc-service', () => {
     const evidence = facts.readers.map((r) => ({ key: 'reader', label: b.t('ev.reader'), value: r.name }));
     if (facts.readers.length === 0) return { status: 'error', summary: b.t('readersNone'), remedy: b.remedy('readersNoneRemedy', 'self') };
+    const remote = facts.system?.find((f) => f.key === 'session.remote')?.value;
+    if (typeof remote === 'string' && !['none', 'unknown'].includes(remote)) {
+      return { status: 'warning', summary: b.t('readersRemote', { kind: remote }), evidence, remedy: b.remedy('readersRemoteRemedy', 'local-it') };
+    }
     const windowsVirtual = facts.readers.find((r) => windowsVirtualPattern.test(r.name));
     if (windowsVirtual) return { status: 'warning', summary: b.t('readersWindowsHello', { name: windowsVirtual.name }), evidence, remedy: b.remedy('readersWindowsHelloRemedy', 'local-it') };
     const selected = facts.readers.find((r) => r.name === facts.selectedReader);

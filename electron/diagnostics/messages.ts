@@ -48,6 +48,8 @@ export const diagnosticMessages = defineMessages(
     readersContactlessRemedy: 'Använd en kortläsare där kortet stoppas in.',
     readersWindowsHello: 'Datorn har en virtuell kortläsare ({name}), t.ex. från Windows Hello. Den kan förvirra mellanprogrammet.',
     readersWindowsHelloRemedy: 'Kontakta lokal IT-support om inloggningen inte hittar ditt kort.',
+    readersRemote: 'Du arbetar i en fjärrsession ({kind}). Kortläsaren måste skickas vidare till fjärrdatorn för att kortet ska synas där.',
+    readersRemoteRemedy: 'Kontakta lokal IT-support om kortet inte hittas i fjärrsessionen.',
     // card-present
     cardPresent: 'Ett kort sitter i {reader}.',
     cardAbsent: 'Inget kort sitter i läsaren.',
@@ -225,6 +227,8 @@ export const diagnosticMessages = defineMessages(
     readersContactlessRemedy: 'Use a card reader that the card is inserted into.',
     readersWindowsHello: 'The computer has a virtual card reader ({name}), e.g. from Windows Hello. It can confuse the middleware.',
     readersWindowsHelloRemedy: 'Contact local IT support if the login does not find your card.',
+    readersRemote: 'You are working in a remote session ({kind}). The card reader must be redirected to the remote computer for the card to be seen there.',
+    readersRemoteRemedy: 'Contact local IT support if the card is not found in the remote session.',
     cardPresent: 'A card is in {reader}.',
     cardAbsent: 'There is no card in the reader.',
     cardAbsentRemedy: 'Insert your e-tjänstekort, chip first.',

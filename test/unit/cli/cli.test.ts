@@ -9,7 +9,7 @@ describe('kortkoll (CLI)', () => {
     const sv = await runKortkoll(['--help']);
     expect(sv.code).toBe(0);
     expect(sv.stdout).toContain('Användning: kortkoll <kommando>');
-    for (const command of ['readers', 'read', 'watch', 'diag', 'guide', 'cert']) expect(sv.stdout).toMatch(new RegExp(`\\n  ${command} `));
+    for (const command of ['readers', 'read', 'watch', 'diag', 'guide', 'cert', 'system']) expect(sv.stdout).toMatch(new RegExp(`\\n  ${command} `));
     const en = await runKortkoll(['--lang', 'en', '--help']);
     expect(en.stdout).toContain('Usage: kortkoll <command>');
     expect(en.stdout).toContain('Exit codes: 0 all good, 1 warnings, 2 errors');
