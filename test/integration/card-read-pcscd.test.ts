@@ -108,7 +108,7 @@ describeWithPcscd('readCard through pcscd and vpcd', () => {
     // a pcsc-error rather than CardRemovedError: either way a typed failure, never a partial snapshot.
     expect(['card-removed', 'transport-error'], JSON.stringify({ ...result, apduLog: undefined, profile: undefined })).toContain(result.kind);
     if (result.kind === 'transport-error') expect(result.pcscCode).toBe(0x80100016);
-    expect(result.stage).toBe('pin-counters');
+    expect(result.kind !== 'snapshot' && result.stage).toBe('pin-counters');
     expect('certificates' in result).toBe(false);
     await pollUntil(() => monitor.readers().find((r) => r.name === READER.name)?.cardPresent === false, 2000);
 
