@@ -176,6 +176,55 @@ export class PcscReaderMonitor implements ReaderMonitor {
     });
   }
 
+  /**
+   * Reads every reader's state from pcscd afresh, through a short-lived second context, and
+   * returns `readers()` updated with it. Needed for the `exclusive` flag: pcscd does not wake a
+   * running watch when another program takes a card exclusively, but a new context sees it.
+   * Card presence changes found this way are reported as events like any other.
+   */
+  async snapshot(timeoutMs = 1000): Promise<ReaderState[]> {
+    if (!this.available || this.closed) return this.readers();
+    const binding = this.binding ?? this.bindingOption ?? loadPcscliteBinding();
+    let context: PcscContextHandle;
+    try {
+      context = binding();
+    } catch (error) {
+      throw toTransportError(error, 'establish a PC/SC context for a reader snapshot');
+    }
+    const handles: PcscReaderHandle[] = [];
+    const fresh = new Map<string, PcscStatus>();
+    const generation = this.generation;
+    context.on('error', () => {});
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      const expected = new Set(this.tracked.keys());
+      const check = () => {
+        if ([...expected].every((name) => fresh.has(name))) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      context.on('reader', (handle) => {
+        handles.push(handle);
+        handle.on('error', () => {});
+        handle.on('status', (status) => {
+          if (!fresh.has(handle.name)) fresh.set(handle.name, status);
+          check();
+        });
+      });
+      if (expected.size === 0) setTimeout(() => check(), 50);
+    });
+    // Not from inside a binding callback (see binding.ts).
+    setImmediate(() => this.teardown(context, handles.map((handle) => ({ handle }) as TrackedReader)));
+    if (generation === this.generation) {
+      for (const [name, status] of fresh) {
+        const reader = this.tracked.get(name);
+        if (reader?.known) this.onStatus(reader, status);
+      }
+    }
+    return this.readers();
+  }
+
   async connect(readerName: string): Promise<CardConnection> {
     if (this.closed) throw new ServiceNotRunningError('The reader monitor is closed');
     if (!this.available) throw new ServiceNotRunningError();
@@ -214,7 +263,13 @@ export class PcscReaderMonitor implements ReaderMonitor {
       } catch (error) {
         reject(toTransportError(error, `connect to ${reader.handle.name}`));
       }
+    }).catch((error: TransportError) => {
+      // pcscd refuses a shared connection only while another program holds the card exclusively;
+      // the running watch is not told (see snapshot()), so remember it for readers().
+      if (error.code === 'sharing-violation') reader.flags |= SCARD_STATE_EXCLUSIVE;
+      throw error;
     });
+    reader.flags &= ~SCARD_STATE_EXCLUSIVE;
     const session = new ReaderSession(reader.handle, new Uint8Array(reader.atr ?? []), protocol, this.log);
     if (reader.generation !== this.generation || this.tracked.get(reader.handle.name) !== reader) {
       // The service or the reader went away while connecting.

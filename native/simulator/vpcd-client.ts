@@ -34,12 +34,16 @@ export interface VpcdCardSocketOptions {
   /** First reconnect delay; doubles up to `reconnectMaxDelayMs`. */
   reconnectMinDelayMs?: number;
   reconnectMaxDelayMs?: number;
+  /** remove() waits at most this long for vpcd to notice the card is gone (see remove()). */
+  removeTimeoutMs?: number;
   /** Receives one line per notable happening (connection lost, endpoint failure). */
   log?: (message: string) => void;
 }
 
 export interface VpcdCardSocketEvents {
+  /** vpcd took the card: its first request arrived (pcscd polls the reader about every 400 ms). */
   connected: [];
+  /** The card left the reader (remove(), or vpcd closed the connection). */
   disconnected: [];
 }
 
@@ -80,8 +84,13 @@ export class VpcdCardSocket extends EventEmitter<VpcdCardSocketEvents> {
   private readonly minDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly log: (message: string) => void;
+  private readonly removeTimeoutMs: number;
+  /** Set while remove() waits for vpcd's next poll on a half-closed socket. */
+  private onPollWhileRemoving: (() => void) | undefined;
 
   private socket: net.Socket | undefined;
+  /** vpcd accepted the current socket (a TCP connect alone may sit in vpcd's listen backlog). */
+  private accepted = false;
   /** The caller wants the card in the reader (between insert() and remove()). */
   private wanted = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -101,11 +110,12 @@ export class VpcdCardSocket extends EventEmitter<VpcdCardSocketEvents> {
     this.maxDelayMs = options.reconnectMaxDelayMs ?? 1000;
     this.retryDelayMs = this.minDelayMs;
     this.log = options.log ?? (() => {});
+    this.removeTimeoutMs = options.removeTimeoutMs ?? 2000;
   }
 
-  /** True while the TCP connection to vpcd is up, i.e. while the reader can see the card. */
+  /** True while vpcd holds the card, i.e. while the reader sees it. */
   get inserted(): boolean {
-    return this.socket !== undefined && this.socket.readyState === 'open';
+    return this.accepted && this.socket !== undefined && !this.socket.destroyed;
   }
 
   get endpointName(): string {
@@ -113,8 +123,10 @@ export class VpcdCardSocket extends EventEmitter<VpcdCardSocketEvents> {
   }
 
   /**
-   * Connects to vpcd: the reader sees a card. Resolves once connected. Without `reconnect` a
-   * refused connection rejects; with it, insert() keeps trying (with back-off) until it connects
+   * Connects to vpcd: the reader sees a card. Resolves once vpcd has taken the card, i.e. when its
+   * first request arrives; a TCP connection alone is not enough, since vpcd accepts one card at a
+   * time and leaves others waiting in its backlog. Without `reconnect` a refused or dropped
+   * connection rejects; with it, insert() keeps trying (with back-off) until vpcd takes the card
    * or remove() is called.
    */
   insert(): Promise<void> {
@@ -126,7 +138,12 @@ export class VpcdCardSocket extends EventEmitter<VpcdCardSocketEvents> {
     });
   }
 
-  /** Closes the connection: the card is gone from the reader. Resolves once the socket is closed. */
+  /**
+   * Takes the card out. Resolves once the reader has noticed: the connection is half-closed, vpcd
+   * finds the end of the stream at its next presence poll (about every 400 ms) and drops the card;
+   * that poll is what remove() waits for (at most `removeTimeoutMs`), so that when it resolves
+   * pcscd is reporting the removal. A card vpcd never took is simply disconnected.
+   */
   async remove(): Promise<void> {
     this.wanted = false;
     if (this.retryTimer) {
@@ -135,14 +152,23 @@ export class VpcdCardSocket extends EventEmitter<VpcdCardSocketEvents> {
     }
     this.settleWaiters(new Error('The card was removed before vpcd accepted the connection'));
     const socket = this.socket;
-    if (!socket) return;
+    if (!socket || socket.destroyed) return;
+    const accepted = this.accepted;
     await new Promise<void>((resolve) => {
-      if (socket.destroyed) {
+      const finish = () => {
+        clearTimeout(timer);
+        this.onPollWhileRemoving = undefined;
+        if (!socket.destroyed) socket.destroy();
         resolve();
+      };
+      const timer = setTimeout(finish, accepted ? this.removeTimeoutMs : 0);
+      socket.once('close', finish);
+      if (!accepted) {
+        finish();
         return;
       }
-      socket.once('close', () => resolve());
-      socket.destroy();
+      this.onPollWhileRemoving = finish;
+      socket.end();
     });
   }
 
@@ -154,14 +180,21 @@ export class VpcdCardSocket extends EventEmitter<VpcdCardSocketEvents> {
     // Answers go out strictly in arrival order although the endpoint answers asynchronously.
     let queue: Promise<void> = Promise.resolve();
     let connected = false;
+    this.accepted = false;
 
-    socket.on('connect', () => {
-      connected = true;
-      this.retryDelayMs = this.minDelayMs;
-      this.settleWaiters();
-      this.emit('connected');
-    });
     socket.on('data', (chunk: Buffer) => {
+      if (this.onPollWhileRemoving && this.socket === socket) {
+        // vpcd polled the half-closed card: it now reads end-of-stream and drops the card.
+        this.onPollWhileRemoving();
+        return;
+      }
+      if (!connected) {
+        connected = true;
+        this.accepted = true;
+        this.retryDelayMs = this.minDelayMs;
+        this.settleWaiters();
+        this.emit('connected');
+      }
       for (const payload of frames.push(chunk)) {
         queue = queue.then(() => this.handleFrame(socket, payload));
       }
@@ -171,7 +204,10 @@ export class VpcdCardSocket extends EventEmitter<VpcdCardSocketEvents> {
       this.log(`vpcd ${this.host}:${this.port}: ${error.code ?? error.message}`);
     });
     socket.on('close', () => {
-      if (this.socket === socket) this.socket = undefined;
+      if (this.socket === socket) {
+        this.socket = undefined;
+        this.accepted = false;
+      }
       if (connected) {
         // A card pulled out of a reader loses its power.
         this.safely('powerOff', () => this.endpoint.powerOff());
@@ -185,7 +221,7 @@ export class VpcdCardSocket extends EventEmitter<VpcdCardSocketEvents> {
         this.log(`vpcd ${this.host}:${this.port} closed the connection; the card is out`);
       } else {
         this.wanted = false;
-        this.settleWaiters(new Error(`Could not connect to vpcd at ${this.host}:${this.port} (is pcscd running with vsmartcard-vpcd?)`));
+        this.settleWaiters(new Error(`Could not connect to vpcd at ${this.host}:${this.port}, or it closed before taking the card (is pcscd running with vsmartcard-vpcd?)`));
       }
     });
   }

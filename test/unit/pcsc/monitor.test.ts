@@ -383,6 +383,33 @@ describe('PcscReaderMonitor connections', () => {
     await connection.disconnect();
   });
 
+  it('marks a reader exclusive after a sharing violation, until a connect succeeds', async () => {
+    const { monitor, reader } = await withCard();
+    reader.connectAnswers.push({ error: new Error('SCardConnect error: Sharing violation.(0x8010000b)') });
+    await expect(monitor.connect('Reader A')).rejects.toBeInstanceOf(SharingViolationError);
+    expect(monitor.readers()[0]?.exclusive).toBe(true);
+    const connection = await monitor.connect('Reader A');
+    expect(monitor.readers()[0]?.exclusive).toBe(false);
+    await connection.disconnect();
+  });
+
+  it('snapshot() reads the state afresh through a second context, then closes it', async () => {
+    const { monitor, binding, events } = await withCard();
+    const watching = binding.current;
+    binding.onContext = (context) => context.readers[0]?.status(PRESENT | EXCLUSIVE | CHANGED, 1, ATR_A);
+    const states = await monitor.snapshot();
+    expect(states).toEqual([
+      { name: 'Reader A', cardPresent: true, exclusive: true, stateFlags: PRESENT | EXCLUSIVE | CHANGED, atr: Uint8Array.from(ATR_A) },
+    ]);
+    expect(binding.contexts).toHaveLength(2);
+    await settle();
+    expect(binding.current.closed).toBe(true);
+    expect(binding.current.readers.every((r) => r.closed)).toBe(true);
+    expect(watching.closed).toBe(false);
+    // Same card, same counter: no card event.
+    expect(events.filter((e) => e.startsWith('card-'))).toHaveLength(1);
+  });
+
   it('says there are no readers when pcscd has none', async () => {
     const t = setup({ readers: [] });
     monitors.push(t.monitor);

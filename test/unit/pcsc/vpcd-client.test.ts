@@ -11,15 +11,25 @@ import { ECHO_CARD_ATR, EchoCard } from '../../integration/helpers/echo-card.js'
 
 /** Plays pcscd's vpcd driver: a TCP server on an ephemeral port that sends frames and reads answers. */
 class FakeVpcd {
-  readonly server = net.createServer();
+  readonly server: net.Server;
+
+  /** With `halfOpen`, a card that half-closes stays connected until the fake polls it, as vpcd does. */
+  constructor(options: { halfOpen?: boolean } = {}) {
+    this.server = net.createServer({ allowHalfOpen: options.halfOpen ?? false });
+  }
+
   connections: net.Socket[] = [];
   private received = new VpcdFrameReader();
   private frames: Uint8Array[] = [];
   private frameWaiters: (() => void)[] = [];
 
+  /** Like vpcd, ask each new card for its ATR at once (that is how vpcd checks presence). */
+  pollOnConnect = true;
+
   async listen(port = 0): Promise<number> {
     this.server.on('connection', (socket) => {
       this.connections.push(socket);
+      if (this.pollOnConnect) socket.write(frame(0x04));
       socket.on('data', (chunk) => {
         this.frames.push(...this.received.push(chunk));
         for (const wake of this.frameWaiters.splice(0)) wake();
@@ -103,15 +113,33 @@ describe('VpcdCardSocket against a fake vpcd', () => {
     return { vpcd, port, socket, card };
   }
 
-  it('is inserted once connected and answers the ATR request', async () => {
+  it('is inserted once vpcd takes the card, and answers the ATR request', async () => {
     const { vpcd, socket } = await setup();
     expect(socket.inserted).toBe(false);
     const accepted = vpcd.nextConnection();
     await socket.insert();
     await accepted;
     expect(socket.inserted).toBe(true);
+    expect(await vpcd.answers(1)).toEqual([toHex(ECHO_CARD_ATR)]);
     vpcd.client.write(frame(0x04));
     expect(await vpcd.answers(1)).toEqual([toHex(ECHO_CARD_ATR)]);
+  });
+
+  it('is not inserted while vpcd has not taken the card (connection waiting in its backlog)', async () => {
+    const vpcd = new FakeVpcd();
+    vpcd.pollOnConnect = false;
+    const port = await vpcd.listen();
+    const socket = new VpcdCardSocket(new EchoCard(), { port });
+    cleanups.push(() => vpcd.close(), () => socket.remove().catch(() => {}));
+    let resolved = false;
+    const inserting = socket.insert().then(() => (resolved = true));
+    const serverSide = await vpcd.nextConnection();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(resolved).toBe(false);
+    expect(socket.inserted).toBe(false);
+    serverSide.write(frame(0x04));
+    await inserting;
+    expect(socket.inserted).toBe(true);
   });
 
   it('relays power on, reset and power off to the card without answering them', async () => {
@@ -119,6 +147,7 @@ describe('VpcdCardSocket against a fake vpcd', () => {
     const accepted = vpcd.nextConnection();
     await socket.insert();
     await accepted;
+    await vpcd.answers(1);
     vpcd.client.write(Buffer.concat([frame(0x01), frame(0x02), frame(0x04)]));
     expect(await vpcd.answers(1)).toEqual([toHex(ECHO_CARD_ATR)]);
     expect(card.powered).toBe(true);
@@ -136,6 +165,7 @@ describe('VpcdCardSocket against a fake vpcd', () => {
     const accepted = vpcd.nextConnection();
     await socket.insert();
     await accepted;
+    await vpcd.answers(1);
     const probe = (p1: number) => [0x80, 0xee, p1, 0x00, 0x02, 0xab, p1];
     const stream = Buffer.concat([frame(...probe(1)), frame(0x04), frame(...probe(2)), frame(...probe(3))]);
     // Cut the stream at awkward places: inside a length prefix and inside a payload.
@@ -160,6 +190,7 @@ describe('VpcdCardSocket against a fake vpcd', () => {
     const accepted = vpcd.nextConnection();
     await socket.insert();
     await accepted;
+    await vpcd.answers(1);
     vpcd.client.write(Buffer.concat([frame(0x00, 0xff, 0x00, 0x00), frame(0x00, 0xa4, 0x00, 0x00)]));
     expect(await vpcd.answers(2)).toEqual(['6F00', '9000']);
   });
@@ -172,6 +203,40 @@ describe('VpcdCardSocket against a fake vpcd', () => {
     const closed = once(serverSide, 'close');
     await socket.remove();
     await closed;
+    expect(socket.inserted).toBe(false);
+  });
+
+  it('remove() resolves when vpcd next polls the half-closed card, and answers nothing more', async () => {
+    const vpcd = new FakeVpcd({ halfOpen: true });
+    const port = await vpcd.listen();
+    const socket = new VpcdCardSocket(new EchoCard(), { port });
+    cleanups.push(() => vpcd.close());
+    const accepted = vpcd.nextConnection();
+    await socket.insert();
+    const serverSide = await accepted;
+    await vpcd.answers(1);
+    let removed = false;
+    const ended = once(serverSide, 'end');
+    const removing = socket.remove().then(() => (removed = true));
+    await ended;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(removed).toBe(false);
+    serverSide.write(frame(0x04));
+    await removing;
+    expect(socket.inserted).toBe(false);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(vpcd.pendingAnswers).toBe(0);
+  });
+
+  it('remove() stops waiting for vpcd after removeTimeoutMs', async () => {
+    const vpcd = new FakeVpcd({ halfOpen: true });
+    const port = await vpcd.listen();
+    const socket = new VpcdCardSocket(new EchoCard(), { port, removeTimeoutMs: 100 });
+    cleanups.push(() => vpcd.close());
+    await socket.insert();
+    const started = performance.now();
+    await socket.remove();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(90);
     expect(socket.inserted).toBe(false);
   });
 
@@ -189,6 +254,7 @@ describe('VpcdCardSocket against a fake vpcd', () => {
     const accepted = vpcd.nextConnection();
     await socket.insert();
     await accepted;
+    await vpcd.answers(1);
     vpcd.client.write(frame(0x01));
     // vpcd goes away (pcscd stopped): the server and the connection close.
     const disconnected = once(socket, 'disconnected');
