@@ -188,13 +188,13 @@ class CardRead {
     // Which certificate is for login: by the private key's usage; failing that, read the
     // certificates and look at their keyUsage extension.
     this.stage = 'authentication-certificate';
-    let authCertificateIndex = certificateRoles.findIndex((role) => role.role === 'authentication');
+    let authCertificateIndex = preferredLoginCertificate(certificateObjects.map((c, i) => ({ label: c.object.common.label, role: certificateRoles[i]?.role })));
     if (authCertificateIndex < 0) {
       for (let i = 0; i < certificateObjects.length; i++) {
         if (certificateRoles[i]?.role !== 'unknown') continue;
         await readCertificateAt(i);
       }
-      authCertificateIndex = certificates.findIndex((certificate) => certificate?.role === 'authentication');
+      authCertificateIndex = preferredLoginCertificate(certificateObjects.map((c, i) => ({ label: c.object.common.label, role: certificates[i]?.role })));
     }
     const authCertificate = authCertificateIndex >= 0 ? await readCertificateAt(authCertificateIndex) : null;
 
@@ -608,6 +608,18 @@ class CardRead {
 }
 
 // ---- helpers --------------------------------------------------------------------------------------
+
+/**
+ * Among the authentication certificates, the one for the staff login: older SITHS cards also hold
+ * a private Telia e-legitimation certificate for authentication, the classic wrong pick. Its CDF
+ * label names Telia; only a tie-break for the early `auth-ready` event — the PKI layer decides from
+ * the certificates themselves.
+ */
+function preferredLoginCertificate(candidates: { label: string | undefined; role: string | undefined }[]): number {
+  const authentication = candidates.map((c, i) => ({ ...c, i })).filter((c) => c.role === 'authentication');
+  const notTelia = authentication.find((c) => !/telia/i.test(c.label ?? ''));
+  return (notTelia ?? authentication[0])?.i ?? -1;
+}
 
 function directoryNeed(have: Uint8Array): ReadNeed {
   const scan = scanTlvStream(have, pkcs15Limits.maxDirectoryObjects + 1);

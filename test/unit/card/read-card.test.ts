@@ -79,6 +79,15 @@ describe('readCard on a SITHS-like card', () => {
     expect(commandsBefore.some((c) => c.endsWith('5032'))).toBe(false);
   });
 
+  it('prefers the SITHS login certificate to a Telia one listed before it', async () => {
+    const { result, progress } = await read({ teliaFirst: true });
+    const snapshot = snapshotOf(result);
+    expect(snapshot.certificates.map((c) => c.role)).toEqual(['authentication', 'authentication', 'signature', 'authority']);
+    expect(snapshot.authentication.certificate).toBe(1);
+    const authReady = progress.find((p) => p.stage === 'auth-ready');
+    expect(authReady?.stage === 'auth-ready' && authReady.certificate?.label).toBe('Test Person, Region Test');
+  });
+
   it('reports PIN counters as unknown on a card it does not know, without sending VERIFY', async () => {
     const { engine, result } = await read({ atr: unknownAtr });
     const snapshot = snapshotOf(result);

@@ -46,11 +46,13 @@ export interface TestCardOptions {
   /** The signature and CA certificates share one file, addressed by index and length. Default true. */
   sharedFile?: boolean;
   pinTries?: { auth?: number; sign?: number; puk?: number };
+  /** A Telia e-legitimation authentication certificate (file 4314) listed before the SITHS one. */
+  teliaFirst?: boolean;
 }
 
 export interface TestCard {
   spec: VirtualCardSpec;
-  /** DER of the certificates in CDF order: authentication, signature, CA. */
+  /** DER of the certificates in CDF order: (Telia,) authentication, signature, CA. */
   certificates: Uint8Array[];
 }
 
@@ -61,7 +63,9 @@ export function buildTestCard(options: TestCardOptions = {}): TestCard {
   const sign = fakeCertificate({ serial: 2, size: 600, keyUsageBits: [1] });
   const ca = fakeCertificate({ serial: 3, size: 520, keyUsageBits: [5, 6] });
   const shared = options.sharedFile !== false;
+  const telia = fakeCertificate({ serial: 4, size: 650, keyUsageBits: [0, 2] });
   const cdf = concat(
+    ...(options.teliaFirst ? [certificateObject({ label: 'Test Person, Telia e-legitimation', id: '47', pathHex: `${app}4314` })] : []),
     certificateObject({ label: 'Test Person, Region Test', id: '45', pathHex: `${app}4311` }),
     certificateObject({ label: 'Test Person, Region Test (sign)', id: '46', pathHex: `${app}4312`, ...(shared ? { slice: { index: 0, length: sign.length } } : {}) }),
     certificateObject({ label: 'Test CA', id: '50', authority: true, pathHex: shared ? `${app}4312` : `${app}4313`, ...(shared ? { slice: { index: sign.length, length: ca.length } } : {}) }),
@@ -74,6 +78,7 @@ export function buildTestCard(options: TestCardOptions = {}): TestCard {
   const prkdf = concat(
     keyObject({ label: 'auth key', id: '45', authId: '01', usage: [KeyUsageBit.sign, KeyUsageBit.decrypt], reference: 1, pathHex: `${app}4B01` }),
     keyObject({ label: 'sign key', id: '46', authId: '02', usage: [KeyUsageBit.nonRepudiation], reference: 2, pathHex: `${app}4B02` }),
+    ...(options.teliaFirst ? [keyObject({ label: 'Telia key', id: '47', authId: '01', usage: [KeyUsageBit.sign, KeyUsageBit.decrypt], reference: 3, pathHex: `${app}4B03` })] : []),
   );
   const withPrkdf = options.withPrkdf !== false;
   const odf = concat(
@@ -90,6 +95,7 @@ export function buildTestCard(options: TestCardOptions = {}): TestCard {
     ef(0x4403, padFF(cdf, 384), options.protectedCdf ? { readAccess: 'never' } : {}),
     ...(options.missingAuthFile ? [] : [ef(0x4311, padFF(auth, 768))]),
     ...(shared ? [ef(0x4312, padFF(concat(sign, ca), 1280))] : [ef(0x4312, padFF(sign, 640)), ef(0x4313, padFF(ca, 640))]),
+    ...(options.teliaFirst ? [ef(0x4314, padFF(telia, 768))] : []),
   ];
   const applicationAid = options.otherAid ? fromHex(options.otherAid) : options.withAid === false ? undefined : fromHex(pkcs15AidHex);
   const applicationDf: DedicatedFileSpec = { kind: 'DF', fid: 0x5015, children: appChildren, ...(applicationAid ? { aid: applicationAid } : {}) };
@@ -110,7 +116,7 @@ export function buildTestCard(options: TestCardOptions = {}): TestCard {
       ],
       behaviour: { ...defaultCardBehaviour, ...options.behaviour },
     },
-    certificates: [auth, sign, ca],
+    certificates: options.teliaFirst ? [telia, auth, sign, ca] : [auth, sign, ca],
   };
 }
 
