@@ -15,7 +15,10 @@
  *   'error' listener must stay attached after closing or the process crashes.
  * - A reader's 'status' callback runs while the binding holds that reader's mutex: calling
  *   `reader.close()` from inside a reader event deadlocks. Tear down on a later tick.
- * - Status states carry pcsc-lite's card event counter in the upper 16 bits.
+ * - Status states carry pcsc-lite's card event counter in the upper 16 bits (pcscd counts each
+ *   insertion and removal).
+ * - A running watch is NOT woken when another program takes a card exclusively; the first status
+ *   of a new context does show SCARD_STATE_EXCLUSIVE.
  * - CardReader keeps one card handle; `connect()` while `connected` is true is a silent no-op.
  */
 import { createRequire } from 'node:module';

@@ -7,6 +7,10 @@
  * Wire format, both ways: a 2-byte big-endian length, then that many bytes. From vpcd, a 1-byte
  * payload is a control message (power off / power on / reset / send ATR); anything longer is a
  * command APDU. Only "send ATR" and command APDUs are answered, each with exactly one frame.
+ *
+ * Timing, as measured with Debian's pcscd 1.9.9 + vpcd 3.3: pcscd polls the vpcd reader for
+ * presence about every 400 ms, so a card is seen (or missed) at the next poll; vpcd 3.3 writes
+ * each frame's length and payload separately, so Nagle + delayed ACK add ~40 ms to some exchanges.
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
