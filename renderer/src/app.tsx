@@ -9,6 +9,7 @@ import { errorMessage } from './api.js';
 import { translator, type Lang, type MessageKey, type Translate } from './i18n.js';
 import { announcementFor } from './announce.js';
 import { Tabs, type TabDefinition } from './tabs.js';
+import type { StateSource } from './state-source.js';
 import { OverviewView } from './views/overview.js';
 import { LoginView } from './views/login.js';
 import { CertificatesView } from './views/certificates.js';
@@ -39,16 +40,17 @@ export interface ViewProps {
   fail: (error: unknown) => void;
 }
 
-export function App({ api }: { api: KortkollApi }) {
-  const [state, setState] = useState<AppState | null>(null);
+export function App({ api, source }: { api: KortkollApi; source: StateSource }) {
+  const [state, setState] = useState<AppState | null>(() => source.latest());
   const [tab, setTab] = useState<TabId>('overview');
   const [announcement, setAnnouncement] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const latest = useRef<AppState | null>(null);
+  const latest = useRef<AppState | null>(state);
 
   const accept = useCallback((next: AppState) => {
     const previous = latest.current;
     if (previous && next.seq <= previous.seq) return;
+    if (!previous) performance.mark('kortkoll:first-state');
     latest.current = next;
     const message = announcementFor(previous, next, translator(next.lang));
     if (message) setAnnouncement(message);
@@ -58,10 +60,11 @@ export function App({ api }: { api: KortkollApi }) {
   const fail = useCallback((reason: unknown) => setError(errorMessage(reason)), []);
 
   useEffect(() => {
-    const unsubscribe = api.onStateChanged(accept);
-    api.getState().then(accept, fail);
+    const unsubscribe = source.listen(accept, fail);
+    const now = source.latest();
+    if (now) accept(now);
     return unsubscribe;
-  }, [api, accept, fail]);
+  }, [source, accept, fail]);
 
   const lang: Lang = state?.lang ?? 'sv';
   const t = translator(lang);

@@ -370,3 +370,26 @@ export function formatDate(iso: string | undefined): string | undefined {
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleDateString('sv-SE', { year: 'numeric', month: '2-digit', day: '2-digit' });
 }
+
+/**
+ * Names for the codes a certificate carries in the report (issuer family, environment, subject
+ * kind, purpose). An unknown code is shown as it is.
+ */
+const codeLabels: Record<Lang, Record<string, Record<string, string>>> = {
+  sv: {
+    family: { 'siths-eid': 'SITHS e-id', 'siths-type1': 'SITHS Typ 1', 'siths-type3': 'SITHS Typ 3', 'siths-root-v1': 'SITHS Root CA v1', 'siths-carelink': 'SITHS (Carelink)', telia: 'Telia e-legitimation', other: 'annan utfärdare' },
+    environment: { production: 'produktion', test: 'test', preproduction: 'förproduktion (PP)', systemtest: 'systemtest' },
+    subjectKind: { 'person-hsa': 'person med HSA-id', 'person-personnummer': 'person med personnummer', function: 'funktion', ca: 'utfärdare (CA)', unknown: 'okänd' },
+    purpose: { authentication: 'legitimering (inloggning)', signature: 'underskrift', other: 'annat' },
+  },
+  en: {
+    family: { 'siths-eid': 'SITHS e-id', 'siths-type1': 'SITHS Type 1', 'siths-type3': 'SITHS Type 3', 'siths-root-v1': 'SITHS Root CA v1', 'siths-carelink': 'SITHS (Carelink)', telia: 'Telia e-legitimation', other: 'other issuer' },
+    environment: { production: 'production', test: 'test', preproduction: 'pre-production (PP)', systemtest: 'system test' },
+    subjectKind: { 'person-hsa': 'person with HSA-id', 'person-personnummer': 'person with personal identity number', function: 'function', ca: 'issuer (CA)', unknown: 'unknown' },
+    purpose: { authentication: 'authentication (login)', signature: 'signature', other: 'other' },
+  },
+};
+
+export function codeLabel(lang: Lang, kind: 'family' | 'environment' | 'subjectKind' | 'purpose', code: string): string {
+  return codeLabels[lang]?.[kind]?.[code] ?? code;
+}

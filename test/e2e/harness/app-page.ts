@@ -112,25 +112,24 @@ export async function openAppPage(browser: Browser, options: AppPageOptions): Pr
     }
     return invokeAppApi(handlers, channel, args);
   });
+  // As ipcRenderer.on('state:changed'): a subscriber hears the snapshots that come after it
+  // subscribed (`after` < 0), or after the one it already has; the first state comes from getState.
   await page.exposeBinding('__kortkollNextState', async (source, after: unknown): Promise<AppState> => {
     if (!trusted(source.frame)) throw new Error('forbidden');
-    const seq = typeof after === 'number' ? after : -1;
-    latest();
+    const now = service.getState();
+    if (now.seq > current.seq) current = now;
+    const seq = typeof after === 'number' && after >= 0 ? after : current.seq;
     if (current.seq > seq) return current;
     return new Promise<AppState>((resolve) => waiters.push({ after: seq, resolve }));
   });
-  const latest = () => {
-    const now = service.getState();
-    if (now.seq > current.seq) current = now;
-  };
   await page.addInitScript({ content: await pageBridgeScript() });
 
   // The shell's will-navigate / setWindowOpenHandler: nothing outside the app loads; an allowed
   // address is handed to the browser (recorded here).
-  await context.route('**/*', async (route) => {
+  const ours = (url: URL) => url.origin === origin;
+  await context.route((url) => !ours(url), async (route) => {
     const request = route.request();
     const url = request.url();
-    if (url.startsWith(`${origin}/`) || url === origin) return route.continue();
     result.blocked.push(url);
     if (!request.isNavigationRequest()) return route.abort('blockedbyclient');
     await openAllowed(url, service.loginUrl, deps);
