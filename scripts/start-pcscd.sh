@@ -17,7 +17,13 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 mkdir -p /run/pcscd
-nohup pcscd -f >/tmp/kortkoll-pcscd.log 2>&1 &
+# pcscd lives on after this script: it must not inherit our descriptors (e.g. a flock's lock file,
+# which it would then hold for ever).
+for fd in /proc/$$/fd/*; do
+  n=${fd##*/}
+  [ "$n" -gt 2 ] 2>/dev/null && eval "exec $n>&-" || true
+done
+setsid nohup pcscd -f >/tmp/kortkoll-pcscd.log 2>&1 < /dev/null &
 for _ in $(seq 1 50); do
   [ -S /run/pcscd/pcscd.comm ] && exit 0
   sleep 0.1
