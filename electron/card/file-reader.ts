@@ -22,6 +22,11 @@ export interface FileReaderOptions {
   maxFileBytes?: number;
 }
 
+export interface ReaderObservation {
+  code: 'select-by-path-refused' | 'extended-length-refused' | 'read-length-reduced';
+  message: string;
+}
+
 /** Select-by-path status words that mean "this card does not do P1=08". */
 const pathSelectUnsupported = new Set([0x6a86, 0x6a81, 0x6d00, 0x6b00, 0x6a87, 0x6e00]);
 
@@ -75,7 +80,7 @@ export class FileReader {
   /** Absolute path (hex) of the application DF, when known. */
   private readonly applicationDf: string | undefined;
   /** What the reader learnt about the card, for the report. */
-  readonly observations: string[] = [];
+  readonly observations: ReaderObservation[] = [];
 
   constructor(application: ApplicationSession, options: FileReaderOptions) {
     this.application = application;
@@ -200,7 +205,7 @@ export class FileReader {
 
   private refuseSelectByPath(sw: number): void {
     this.selectByPath = false;
-    this.observations.push(`SELECT by path refused (${sw.toString(16).toUpperCase()}); selecting FID by FID`);
+    this.observations.push({ code: 'select-by-path-refused', message: `SELECT by path refused (${formatStatusWord(sw)}); selecting FID by FID` });
   }
 
   private async selectFids(fids: Uint8Array[], key: string): Promise<void> {
@@ -226,20 +231,20 @@ export class FileReader {
           this.maxExtended = le > 2048 ? 2048 : Math.max(floor, Math.floor(le / 2));
         } else {
           this.extended = 'no';
-          this.observations.push(`extended-length READ BINARY refused (${formatStatusWord(response.sw)}); using short APDUs`);
+          this.observations.push({ code: 'extended-length-refused', message: `extended-length READ BINARY refused (${formatStatusWord(response.sw)}); using short APDUs` });
         }
         continue;
       }
       if (useExtended && (response.sw === 0x6d00 || response.sw === 0x6e00 || response.sw === 0x6a86) && this.extended === 'try') {
         this.extended = 'no';
-        this.observations.push(`extended-length READ BINARY refused (${formatStatusWord(response.sw)}); using short APDUs`);
+        this.observations.push({ code: 'extended-length-refused', message: `extended-length READ BINARY refused (${formatStatusWord(response.sw)}); using short APDUs` });
         continue;
       }
       if (useExtended && this.extended === 'try' && (response.sw === 0x9000 || response.sw === 0x6282)) this.extended = 'yes';
       if (!useExtended && response.sw === 0x6700 && this.maxShort === maxShortLe && le === maxShortLe) {
         // Some cards refuse Le = 00 (256); 255 is what they take.
         this.maxShort = 0xff;
-        this.observations.push('READ BINARY with Le 00 refused; reading 255 bytes at a time');
+        this.observations.push({ code: 'read-length-reduced', message: 'READ BINARY with Le 00 refused; reading 255 bytes at a time' });
         continue;
       }
       // After a 6Cxx the session asked again with the card's own Le: that is what counts.

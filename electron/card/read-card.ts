@@ -255,14 +255,7 @@ class CardRead {
       }
     }
 
-    for (const observation of files.observations) {
-      const code: CardReadNote['code'] = observation.startsWith('SELECT by path')
-        ? 'select-by-path-refused'
-        : observation.startsWith('extended')
-          ? 'extended-length-refused'
-          : 'read-length-reduced';
-      this.notes.push({ code, message: observation });
-    }
+    this.notes.push(...files.observations);
     const finalCertificates = certificates.filter((c): c is CardCertificate => c !== undefined);
     const finalPins = pinResults.filter((p): p is CardPin => p !== undefined);
     if (finalCertificates.length !== certificateObjects.length || finalPins.length !== pins.length) {
@@ -482,7 +475,10 @@ class CardRead {
       return { triesLeft: 'unknown', blocked: 'unknown', verified: 'unknown', statusWord: null, source: 'not-probed', unknownReason: 'card-profile-forbids-probe' };
     }
     // A local PIN belongs to its DF: VERIFY must be sent with that DF current.
-    if (pin.path && isAbsolute(pin.path.path)) await files.selectDf(pin.path.path);
+    if (pin.path && isAbsolute(pin.path.path)) {
+      this.currentFile = `DF ${hex(pin.path.path)} of PIN ${pin.common.label ?? pin.reference}`;
+      await files.selectDf(pin.path.path);
+    }
     else if (pin.flags.includes('local')) await files.ensureApplicationCurrent();
     const response = await this.session.exchange(verifyStatus(pin.reference));
     const statusWord = formatStatusWord(response.sw);
