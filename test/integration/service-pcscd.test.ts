@@ -9,7 +9,7 @@ import type { AppState } from '../../electron/ipc-contract.js';
 import { createPcscReaderMonitor } from '../../native/pcsc/index.js';
 import { createVirtualCard } from '../../native/simulator/cards.js';
 import { VpcdCardSocket } from '../../native/simulator/vpcd-client.js';
-import { describeWithPcscd, ensurePcscdRunning } from './helpers/pcscd.js';
+import { describeWithPcscd, ensurePcscdRunning, startPcscd, stopPcscd } from './helpers/pcscd.js';
 import { runKortkoll } from '../unit/cli/cli-helpers.js';
 import { parseCertificate } from '../../electron/pki/parse.js';
 
@@ -139,5 +139,30 @@ describeWithPcscd('the service and the CLI through pcscd + vpcd', () => {
     const second = result.readers.find((r: { name: string }) => r.name === 'Virtual PCD 00 01');
     expect(second.cardPresent).toBe(true);
     expect(second.atr).toBe('3B7F96000080318065B0850400111202F0829000');
+  });
+
+  it('pcscd stopped: the diagnosis says the service is not running and what to do; back: the card is read again', async () => {
+    const socket = new VpcdCardSocket(await createVirtualCard('siths-eid-2024'), { port: 35963, reconnect: true });
+    sockets.push(socket);
+    await socket.insert();
+    service = createKortkollService({ monitorFactory: () => createPcscReaderMonitor(), smartcardListPath: null });
+    await service.start();
+    await waitForState(service, (s) => s.phase === 'ready', 10_000, 'the card before the outage');
+    try {
+      await stopPcscd('SIGTERM');
+      const down = await waitForState(service, (s) => s.phase === 'no-service', 5000, 'no service');
+      expect(down.report?.verdict.status).toBe('no-service');
+      const check = down.report?.checks.find((c) => c.id === 'pcsc-service');
+      expect(check?.status).toBe('error');
+      expect(check?.remedy?.contact).toBe('local-it');
+      expect(down.report?.checks.find((c) => c.id === 'readers')?.status).toBe('not-run');
+      expect(down.guide.steps[0]?.status).toBe('blocked');
+      expect(down.report?.card).toBeNull();
+    } finally {
+      await startPcscd();
+    }
+    const back = await waitForState(service, (s) => s.phase === 'ready', 10_000, 'the card after pcscd came back');
+    expect(back.report?.verdict.status).toBe('ready');
+    expect(back.lastEvent?.kind).toMatch(/card-inserted|service-restored/);
   });
 });
