@@ -10,7 +10,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } f
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAppApiHandlers, invokeAppApi, openAllowed, type AppApiDeps, type AppApiHandlers } from './app-api.js';
+import { createAppApiHandlers, defaultLoginUrl, invokeAppApi, openAllowed, type AppApiDeps, type AppApiHandlers } from './app-api.js';
 import { buildMenuTemplate, cardTestPageUrl, desktopMessages } from './app-menu.js';
 import { createAppProtocolHandler } from './app-protocol.js';
 import { invokeChannels, type AppState, type IpcEventContract } from './ipc-contract.js';
@@ -37,7 +37,7 @@ let service: KortkollService | null = null;
 let handlers: AppApiHandlers | null = null;
 
 function loginUrl(): string {
-  return service?.loginUrl ?? 'http://personal.minavardkontakter.se';
+  return service?.loginUrl ?? defaultLoginUrl;
 }
 
 /** Opens a web page outside the app, only when the allowlist lets it through (app-api.ts). */
