@@ -2,7 +2,7 @@
 // does, prepares throw-away project directories and stand-ins for the tools electron-builder would
 // download, runs electron-builder offline (run-electron-builder.mjs) and reads what it produced.
 import { execFile } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -120,8 +120,8 @@ export const SIMULATED_TREE: readonly TreeFile[] = [
 
 /**
  * A throw-away project: the real package.json (plus PACKAGE_JSON_ADDITIONS where missing), the
- * real build/ resources, node_modules linked to the real one, and an application tree: the
- * simulated one above, or a copy of the real build output.
+ * real build/ resources, a mirror of the real node_modules (mirrorNodeModules) and an application
+ * tree: the simulated one above, or a copy of the real build output.
  */
 export function createProject(dir: string, tree: 'simulated' | 'real'): void {
   const packageJson = readRepoJson<Record<string, unknown>>('package.json');
@@ -131,7 +131,7 @@ export function createProject(dir: string, tree: 'simulated' | 'real'): void {
   writeFile(path.join(dir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
   cpSync(path.join(REPO_ROOT, 'package-lock.json'), path.join(dir, 'package-lock.json'));
   cpSync(path.join(REPO_ROOT, 'build'), path.join(dir, 'build'), { recursive: true });
-  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  mirrorNodeModules(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   if (tree === 'simulated') {
     for (const file of SIMULATED_TREE) writeFile(path.join(dir, file.path), `// ${file.why}\n`);
     return;
@@ -140,6 +140,42 @@ export function createProject(dir: string, tree: 'simulated' | 'real'): void {
     const source = path.join(REPO_ROOT, relative);
     if (existsSync(source)) cpSync(source, path.join(dir, relative), { recursive: true });
   }
+}
+
+/**
+ * Recreates `source` (a node_modules folder) at `target` with real directories and hard-linked files
+ * (copied where hard links fail, e.g. across file systems); symbolic links are recreated as they are.
+ *
+ * Not a symbolic link to the real node_modules: electron-builder's collector asks `npm ls` for the
+ * production tree, and when npm reads a linked node_modules from disk it loads every package as a
+ * link to a folder outside the project and then reports the dependencies of those packages
+ * (bindings, nan, @peculiar/utils, …) as missing, so electron-builder leaves them out. npm reads the
+ * tree from disk whenever anything was written into node_modules after the install (vitest's and
+ * vite's caches are), so with a link the test failed in a fresh clone and passed only where npm
+ * happened to trust its hidden lockfile. A real project, as on the release runners, has no link.
+ * Left out at the top: dot entries (npm's hidden lockfile, .bin, tool caches), none a package; so
+ * npm always reads the mirror from disk. Hard links share the files with the real node_modules:
+ * electron-builder only reads them here (run-electron-builder.mjs sets npmRebuild: false).
+ */
+export function mirrorNodeModules(source: string, target: string): void {
+  const mirror = (from: string, to: string, top: boolean): void => {
+    mkdirSync(to, { recursive: true });
+    for (const entry of readdirSync(from, { withFileTypes: true })) {
+      if (top && entry.name.startsWith('.')) continue;
+      const fromPath = path.join(from, entry.name);
+      const toPath = path.join(to, entry.name);
+      if (entry.isSymbolicLink()) symlinkSync(readlinkSync(fromPath), toPath);
+      else if (entry.isDirectory()) mirror(fromPath, toPath, false);
+      else {
+        try {
+          linkSync(fromPath, toPath);
+        } catch {
+          copyFileSync(fromPath, toPath);
+        }
+      }
+    }
+  };
+  mirror(source, target, true);
 }
 
 // Electron's fuse wire: a sentinel, the wire version, the number of fuses, then one byte per fuse
