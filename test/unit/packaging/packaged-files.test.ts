@@ -147,7 +147,7 @@ const realBuildPresent = existsSync(path.join(REPO_ROOT, 'dist/electron/main.js'
 if (!realBuildPresent && process.env.CI !== 'true') {
   console.warn('SKIPPED packaged app from the real build output: no dist/electron/main.js here. Run `npm run build` to include it.');
 }
-describe.runIf(realBuildPresent || process.env.CI === 'true')('packaged app, real build output (dist/, renderer/dist/)', () => {
+describe.runIf(realBuildPresent || process.env.CI === 'true')('packaged app, real build output (dist/, dist/renderer/)', () => {
   let app: PackagedApp | undefined;
   beforeAll(async () => {
     app = await packageProject('real');
@@ -155,7 +155,7 @@ describe.runIf(realBuildPresent || process.env.CI === 'true')('packaged app, rea
   afterAll(() => cleanUp(app));
   const getApp = (): PackagedApp => app as PackagedApp;
 
-  it.each(['dist/electron/main.js', 'dist/electron/preload.cjs', 'dist/electron/cli.js', 'renderer/dist/index.html', 'bin/kortkoll.js'])('ships the entry point %s', (file) => {
+  it.each(['dist/electron/main.js', 'dist/electron/preload.cjs', 'dist/electron/cli.js', 'dist/renderer/index.html', 'bin/kortkoll.js'])('ships the entry point %s', (file) => {
     expect(getApp().files).toContain(file);
   });
 

@@ -89,12 +89,12 @@ export const SIMULATED_TREE: readonly TreeFile[] = [
   { path: 'dist/native/simulator/cards/demo-cards.js', ships: true, why: 'demo virtual cards are a feature' },
   { path: 'dist/native/simulator/cards/siths-demo.json', ships: true, why: 'demo card data' },
   { path: 'dist/native/simulator/engine.js', ships: true, why: 'APDU engine of the demo mode' },
-  { path: 'renderer/dist/index.html', ships: true, why: 'renderer entry' },
-  { path: 'renderer/dist/assets/index-4f2a9c.js', ships: true, why: 'renderer bundle' },
-  { path: 'renderer/dist/assets/index-4f2a9c.css', ships: true, why: 'renderer styles' },
+  { path: 'dist/renderer/index.html', ships: true, why: 'renderer entry' },
+  { path: 'dist/renderer/assets/index-4f2a9c.js', ships: true, why: 'renderer bundle' },
+  { path: 'dist/renderer/assets/index-4f2a9c.css', ships: true, why: 'renderer styles' },
   { path: 'bin/kortkoll.js', ships: true, why: 'package.json "bin"' },
   { path: 'dist/electron/main.js.map', ships: false, why: 'source map' },
-  { path: 'renderer/dist/assets/index-4f2a9c.js.map', ships: false, why: 'source map' },
+  { path: 'dist/renderer/assets/index-4f2a9c.js.map', ships: false, why: 'source map' },
   { path: 'dist/electron/main.d.ts', ships: false, why: 'type declarations' },
   { path: 'dist/electron/card/session.test.js', ships: false, why: 'compiled test' },
   { path: 'dist/test/unit/card/session.test.js', ships: false, why: 'compiled test tree' },
@@ -136,7 +136,7 @@ export function createProject(dir: string, tree: 'simulated' | 'real'): void {
     for (const file of SIMULATED_TREE) writeFile(path.join(dir, file.path), `// ${file.why}\n`);
     return;
   }
-  for (const relative of ['dist', 'renderer/dist', 'bin']) {
+  for (const relative of ['dist', 'dist/renderer', 'bin']) {
     const source = path.join(REPO_ROOT, relative);
     if (existsSync(source)) cpSync(source, path.join(dir, relative), { recursive: true });
   }
