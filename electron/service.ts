@@ -376,7 +376,8 @@ class Service implements KortkollService {
 
   private phase(readers: ReaderState[]): AppPhase {
     if (this.demo) return this.reading ? 'reading' : this.card?.read.kind === 'snapshot' ? 'ready' : this.card ? 'card-error' : 'no-card';
-    if (!this.options.monitorFactory) return 'no-reader';
+    // Without the PC/SC layer (not given, or its binding failed to load) there is no service to ask.
+    if (!this.options.monitorFactory) return 'no-service';
     if (!this.monitor || !this.monitor.serviceAvailable) return this.monitor === null && this.serviceError === null ? 'starting' : 'no-service';
     if (readers.length === 0) return 'no-reader';
     if (this.reading) return 'reading';

@@ -6,6 +6,14 @@
 import type { Lang } from '../i18n/index.js';
 import type { CheckStatus, Contact, DiagnosticReport, ReportPin } from './report-types.js';
 import { renderMessages as m } from './render-messages.js';
+import { environmentLabel, familyLabel, purposeLabel, subjectKindLabel } from '../pki/messages.js';
+import type { CertificatePurpose, IssuerFamily, SubjectKind } from '../pki/classify.js';
+import type { PkiEnvironment } from '../pki/known-roots.js';
+
+/** The report keeps stable codes (JSON, schema); people read them in their language. */
+function certificateKind(cert: { family: string; environment: string; subjectKind: string }, lang: Lang): string {
+  return [familyLabel(cert.family as IssuerFamily, lang), environmentLabel(cert.environment as PkiEnvironment, lang), subjectKindLabel(cert.subjectKind as SubjectKind, lang)].join(', ');
+}
 
 export type Row = readonly [label: string, value: string];
 
@@ -139,8 +147,8 @@ export function layoutReport(report: DiagnosticReport): LayoutSection[] {
         [t('validFrom'), cert.validFrom],
         [t('validTo'), cert.validTo],
         [t('validity'), cert.validity],
-        [t('kind'), `${cert.family}, ${cert.environment}, ${cert.subjectKind}`],
-        [t('purpose'), cert.purpose],
+        [t('kind'), certificateKind(cert, lang)],
+        [t('purpose'), purposeLabel(cert.purpose as CertificatePurpose, lang)],
         [t('keyUsage'), cert.keyUsage.join(', ')],
         [t('extendedKeyUsage'), cert.extendedKeyUsage.join(', ')],
         cert.cardNumber !== undefined && [t('cardNumber'), cert.cardNumber],
