@@ -18,10 +18,10 @@ export interface LoginGuideInput {
   loginUrl?: string;
 }
 
-/** "0,04" / "1,2": two decimals below a second, so a fast read does not show as "0,0 s". */
-function formatSeconds(ms: number, lang: Lang): string {
-  const digits = ms < 1000 ? 2 : 1;
-  return (ms / 1000).toLocaleString(lang === 'sv' ? 'sv-SE' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** "35 ms" below a second (a demo card reads in a few ms; "0,0 s" would look broken), else "1,2 s". */
+function formatDuration(ms: number, lang: Lang): string {
+  if (ms < 1000) return `${Math.max(1, Math.round(ms))} ms`;
+  return `${(ms / 1000).toLocaleString(lang === 'sv' ? 'sv-SE' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} s`;
 }
 
 export function buildLoginGuide(input: LoginGuideInput): LoginGuide {
@@ -35,7 +35,7 @@ export function buildLoginGuide(input: LoginGuideInput): LoginGuide {
   else if (phase === 'no-reader') Object.assign(step1, { status: 'blocked', detail: t('step1NoReader') });
   else if (phase === 'reading') step1.detail = t('step1Reading');
   else if (phase === 'card-error') Object.assign(step1, { status: 'blocked', detail: t('step1CardError') });
-  else if (cardRead && report?.card) Object.assign(step1, { status: 'done', detail: t('step1Done', { seconds: formatSeconds(report.card.readMs, lang) }) });
+  else if (cardRead && report?.card) Object.assign(step1, { status: 'done', detail: t('step1Done', { duration: formatDuration(report.card.readMs, lang) }) });
 
   const step2: LoginStep = { number: 2, title: t('step2Title'), status: cardRead ? 'active' : 'waiting', detail: t('step2Detail', { url: loginUrl }) };
 
