@@ -150,7 +150,14 @@ export interface CardFigures {
   /** Our whole process: `kortkoll read --json --reader …`. */
   ours: ApduTally & { wallMs: number; wallRuns: number[]; peakRssKb: number | null; certificates: number | null; pins: number | null };
   /** In-process through the PC/SC layer: connect + readCard. */
-  inProcess: ApduTally & { authReadyMs: number | null; fullMs: number; authReadyRuns: number[]; fullRuns: number[] };
+  inProcess: ApduTally & {
+    authReadyMs: number | null;
+    /** The latency model's time for the APDUs up to auth-ready: no software can be faster. */
+    authReadyFloorMs: number | null;
+    fullMs: number;
+    authReadyRuns: number[];
+    fullRuns: number[];
+  };
   opensc: (ApduTally & { wallMs: number; wallRuns: number[]; peakRssKb: number | null; certificates: number; pins: number }) | { skipped: string };
 }
 
@@ -248,8 +255,9 @@ export function comparisonRows(cards: readonly CardFigures[]): { header: string[
     'ours bytes',
     'ours wall ms',
     'auth-ready ms',
+    'auth floor ms',
     'full read ms',
-    'model ms',
+    'full floor ms',
     'OpenSC APDUs',
     'OpenSC bytes',
     'OpenSC wall ms',
@@ -265,6 +273,7 @@ export function comparisonRows(cards: readonly CardFigures[]): { header: string[
       String(card.ours.bytes),
       spread(card.ours.wallRuns),
       card.inProcess.authReadyMs === null ? '–' : spread(card.inProcess.authReadyRuns),
+      card.inProcess.authReadyFloorMs === null ? '–' : Math.round(card.inProcess.authReadyFloorMs).toString(),
       spread(card.inProcess.fullRuns),
       Math.round(card.inProcess.modelMs).toString(),
       opensc ? String(opensc.apdus) : 'skipped',

@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { isVirtualCardName, virtualCardNames, type VirtualCardName } from '../native/simulator/cards.js';
 import {
   comparisonRows,
+  describeCommand,
   judgeCardTargets,
   judgeRendererTargets,
   markdownTable,
@@ -104,7 +105,8 @@ async function coldStart(label: string, args: string[], runs: number, peakRss: b
   }
   // Peak RSS in a separate run: GNU time would add its own start-up to the first-output time.
   const rss = peakRss ? (await timeProcess(process.execPath, args, { cwd: ROOT, peakRss: true, timeoutMs: 30_000 })).peakRssKb : null;
-  return { label, command: `node ${args.map((arg) => (arg.startsWith(ROOT) ? arg.slice(ROOT.length) : arg)).join(' ')}`, firstOutputRuns, exitRuns, peakRssKb: rss };
+  const shown = args.map((arg) => (arg === '' ? "''" : arg.startsWith(ROOT) ? arg.slice(ROOT.length) : arg));
+  return { label, command: `node ${shown.join(' ')}`, firstOutputRuns, exitRuns, peakRssKb: rss };
 }
 
 // ---- renderer -----------------------------------------------------------------------------------
@@ -225,6 +227,28 @@ function kindRows(byKind: readonly ApduKindCount[]): string[][] {
   return byKind.map((kind) => [kind.kind, String(kind.apdus), String(kind.bytes), Math.round(kind.modelMs).toString()]);
 }
 
+/** Plain statements the figures support: how close to the floor, where the bytes and APDUs go. */
+function observations(phase: PcscdPhaseResult): string[] {
+  const lines: string[] = [];
+  const reference = phase.cards.find((card) => card.card === phase.breakdown?.card) ?? phase.cards[0];
+  if (!reference) return lines;
+  const overhead = reference.inProcess.fullMs - reference.inProcess.modelMs;
+  lines.push(
+    `${reference.card}: the in-process read takes ${Math.round(reference.inProcess.fullMs)} ms against a floor of ${Math.round(reference.inProcess.modelMs)} ms ` +
+      `(${Math.round(overhead)} ms, ${((overhead / reference.inProcess.fullMs) * 100).toFixed(0)}% for pcscd, vpcd and our code): only fewer APDUs or fewer bytes make it much faster.`,
+  );
+  const fixed = reference.inProcess.apdus * phase.latencyModel.latencyPerApduMs;
+  const perByte = reference.inProcess.bytes * phase.latencyModel.latencyPerByteMs;
+  lines.push(`Of that floor, ${Math.round(fixed)} ms is the ${phase.latencyModel.latencyPerApduMs} ms per APDU (${reference.inProcess.apdus} APDUs) and ${Math.round(perByte)} ms the bytes (${reference.inProcess.bytes}); each APDU saved is worth ≥ ${phase.latencyModel.latencyPerApduMs} ms.`);
+  if (phase.breakdown) {
+    const reads = phase.breakdown.byKind.find((kind) => kind.kind === 'READ BINARY');
+    if (reads) lines.push(`READ BINARY: ${reads.apdus} APDUs carrying ${reads.bytes} bytes (${Math.round(reads.modelMs)} ms of the floor).`);
+    for (const repeated of phase.breakdown.repeatedSelects) lines.push(`Sent ${repeated.times}× in one read: ${repeated.command} (${describeCommand(Buffer.from(repeated.command, 'hex')).detail}).`);
+  }
+  lines.push(`The whole \`kortkoll read --json\` process adds ${Math.round(reference.ours.wallMs - reference.inProcess.fullMs)} ms to the in-process read: Node's start-up, loading the modules, the PC/SC context and printing the JSON (see the cold start below).`);
+  return lines;
+}
+
 function consoleReport(report: Report): void {
   const { phase } = report;
   say();
@@ -239,7 +263,8 @@ function consoleReport(report: Report): void {
     say(`=== Card reads: NOT MEASURED: ${phase && 'problem' in phase ? phase.problem : 'the pcscd phase did not run'} ===`);
   } else {
     say(`=== Card reads through pcscd + vpcd, latency model ${phase.latencyModel.latencyPerApduMs} ms/APDU + ${phase.latencyModel.latencyPerByteMs} ms/byte; median of ${phase.repeat} (min–max) ===`);
-    say('APDUs and bytes are counted at the card. "ours wall" = whole `kortkoll read --json` process; auth-ready and full read = connect + readCard in-process through the PC/SC layer; model ms = the latency model\'s share of our read.');
+    say(`In-process reads: median of ${phase.repeat + 2}. APDUs and bytes are counted at the card. "ours wall" = whole \`kortkoll read --json\` process; auth-ready and full read = connect + readCard in-process through the PC/SC layer; floor = the latency model's own time for the same APDUs.`);
+    say(`Load average (1 min) ${phase.loadAverage.start.toFixed(1)} at the start, ${phase.loadAverage.end.toFixed(1)} at the end, on ${os.cpus().length} cores: other work on the machine stretches single runs.`);
     const table = comparisonRows(phase.cards);
     say(textTable(table.header, table.rows));
     for (const card of phase.cards) if ('skipped' in card.opensc) say(`  ${card.card}: OpenSC ${card.opensc.skipped}`);
@@ -247,6 +272,9 @@ function consoleReport(report: Report): void {
       say(`Without the latency model (${phase.zeroLatency.card}, in-process through PC/SC): full read ${Math.round(phase.zeroLatency.fullMs)} ms, auth-ready ${phase.zeroLatency.authReadyMs === null ? '–' : Math.round(phase.zeroLatency.authReadyMs)} ms for ${phase.zeroLatency.apdus} APDUs: what pcscd, vpcd and our code cost.`);
     }
     if (phase.quickack !== true) say('!!! quickack is NOT set on the loopback route: every APDU carries a ~40 ms rig stall; these times are not comparable.');
+    say();
+    say('=== Observations ===');
+    for (const line of observations(phase)) say(`- ${line}`);
     say();
     say('=== Memory (peak RSS of the whole process, GNU time %M) ===');
     if (phase.peakRssAvailable) {
@@ -284,7 +312,7 @@ function markdownReport(report: Report): string {
   const lines: string[] = [];
   lines.push('# Benchmark');
   lines.push('');
-  lines.push(`Written by \`npm run bench\` (bench/run.ts) on ${report.date}. Machine: ${report.machine}.`);
+  lines.push(`Written by \`npm run bench\` (bench/run.ts) on ${report.date}. Machine: ${report.machine}.` + (phase && 'loadAverage' in phase ? ` Load average (1 min) during the card reads: ${phase.loadAverage.start.toFixed(1)} at the start, ${phase.loadAverage.end.toFixed(1)} at the end (other work shared the machine).` : ''));
   lines.push('The machine is shared with other work, so single figures move by some tens of milliseconds between runs; every figure is the median of ' + `${report.repeat} runs (min–max in brackets where they differ).`);
   lines.push('');
   lines.push('## How to read this');
@@ -294,7 +322,8 @@ function markdownReport(report: Report): string {
   lines.push('- **APDUs and bytes are counted at the card** (the simulator\'s own log, cleared before each run), the same way for us and for OpenSC.');
   lines.push('- **ours wall ms**: the whole process `node bin/kortkoll.js read --json --reader \'Virtual PCD 00 00\'`, from spawn to exit (Node start-up, module loading, PC/SC context, the read, JSON output).');
   lines.push('- **auth-ready ms / full read ms**: our read in one process through the PC/SC layer (`monitor.connect()` + `readCard()`), from before connect to the `auth-ready` progress event (authentication certificate and its PIN counter known) and to the complete snapshot.');
-  lines.push('- **model ms**: the part of our read the latency model itself accounts for; the rest is pcscd, vpcd, TCP on loopback and our code.');
+  lines.push('- **auth floor / full floor ms**: the latency model\'s own time for the same APDUs, i.e. what a read with zero overhead would take; the difference to the measured time is pcscd, vpcd, TCP on loopback and our code. Only fewer APDUs or fewer bytes lower the floor.');
+  lines.push('- The in-process read (what the < 400 ms and < 1 s targets are judged on) runs two more times than the processes: the median of ' + `${report.repeat + 2}.`);
   lines.push('- **OpenSC**: `pkcs15-tool --list-certificates --list-pins` as a whole process with `OPENSC_CONF=test/fixtures/opensc.conf` (its default driver enabled; every other driver still probes first, as on a user\'s machine). OpenSC\'s default driver does not read PIN try counters, so it does less than we do for the same certificates and PIN objects.');
   lines.push('- **ratio** = ours / OpenSC: below 1 means we need fewer APDUs or less time.');
   lines.push('- `scripts/start-pcscd.sh` sets `quickack 1` on the loopback route; without it vpcd stalls every APDU ~40 ms (Nagle against delayed ACK), a rig artefact that a USB reader does not have.' + (phase && 'quickack' in phase ? ` This run: quickack ${phase.quickack === true ? 'set' : phase.quickack === false ? '**missing**' : 'unknown'}.` : ''));
@@ -314,6 +343,10 @@ function markdownReport(report: Report): string {
     if (phase.zeroLatency) {
       lines.push(`- Without the latency model, ${phase.zeroLatency.card} reads in ${Math.round(phase.zeroLatency.fullMs)} ms in-process through PC/SC (${phase.zeroLatency.apdus} APDUs): the cost of pcscd, vpcd and our code alone.`);
     }
+    lines.push('');
+    lines.push('## Observations');
+    lines.push('');
+    for (const line of observations(phase)) lines.push(`- ${line}`);
     lines.push('');
     if (phase.peakRssAvailable) {
       lines.push('## Memory');

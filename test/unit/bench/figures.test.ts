@@ -119,6 +119,7 @@ function card(name: string, overrides: { apdus?: number; wallMs?: number; authRe
       bytes: 7000,
       modelMs: 800,
       authReadyMs: overrides.authReadyMs === undefined ? 300 : overrides.authReadyMs,
+      authReadyFloorMs: 280,
       fullMs: overrides.fullMs ?? 900,
       authReadyRuns: [],
       fullRuns: [],
