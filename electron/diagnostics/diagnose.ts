@@ -25,6 +25,7 @@ import {
   type ReportVerdict,
 } from './report-types.js';
 import { describeStatusWord } from '../card/status-words.js';
+import { formatFactValue, systemFactLabel } from './system-fact-text.js';
 
 export interface DiagnosisFacts {
   generatedAt: Date;
@@ -506,8 +507,8 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
     readers: facts.readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent, ...(r.atr && { atr: spacedHex(Buffer.from(r.atr).toString('hex')) }), flags: readerFlags(r, facts.selectedReader) })),
     system: (facts.system ?? []).map((f) => ({
       key: f.key,
-      label: f.key,
-      value: Array.isArray(f.value) ? f.value.join(', ') : f.value === null ? '–' : String(f.value),
+      label: systemFactLabel(f.key, lang),
+      value: formatFactValue(f.value, lang),
       ...(f.personal && { personal: true }),
     })),
     apduLog: (read?.apduLog ?? []).map((apdu) => ({

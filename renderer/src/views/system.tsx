@@ -4,6 +4,7 @@
  */
 import type { ViewProps } from '../app.js';
 import { DemoPicker, Facts } from '../components.js';
+import type { MessageKey } from '../i18n.js';
 
 export function SystemView(props: ViewProps) {
   const { state, api, t, accept, fail } = props;
@@ -39,7 +40,7 @@ export function SystemView(props: ViewProps) {
                     <th scope="row">{reader.name}</th>
                     <td>{reader.cardPresent ? t('yes') : t('no')}</td>
                     <td class="code">{reader.atr ?? t('none')}</td>
-                    <td>{reader.flags.length > 0 ? reader.flags.join(', ') : t('none')}</td>
+                    <td>{reader.flags.length > 0 ? reader.flags.map((flag) => t(`flag.${flag}` as MessageKey)).join(', ') : t('none')}</td>
                   </tr>
                 ))}
               </tbody>
