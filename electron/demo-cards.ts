@@ -4,15 +4,51 @@
  * developers' shared folder and is for tests only.
  */
 import type { CardConnection } from '../native/transport.js';
-import { createVirtualCard, isVirtualCardName, virtualCardDescriptions, virtualCardNames, type VirtualCardName } from '../native/simulator/cards.js';
+import { createVirtualCard, isVirtualCardName, virtualCardNames, type VirtualCardName } from '../native/simulator/cards.js';
 import { InProcessTransport, DEFAULT_IN_PROCESS_READER_NAME } from '../native/simulator/in-process-transport.js';
 import type { ApduEngine } from '../native/simulator/apdu-engine.js';
 import type { DemoCardInfo } from './ipc-contract.js';
+import { defineMessages, type Lang } from './i18n/index.js';
 
 const testOnlyCards: readonly VirtualCardName[] = ['real-test-chain'];
 
-export function demoCards(): DemoCardInfo[] {
-  return virtualCardNames.filter((name) => !testOnlyCards.includes(name)).map((name) => ({ name, description: virtualCardDescriptions[name] }));
+type DemoCardName = Exclude<VirtualCardName, 'real-test-chain'>;
+
+/** What each demo card shows, in the words of the person choosing one. */
+const descriptions = defineMessages<DemoCardName>(
+  'demo-cards',
+  {
+    'netid-legacy': 'Äldre kort med Net iD: SITHS-certifikat för legitimering och underskrift, Telia-certifikat, tre PIN-koder',
+    'siths-eid-2024': 'Kort från 2024: ett SITHS-certifikat för legitimering, ingen Telia, ingen underskrift',
+    'auth-pin-blocked': 'PIN-koden för legitimering är spärrad',
+    'auth-pin-one-try': 'Ett försök kvar på PIN-koden för legitimering',
+    'puk-blocked': 'PUK-koden är spärrad',
+    'auth-cert-expired': 'Certifikaten har gått ut',
+    'auth-cert-expiring': 'Certifikaten går ut om 10 dagar',
+    'telia-only': 'Bara Telia-certifikat, inget SITHS-certifikat',
+    'bank-card': 'Ett bankkort: inget e-tjänstekort',
+    'corrupt-cdf': 'Kort med skadad certifikatkatalog',
+    'test-pki': 'Certifikat från SITHS testmiljö',
+  },
+  {
+    'netid-legacy': 'Older Net iD card: SITHS certificates for authentication and signing, Telia certificates, three PINs',
+    'siths-eid-2024': 'Card from 2024: one SITHS authentication certificate, no Telia, no signing',
+    'auth-pin-blocked': 'The authentication PIN is blocked',
+    'auth-pin-one-try': 'One try left on the authentication PIN',
+    'puk-blocked': 'The PUK is blocked',
+    'auth-cert-expired': 'The certificates have expired',
+    'auth-cert-expiring': 'The certificates expire in 10 days',
+    'telia-only': 'Only Telia certificates, no SITHS certificate',
+    'bank-card': 'A bank card: not an e-tjänstekort',
+    'corrupt-cdf': 'Card with a damaged certificate directory',
+    'test-pki': 'Certificates from the SITHS test environment',
+  },
+);
+
+export function demoCards(lang: Lang = 'en'): DemoCardInfo[] {
+  return virtualCardNames
+    .filter((name): name is DemoCardName => !testOnlyCards.includes(name))
+    .map((name) => ({ name, description: descriptions.t(name, lang) }));
 }
 
 export interface DemoCardSession {

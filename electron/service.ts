@@ -167,7 +167,7 @@ class Service implements KortkollService {
   }
 
   listDemoCards(): DemoCardInfo[] {
-    return demoCards();
+    return demoCards(this.lang);
   }
 
   async useDemoCard(name: string | null): Promise<AppState> {
