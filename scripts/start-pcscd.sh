@@ -11,7 +11,8 @@ if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null 2>&1; then
   ip route change local 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 table local quickack 1 2>/dev/null || true
 fi
 
-if pgrep -x pcscd >/dev/null 2>&1; then exit 0; fi
+# Running already, or socket-activated by systemd (the socket is there; pcscd starts on first use).
+if pgrep -x pcscd >/dev/null 2>&1 || [ -S /run/pcscd/pcscd.comm ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "start-pcscd: pcscd is not running; start it with 'sudo systemctl start pcscd' (or run this as root)" >&2
   exit 1
