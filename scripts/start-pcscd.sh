@@ -12,7 +12,7 @@ if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null 2>&1; then
 fi
 
 # Running already, or socket-activated by systemd (the socket is there; pcscd starts on first use).
-if pgrep -x pcscd >/dev/null 2>&1 || [ -S /run/pcscd/pcscd.comm ]; then exit 0; fi
+if pgrep -x pcscd >/dev/null 2>&1 || { [ -S /run/pcscd/pcscd.comm ] && [ -d /run/systemd/system ]; }; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "start-pcscd: pcscd is not running; start it with 'sudo systemctl start pcscd' (or run this as root)" >&2
   exit 1
