@@ -315,6 +315,10 @@ function markdownReport(report: Report): string {
   lines.push(`Written by \`npm run bench\` (bench/run.ts) on ${report.date}. Machine: ${report.machine}.` + (phase && 'loadAverage' in phase ? ` Load average (1 min) during the card reads: ${phase.loadAverage.start.toFixed(1)} at the start, ${phase.loadAverage.end.toFixed(1)} at the end (other work shared the machine).` : ''));
   lines.push('The machine is shared with other work, so single figures move by some tens of milliseconds between runs; every figure is the median of ' + `${report.repeat} runs (min–max in brackets where they differ).`);
   lines.push('');
+  lines.push('## Running it');
+  lines.push('');
+  lines.push('`npm run bench` (about 2½ minutes; needs pcscd with vsmartcard-vpcd, Debian `opensc` for the comparison and `time` for peak RSS). It builds the CLI when `dist/` is older than the sources, starts pcscd with `scripts/start-pcscd.sh` and takes `/tmp/kortkoll-pcscd.lock` for the card reads. Options: `--repeat N` (default 3), `--cards a,b`, `--quick` (one run of netid-legacy and siths-eid-2024), `--no-build`, `--no-write`; only a full run rewrites this file. The exit code is 0 even when a target is missed: it is a report, the PASS/FAIL lines are at the end.');
+  lines.push('');
   lines.push('## How to read this');
   lines.push('');
   lines.push('- Every virtual card (native/simulator/cards.ts) is inserted into the real pcscd through vpcd (Debian `vsmartcard-vpcd`, reader "Virtual PCD 00 00").');
