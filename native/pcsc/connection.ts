@@ -3,15 +3,45 @@
  * CardConnection to the same reader shares one `ReaderSession`; the handle is released (leaving
  * the card as it is) when the last connection disconnects, or as soon as the card is removed or
  * reset, so that the next connect() makes a fresh handle instead of reusing a dead one.
+ *
+ * A card pulled out during an exchange is not reported as removed by the transmit itself, as
+ * measured with pcscd 1.9.9 + vpcd: the APDU in flight comes back EMPTY (no SW1 SW2), the next
+ * ones fail with SCARD_E_NOT_TRANSACTED, and pcscd reports the removal only at its next presence
+ * poll of the reader (~400 ms later). So an exchange that fails that way waits, a bounded time and
+ * without polling, for the monitor's watch to report the card gone (which invalidates the session)
+ * before choosing between CardRemovedError and an error about the card or the reader.
  */
-import { PcscError, TransportError, type CardConnection } from '../transport.js';
+import { CardRemovedError, PcscError, TransportError, UnresponsiveCardError, type CardConnection } from '../transport.js';
 import { SCARD_LEAVE_CARD, type PcscReaderHandle } from './binding.js';
-import { SCARD_E_INVALID_HANDLE, toTransportError } from './errors.js';
+import {
+  SCARD_E_INVALID_HANDLE,
+  SCARD_E_NO_SMARTCARD,
+  SCARD_E_NOT_TRANSACTED,
+  SCARD_W_UNPOWERED_CARD,
+  SCARD_W_UNRESPONSIVE_CARD,
+  toTransportError,
+} from './errors.js';
 
 const closedError = () => new PcscError(SCARD_E_INVALID_HANDLE, 'The connection to the card is closed');
 
 /** Room for an extended-length response (65 536 data bytes) plus SW1 SW2. */
 const MAX_RESPONSE_LENGTH = 65_538;
+
+/**
+ * How long a failed exchange waits for the reader to report the card gone. pcscd polls a reader
+ * such as vpcd for presence every ~400 ms (measured: removal reported 380 ms after the exchange
+ * failed); three polls' worth leaves room on a loaded machine.
+ */
+export const DEFAULT_CARD_GONE_WAIT_MS = 1200;
+
+/** Transmit failures that a card pulled out mid-exchange produces, besides a short response. */
+const MAYBE_REMOVED_CODES: ReadonlySet<number> = new Set([SCARD_E_NOT_TRANSACTED, SCARD_W_UNRESPONSIVE_CARD, SCARD_W_UNPOWERED_CARD]);
+
+export interface ReaderSessionOptions {
+  log?: (line: string) => void;
+  /** See DEFAULT_CARD_GONE_WAIT_MS. */
+  cardGoneWaitMs?: number;
+}
 
 export class ReaderSession {
   private users = 0;
@@ -20,13 +50,20 @@ export class ReaderSession {
   private releasing: Promise<void> | undefined;
   /** APDUs go to the card one at a time and in call order (the binding's thread pool does not promise order). */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Woken when the session is invalidated or released (see endedWithin). */
+  private readonly endWaiters = new Set<() => void>();
+  private readonly log: (line: string) => void;
+  private readonly cardGoneWaitMs: number;
 
   constructor(
     readonly reader: PcscReaderHandle,
     readonly atr: Uint8Array,
     readonly protocol: number,
-    private readonly log: (line: string) => void = () => {},
-  ) {}
+    options: ReaderSessionOptions = {},
+  ) {
+    this.log = options.log ?? (() => {});
+    this.cardGoneWaitMs = options.cardGoneWaitMs ?? DEFAULT_CARD_GONE_WAIT_MS;
+  }
 
   get invalidated(): TransportError | undefined {
     return this.invalidatedBy;
@@ -45,21 +82,37 @@ export class ReaderSession {
     const run = async (): Promise<Uint8Array> => {
       if (this.invalidatedBy) throw this.invalidatedBy;
       if (this.released) throw closedError();
+      const operation = `transmit on ${this.reader.name}`;
+      let response: Uint8Array;
       try {
-        return await new Promise<Uint8Array>((resolve, reject) => {
-          this.reader.transmit(Buffer.from(command), MAX_RESPONSE_LENGTH, this.protocol, (error, response) => {
+        response = await new Promise<Uint8Array>((resolve, reject) => {
+          this.reader.transmit(Buffer.from(command), MAX_RESPONSE_LENGTH, this.protocol, (error, data) => {
             if (error) reject(error);
-            else resolve(new Uint8Array(response ?? []));
+            else resolve(new Uint8Array(data ?? []));
           });
         });
       } catch (error) {
-        const typed = toTransportError(error, `transmit on ${this.reader.name}`);
+        const typed = toTransportError(error, operation);
+        if (typed.pcscCode === SCARD_E_NO_SMARTCARD) {
+          // The card this handle was made for is no longer in the reader.
+          const removed = new CardRemovedError(`The card was removed from ${this.reader.name} (${typed.message})`, typed.pcscCode);
+          this.invalidate(removed, true);
+          throw removed;
+        }
+        if (typed.pcscCode !== undefined && MAYBE_REMOVED_CODES.has(typed.pcscCode)) throw await this.explainFailedExchange(typed);
         // The handle is useless after these; a new connect() makes a new one.
         if (typed.code === 'card-removed' || typed.code === 'card-reset' || typed.code === 'service-not-running') {
           this.invalidate(typed, typed.code !== 'service-not-running');
         }
         throw typed;
       }
+      // Every response APDU ends with SW1 SW2: anything shorter is no answer from the card.
+      if (response.length < 2) {
+        throw await this.explainFailedExchange(
+          new UnresponsiveCardError(`The card gave no status word (a ${response.length}-byte response) to ${operation}`),
+        );
+      }
+      return response;
     };
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
@@ -75,6 +128,45 @@ export class ReaderSession {
     this.invalidatedBy = error;
     if (releaseHandle) void this.releaseHandle();
     else this.released = true;
+    this.wakeEndWaiters();
+  }
+
+  /**
+   * After an exchange failed in a way a pulled card causes (see the top of this file): the card
+   * is reported gone within the wait -> CardRemovedError; the reader or service went away ->
+   * that error; otherwise the card is still there and `failure` stands.
+   */
+  private async explainFailedExchange(failure: TransportError): Promise<TransportError> {
+    const cause = await this.endedWithin(this.cardGoneWaitMs);
+    if (!cause) {
+      if (!this.released) this.log(`${this.reader.name}: ${failure.message}; the card is still reported present`);
+      return failure;
+    }
+    if (cause.code === 'card-removed') {
+      return new CardRemovedError(`The card was removed from ${this.reader.name} during an exchange (${failure.message})`, failure.pcscCode);
+    }
+    return cause;
+  }
+
+  /**
+   * Resolves with the error the session was invalidated with, as soon as that happens, or with
+   * undefined once the session is released or `timeoutMs` has passed. One timer, no polling.
+   */
+  private endedWithin(timeoutMs: number): Promise<TransportError | undefined> {
+    if (this.invalidatedBy || this.released) return Promise.resolve(this.invalidatedBy);
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.endWaiters.delete(wake);
+        resolve(this.invalidatedBy);
+      };
+      const timer = setTimeout(wake, timeoutMs);
+      this.endWaiters.add(wake);
+    });
+  }
+
+  private wakeEndWaiters(): void {
+    for (const wake of [...this.endWaiters]) wake();
   }
 
   /** One connection is done; the last one closes the handle. */
@@ -97,6 +189,8 @@ export class ReaderSession {
   private releaseHandle(): Promise<void> {
     if (this.released) return this.settled();
     this.released = true;
+    // An exchange waiting for news of the card must not hold up the release (it waits on the queue).
+    this.wakeEndWaiters();
     this.releasing = this.disconnectHandle();
     return this.releasing;
   }

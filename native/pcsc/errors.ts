@@ -59,6 +59,9 @@ const CODE_BY_TEXT: readonly [RegExp, number][] = [
   [/reader is unavailable/i, SCARD_E_READER_UNAVAILABLE],
   [/unknown reader/i, SCARD_E_UNKNOWN_READER],
   [/command cancell?ed/i, SCARD_E_CANCELLED],
+  // pcsc-lite's wording, then Windows' (FormatMessage) for the same code.
+  [/transaction failed/i, SCARD_E_NOT_TRANSACTED],
+  [/non-?existent transaction/i, SCARD_E_NOT_TRANSACTED],
 ];
 
 const hex = (code: number) => `0x${(code >>> 0).toString(16).padStart(8, '0').toUpperCase()}`;
@@ -101,6 +104,10 @@ export function transportErrorForCode(code: number, detail?: string): TransportE
       return new UnresponsiveCardError(`The card does not answer to reset${suffix}`, unsigned);
     case SCARD_W_UNPOWERED_CARD:
       return new UnresponsiveCardError(`The card is not powered${suffix}`, unsigned);
+    case SCARD_E_NOT_TRANSACTED:
+      // What pcscd returns when the reader driver failed an exchange (IFD_COMMUNICATION_ERROR),
+      // e.g. a card pulled out mid-APDU; the transmit path checks for that (see connection.ts).
+      return new PcscError(unsigned, `The reader could not complete the exchange with the card (PC/SC error ${hex(unsigned)})${suffix}`);
     default:
       return new PcscError(unsigned, `PC/SC error ${hex(unsigned)}${suffix}`);
   }

@@ -53,6 +53,11 @@ export interface PcscReaderMonitorOptions {
   watchServiceSocket?: ((onChange: () => void) => () => void) | null;
   /** How long connect() waits for a just-added reader's first status (for the ATR). */
   firstStatusTimeoutMs?: number;
+  /**
+   * How long a transmit that failed the way a pulled card makes it fail (no status word,
+   * SCARD_E_NOT_TRANSACTED) waits for the reader to report the card gone; see connection.ts.
+   */
+  cardGoneWaitMs?: number;
   log?: (line: string) => void;
 }
 
@@ -101,6 +106,7 @@ export class PcscReaderMonitor implements ReaderMonitor {
   private readonly maxRetryDelayMs: number;
   private readonly watchSocket: ((onChange: () => void) => () => void) | null;
   private readonly firstStatusTimeoutMs: number;
+  private readonly cardGoneWaitMs: number | undefined;
   private readonly log: (line: string) => void;
 
   private readonly listeners = new Set<(event: ReaderEvent) => void>();
@@ -123,6 +129,7 @@ export class PcscReaderMonitor implements ReaderMonitor {
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 1000;
     this.retryDelayMs = this.minRetryDelayMs;
     this.firstStatusTimeoutMs = options.firstStatusTimeoutMs ?? 1000;
+    this.cardGoneWaitMs = options.cardGoneWaitMs;
     this.log = options.log ?? (() => {});
     const socketPath = process.env.PCSCLITE_CSOCK_NAME || DEFAULT_PCSCD_SOCKET;
     this.watchSocket = options.watchServiceSocket === undefined
@@ -270,7 +277,10 @@ export class PcscReaderMonitor implements ReaderMonitor {
       throw error;
     });
     reader.flags &= ~SCARD_STATE_EXCLUSIVE;
-    const session = new ReaderSession(reader.handle, new Uint8Array(reader.atr ?? []), protocol, this.log);
+    const session = new ReaderSession(reader.handle, new Uint8Array(reader.atr ?? []), protocol, {
+      log: this.log,
+      cardGoneWaitMs: this.cardGoneWaitMs,
+    });
     if (reader.generation !== this.generation || this.tracked.get(reader.handle.name) !== reader) {
       // The service or the reader went away while connecting.
       session.invalidate(new ServiceNotRunningError('The PC/SC service went away while connecting'), false);

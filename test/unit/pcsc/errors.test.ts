@@ -42,6 +42,13 @@ describe('PC/SC error codes', () => {
     expect(error.pcscCode).toBe(0x8010000f);
     expect(error.message).toContain('0x8010000F');
   });
+
+  it('names a failed exchange (SCARD_E_NOT_TRANSACTED) as such, keeping the code', () => {
+    const error = transportErrorForCode(0x80100016);
+    expect(error).toBeInstanceOf(PcscError);
+    expect(error.pcscCode).toBe(0x80100016);
+    expect(error.message).toMatch(/could not complete the exchange.*0x80100016/);
+  });
 });
 
 describe('parsing the binding messages', () => {
@@ -56,6 +63,8 @@ describe('parsing the binding messages', () => {
     expect(parsePcscCode('Sharing violation.')).toBe(0x8010000b);
     expect(parsePcscCode('Service not available.')).toBe(0x8010001d);
     expect(parsePcscCode('Card was removed.')).toBe(0x80100069);
+    expect(parsePcscCode('Transaction failed.')).toBe(0x80100016);
+    expect(parsePcscCode('An attempt was made to end a non-existent transaction.')).toBe(0x80100016);
     expect(parsePcscCode('Card Reader not connected')).toBeUndefined();
   });
   it('turns binding errors into typed errors with the operation in the message', () => {

@@ -9,6 +9,7 @@ import {
   ReaderUnavailableError,
   ServiceNotRunningError,
   SharingViolationError,
+  UnresponsiveCardError,
   toHex,
   type ReaderEvent,
 } from '../../../native/transport.js';
@@ -35,7 +36,7 @@ function describeEvent(event: ReaderEvent): string {
   }
 }
 
-function setup(options: { readers?: string[]; up?: boolean; watch?: boolean } = {}) {
+function setup(options: { readers?: string[]; up?: boolean; watch?: boolean; cardGoneWaitMs?: number } = {}) {
   const binding = new FakeBinding();
   binding.up = options.up ?? true;
   if (options.readers) binding.readerNames = options.readers;
@@ -46,6 +47,7 @@ function setup(options: { readers?: string[]; up?: boolean; watch?: boolean } = 
     binding: binding.create,
     log: (line) => logs.push(line),
     firstStatusTimeoutMs: 50,
+    cardGoneWaitMs: options.cardGoneWaitMs,
     watchServiceSocket: options.watch
       ? (onChange) => {
           watching += 1;
@@ -329,8 +331,8 @@ describe('PcscReaderMonitor connections', () => {
     for (const monitor of monitors.splice(0)) await monitor.close();
   });
 
-  async function withCard() {
-    const t = setup();
+  async function withCard(options: { cardGoneWaitMs?: number } = {}) {
+    const t = setup(options);
     monitors.push(t.monitor);
     t.monitor.start();
     await settle();
@@ -480,5 +482,164 @@ describe('PcscReaderMonitor connections', () => {
     await expect(connection.transmit(Uint8Array.of(0, 0xb0, 0, 0))).rejects.toBeInstanceOf(ServiceNotRunningError);
     expect(reader.transmitted).toEqual([]);
     await connection.disconnect();
+  });
+});
+
+/** pcsclite's message for SCARD_E_NOT_TRANSACTED, as pcscd returns it when vpcd lost the card mid-exchange. */
+const NOT_TRANSACTED = 'SCardTransmit error: Transaction failed.(0x80100016)';
+
+describe('PcscReaderMonitor when the card is pulled out during an exchange', () => {
+  const monitors: PcscReaderMonitor[] = [];
+  afterEach(async () => {
+    for (const monitor of monitors.splice(0)) await monitor.close();
+  });
+
+  /**
+   * `cardGoneWaitMs` is huge where the card goes: only the reader's status report can end the
+   * wait there, so a transmit that did not listen for it would time the test out.
+   */
+  async function withCard(cardGoneWaitMs: number) {
+    const t = setup({ cardGoneWaitMs });
+    monitors.push(t.monitor);
+    t.monitor.start();
+    await settle();
+    const reader = t.binding.reader();
+    reader.status(PRESENT | CHANGED, 1, ATR_A);
+    const connection = await t.monitor.connect('Reader A');
+    return { ...t, reader, connection };
+  }
+
+  const apdu = (i: number) => Uint8Array.of(0x80, 0xee, 0, 0, 1, i);
+
+  it.each([
+    ['an empty response', () => ({ value: Buffer.alloc(0) })],
+    ['a 1-byte response', () => ({ value: Buffer.from([0x90]) })],
+    ['SCARD_E_NOT_TRANSACTED', () => ({ error: new Error(NOT_TRANSACTED) })],
+  ])('turns %s into CardRemovedError once the reader reports the card gone, and fails the queued APDUs without sending them', async (_what, failure) => {
+    const { reader, connection, events } = await withCard(600_000);
+    reader.transmitAnswer = (command) => {
+      if (command[5] !== 2) return { value: Buffer.from([command[5]!, 0x90, 0x00]) };
+      // pcscd notices the removal at its next presence poll, after the exchange failed.
+      setTimeout(() => reader.status(EMPTY | CHANGED, 2), 20);
+      return failure();
+    };
+    const results = await Promise.allSettled([1, 2, 3, 4].map((i) => connection.transmit(apdu(i))));
+    expect(results[0]).toEqual({ status: 'fulfilled', value: Uint8Array.of(1, 0x90, 0x00) });
+    for (const result of results.slice(1)) {
+      expect(result.status).toBe('rejected');
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(CardRemovedError);
+    }
+    expect(reader.transmitted).toEqual(['80EE00000101', '80EE00000102']);
+    const first = (results[1] as PromiseRejectedResult).reason as CardRemovedError;
+    expect(first.code).toBe('card-removed');
+    expect(first.message).toMatch(/removed from Reader A during an exchange/);
+    await settle();
+    // The dead handle was released, so the next card gets a fresh one.
+    expect(reader.disconnectCalls).toEqual([0]);
+    expect(events.filter((e) => e.startsWith('card-'))).toEqual([`card-inserted Reader A ${toHex(Uint8Array.from(ATR_A))}`, 'card-removed Reader A']);
+  });
+
+  it('keeps the PC/SC code of a NOT_TRANSACTED exchange on the CardRemovedError', async () => {
+    const { reader, connection } = await withCard(600_000);
+    reader.transmitAnswer = () => {
+      setTimeout(() => reader.status(EMPTY | CHANGED, 2), 10);
+      return { error: new Error(NOT_TRANSACTED) };
+    };
+    const error = await connection.transmit(apdu(1)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CardRemovedError);
+    expect((error as CardRemovedError).pcscCode).toBe(0x80100016);
+  });
+
+  it('gives CardRemovedError at once when the removal was reported before the exchange failed', async () => {
+    const { reader, connection } = await withCard(600_000);
+    reader.transmitAnswer = () => {
+      reader.status(EMPTY | CHANGED, 2);
+      return { value: Buffer.alloc(0) };
+    };
+    await expect(connection.transmit(apdu(1))).rejects.toBeInstanceOf(CardRemovedError);
+  });
+
+  it('gives CardRemovedError for a card swapped during the wait (the event counter moved)', async () => {
+    const { reader, connection } = await withCard(600_000);
+    reader.transmitAnswer = () => {
+      setTimeout(() => reader.status(PRESENT | CHANGED, 3, ATR_B), 10);
+      return { error: new Error(NOT_TRANSACTED) };
+    };
+    await expect(connection.transmit(apdu(1))).rejects.toBeInstanceOf(CardRemovedError);
+  });
+
+  it('with the card still present, a NOT_TRANSACTED exchange stays a PcscError and the connection stays usable', async () => {
+    const { reader, connection, events, logs } = await withCard(30);
+    let failNext = true;
+    reader.transmitAnswer = (command) => {
+      if (failNext) {
+        failNext = false;
+        return { error: new Error(NOT_TRANSACTED) };
+      }
+      return { value: Buffer.from([command[5]!, 0x90, 0x00]) };
+    };
+    const error = await connection.transmit(apdu(1)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PcscError);
+    expect((error as PcscError).code).toBe('pcsc-error');
+    expect((error as PcscError).pcscCode).toBe(0x80100016);
+    expect(toHex(await connection.transmit(apdu(2)))).toBe('029000');
+    expect(reader.connectCalls).toHaveLength(1);
+    expect(reader.disconnectCalls).toEqual([]);
+    expect(events.filter((e) => e.startsWith('card-'))).toHaveLength(1);
+    expect(logs.some((line) => line.includes('still reported present'))).toBe(true);
+  });
+
+  it.each([
+    ['empty', [] as number[]],
+    ['1-byte', [0x6f]],
+  ])('with the card still present, an %s response is UnresponsiveCardError, never data', async (_what, bytes) => {
+    const { reader, connection } = await withCard(30);
+    reader.transmitAnswer = () => ({ value: Buffer.from(bytes) });
+    const error = await connection.transmit(apdu(1)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnresponsiveCardError);
+    expect((error as UnresponsiveCardError).code).toBe('unresponsive-card');
+    expect((error as UnresponsiveCardError).message).toContain(`${bytes.length}-byte response`);
+    // The card may answer the next one.
+    reader.transmitAnswer = () => ({ value: Buffer.from([0x90, 0x00]) });
+    expect(toHex(await connection.transmit(apdu(2)))).toBe('9000');
+  });
+
+  it('gives ServiceNotRunningError when pcscd dies during the wait', async () => {
+    const { reader, binding, connection } = await withCard(600_000);
+    reader.transmitAnswer = () => {
+      setTimeout(() => binding.kill(), 10);
+      return { error: new Error(NOT_TRANSACTED) };
+    };
+    await expect(connection.transmit(apdu(1))).rejects.toBeInstanceOf(ServiceNotRunningError);
+  });
+
+  it('gives ReaderUnavailableError when the reader itself goes during the wait', async () => {
+    const { reader, connection } = await withCard(600_000);
+    reader.transmitAnswer = () => {
+      setTimeout(() => reader.emit('end'), 10);
+      return { value: Buffer.alloc(0) };
+    };
+    await expect(connection.transmit(apdu(1))).rejects.toBeInstanceOf(ReaderUnavailableError);
+  });
+
+  it('does not hold up disconnect(): closing ends the wait with the exchange\'s own error', async () => {
+    const { reader, connection } = await withCard(600_000);
+    reader.transmitAnswer = () => ({ value: Buffer.alloc(0) });
+    const failed = connection.transmit(apdu(1)).catch((e: unknown) => e);
+    // Let the exchange fail and start waiting before disconnecting.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await connection.disconnect();
+    expect(await failed).toBeInstanceOf(UnresponsiveCardError);
+    expect(reader.disconnectCalls).toEqual([0]);
+  });
+
+  it('maps SCARD_E_NO_SMARTCARD on transmit to CardRemovedError and drops the handle', async () => {
+    const { reader, connection } = await withCard(600_000);
+    reader.transmitAnswer = () => ({ error: new Error('SCardTransmit error: No smart card inserted.(0x8010000c)') });
+    await expect(connection.transmit(apdu(1))).rejects.toBeInstanceOf(CardRemovedError);
+    await expect(connection.transmit(apdu(2))).rejects.toBeInstanceOf(CardRemovedError);
+    expect(reader.transmitted).toHaveLength(1);
+    await settle();
+    expect(reader.disconnectCalls).toEqual([0]);
   });
 });
