@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // `npm run test:extra` (CI): Electronegativity over electron/, failing on any HIGH or MEDIUM finding.
 //
-// Electronegativity exits 0 whatever it finds, and its SARIF output carries no severity (only
-// "warning", or "note" for findings that need review). So it runs twice over the same input: SARIF
-// (kept in test-results/ for code-scanning upload and for people) and CSV, which has the severity
-// of each finding. The two are joined by rule, file and line; a SARIF result without a CSV row, or
-// the reverse, fails the check too, so a change in the tool's output cannot make it pass silently.
+// Electronegativity's command line exits 0 whatever it finds, its SARIF output carries no severity,
+// and its CSV writer races with itself (the header is written without the append flag while the
+// rows are appended, so the header can overwrite the first row). So the scan runs through the
+// tool's own programmatic entry (`run(options)`), which returns each finding with its severity and
+// writes the SARIF file (kept in test-results/ for code scanning and for people). The SARIF is then
+// read back and must hold exactly the findings the run returned, so a change in the tool's output
+// cannot make the check pass silently.
 //
 // A finding reviewed and accepted is marked where it occurs, with Electronegativity's own inline
 // comment and the reason: `/* eng-disable OPEN_EXTERNAL_JS_CHECK: why */`.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -17,21 +18,18 @@ import path from 'node:path';
 const input = process.argv[2] ?? 'electron';
 const outDir = 'test-results';
 const sarifFile = path.join(outDir, 'electronegativity.sarif');
-const csvFile = path.join(outDir, 'electronegativity.csv');
 const failing = new Set(['HIGH', 'MEDIUM']);
 
 const require = createRequire(import.meta.url);
-let cli;
+let run;
 try {
-  const packageJson = require.resolve('@doyensec/electronegativity/package.json');
-  const { bin } = JSON.parse(readFileSync(packageJson, 'utf8'));
-  cli = path.join(path.dirname(packageJson), typeof bin === 'string' ? bin : bin.electronegativity);
+  run = require('@doyensec/electronegativity/dist/runner.js');
 } catch {
   console.error('electronegativity: @doyensec/electronegativity is not installed (npm install --save-dev @doyensec/electronegativity).');
   process.exit(1);
 }
 
-let electronVersion = null;
+let electronVersion;
 try {
   electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
 } catch {
@@ -39,99 +37,71 @@ try {
 }
 
 mkdirSync(outDir, { recursive: true });
+rmSync(sarifFile, { force: true });
 
-function scan(output) {
-  rmSync(output, { force: true });
-  const args = [cli, '--input', input, '--output', output, '--relative', ...(electronVersion ? ['--electron-version', electronVersion] : [])];
-  const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 300_000 });
-  if (run.status !== 0 || !existsSync(output)) {
-    console.error(`electronegativity: the scan failed (exit ${run.status}).\n${run.stderr ?? ''}`);
-    process.exit(1);
-  }
+// The same options the tool's own command line passes (dist/index.js), with no filters.
+const result = await run({
+  input: path.resolve(input),
+  output: sarifFile,
+  isSarif: true,
+  customScan: undefined,
+  excludeFromScan: undefined,
+  severitySet: undefined,
+  confidenceSet: undefined,
+  isRelative: true,
+  isVerbose: false,
+  electronUpgrade: undefined,
+  electronVersionOverride: electronVersion,
+  parserPlugins: [],
+});
+
+if (result.errors?.length) {
+  for (const error of result.errors) console.error(`electronegativity: could not parse ${error.file}: ${error.message ?? error.error ?? ''}`);
+  process.exit(1);
 }
 
-/** RFC 4180-style: quoted fields may hold commas, doubled quotes and newlines. */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') {
-        quoted = false;
-      } else {
-        field += char;
-      }
-    } else if (char === '"') {
-      quoted = true;
-    } else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      if (row.some((cell) => cell !== '')) rows.push(row);
-      row = [];
-      field = '';
-    } else {
-      field += char;
-    }
+// The tool writes the SARIF file asynchronously: wait for it (bounded).
+let sarif;
+for (let waited = 0; waited <= 5000 && !sarif; waited += 50) {
+  try {
+    if (existsSync(sarifFile)) sarif = JSON.parse(readFileSync(sarifFile, 'utf8'));
+  } catch {
+    // not complete yet
   }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  if (!sarif) await new Promise((resolve) => setTimeout(resolve, 50));
 }
-
-scan(sarifFile);
-scan(csvFile);
-
-const sarif = JSON.parse(readFileSync(sarifFile, 'utf8'));
-const [header, ...rows] = parseCsv(readFileSync(csvFile, 'utf8'));
-const column = (name) => header.findIndex((cell) => cell.trim() === name);
-const at = { id: column('issue'), severity: column('severity'), confidence: column('confidence'), file: column('filename'), location: column('location'), description: column('description') };
-if (Object.values(at).some((index) => index < 0)) {
-  console.error(`electronegativity: unexpected CSV header: ${header.join(',')}`);
+if (!sarif) {
+  console.error(`electronegativity: no SARIF output at ${sarifFile}`);
   process.exit(1);
 }
 
 const key = (rule, file, line) => `${rule}|${file}|${Math.max(1, Number(line) || 0)}`;
-const findings = rows.map((row) => {
-  const [line] = (row[at.location] ?? '0:0').split(':');
-  return {
-    rule: row[at.id],
-    severity: (row[at.severity] ?? '').toUpperCase(),
-    confidence: row[at.confidence],
-    file: row[at.file],
-    location: row[at.location],
-    description: row[at.description],
-    key: key(row[at.id], row[at.file] === 'N/A' ? 'file:///' : row[at.file], line),
-  };
-});
-
-const sarifKeys = (sarif.runs ?? []).flatMap((run) =>
-  (run.results ?? []).map((result) => {
-    const location = result.locations?.[0]?.physicalLocation;
-    return key(result.ruleId, location?.artifactLocation?.uri, location?.region?.startLine);
+const findings = result.issues.map((issue) => ({
+  rule: issue.id,
+  severity: String(issue.severity?.name ?? '').toUpperCase(),
+  confidence: issue.confidence?.name,
+  file: issue.file,
+  line: issue.location?.line ?? 0,
+  description: issue.description,
+  key: key(issue.id, issue.file !== 'N/A' ? issue.file : 'file:///', issue.location?.line),
+}));
+const sarifKeys = (sarif.runs ?? []).flatMap((r) =>
+  (r.results ?? []).map((res) => {
+    const location = res.locations?.[0]?.physicalLocation;
+    return key(res.ruleId, location?.artifactLocation?.uri, location?.region?.startLine);
   }),
 );
-const csvKeys = findings.map((finding) => finding.key);
-const unmatched = [...sarifKeys.filter((k) => !csvKeys.includes(k)), ...csvKeys.filter((k) => !sarifKeys.includes(k))];
+const resultKeys = findings.map((f) => f.key);
+const unmatched = [...sarifKeys.filter((k) => !resultKeys.includes(k)), ...resultKeys.filter((k) => !sarifKeys.includes(k))];
 
 for (const finding of findings) {
   const mark = failing.has(finding.severity) ? 'FAIL' : 'note';
-  console.log(`${mark} ${finding.severity.padEnd(13)} ${finding.rule} ${finding.file}:${finding.location} ${finding.description}`);
+  console.log(`${mark} ${finding.severity.padEnd(13)} ${finding.rule} ${finding.file}:${finding.line} ${finding.description}`);
 }
-const failures = findings.filter((finding) => failing.has(finding.severity));
 if (unmatched.length > 0) {
-  console.error(`electronegativity: SARIF and CSV disagree on ${unmatched.length} finding(s): ${unmatched.join(', ')}`);
+  console.error(`electronegativity: the SARIF file and the scan disagree on ${unmatched.length} finding(s): ${unmatched.join(', ')}`);
   process.exit(1);
 }
+const failures = findings.filter((finding) => failing.has(finding.severity));
 console.log(`electronegativity: ${findings.length} finding(s), ${failures.length} HIGH or MEDIUM (SARIF: ${sarifFile})`);
 process.exit(failures.length > 0 ? 1 : 0);
