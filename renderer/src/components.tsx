@@ -67,12 +67,13 @@ export function DemoPicker({ state, api, t, accept, fail }: ViewProps) {
   const [choice, setChoice] = useState('');
   const [busy, setBusy] = useState(false);
 
+  // The descriptions come in the service's language: ask again when the language changes.
   useEffect(() => {
     api.listDemoCards().then((list) => {
       setCards(list);
       setChoice((current) => current || list[0]?.name || '');
     }, fail);
-  }, [api, fail]);
+  }, [api, fail, state.lang]);
 
   const use = (name: string | null) => {
     setBusy(true);
