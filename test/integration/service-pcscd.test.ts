@@ -11,6 +11,7 @@ import { createVirtualCard } from '../../native/simulator/cards.js';
 import { VpcdCardSocket } from '../../native/simulator/vpcd-client.js';
 import { describeWithPcscd, ensurePcscdRunning, startPcscd, stopPcscd } from './helpers/pcscd.js';
 import { runKortkoll } from '../unit/cli/cli-helpers.js';
+import { runCli } from '../../electron/cli.js';
 import { parseCertificate } from '../../electron/pki/parse.js';
 
 const reader0 = 'Virtual PCD 00 00';
@@ -164,5 +165,30 @@ describeWithPcscd('the service and the CLI through pcscd + vpcd', () => {
     const back = await waitForState(service, (s) => s.phase === 'ready', 10_000, 'the card after pcscd came back');
     expect(back.report?.verdict.status).toBe('ready');
     expect(back.lastEvent?.kind).toMatch(/card-inserted|service-restored/);
+  });
+
+  it('kortkoll watch --json prints reader and card events as they happen, and stops on Ctrl-C', async () => {
+    let stdout = '';
+    let interrupt!: () => void;
+    const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+    const watching = runCli(['watch', '--json'], { stdout: (text) => (stdout += text), stderr: () => undefined, env: {}, interrupted });
+    const events = () => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; reader?: string; atr?: string });
+    const until = async (what: (e: { type: string; reader?: string }) => boolean) => {
+      const deadline = Date.now() + 5000;
+      while (!events().some(what)) {
+        if (Date.now() > deadline) throw new Error(`watch printed no such event; got ${stdout}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+    await until((e) => e.type === 'reader-added' && e.reader === 'Virtual PCD 00 01');
+    const socket = new VpcdCardSocket(await createVirtualCard('siths-eid-2024'), { port: 35964 });
+    sockets.push(socket);
+    await socket.insert();
+    await until((e) => e.type === 'card-inserted' && e.reader === 'Virtual PCD 00 01');
+    expect(events().find((e) => e.type === 'card-inserted')?.atr).toBe('3B7F96000080318065B0850400111202F0829000');
+    await socket.remove();
+    await until((e) => e.type === 'card-removed' && e.reader === 'Virtual PCD 00 01');
+    interrupt();
+    expect(await watching).toBe(0);
   });
 });
