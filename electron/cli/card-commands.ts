@@ -117,6 +117,19 @@ function usage(io: CliIo, error: unknown): number {
   return ExitCode.usage;
 }
 
+/** For commands whose only option is --json: true/false, or null after a usage error was printed. */
+function jsonOnly(args: string[], io: CliIo): boolean | null {
+  try {
+    return parseArgs(args, { switches: ['json'] }).switches.has('json');
+  } catch (e) {
+    if (e instanceof UsageError) {
+      usage(io, e);
+      return null;
+    }
+    throw e;
+  }
+}
+
 // ---- readers -------------------------------------------------------------------------------------
 
 export const readersCommand: CliCommand = {
@@ -124,13 +137,8 @@ export const readersCommand: CliCommand = {
   summary: { sv: m.sv.readersSummary, en: m.en.readersSummary },
   help: (lang) => m.t('readersHelp', lang),
   async run(args, io) {
-    let json = false;
-    try {
-      json = parseArgs(args, { switches: ['json'] }).switches.has('json');
-    } catch (e) {
-      if (e instanceof UsageError) return usage(io, e);
-      throw e;
-    }
+    const json = jsonOnly(args, io);
+    if (json === null) return ExitCode.usage;
     const monitor = await openReaderMonitor();
     try {
       const readers = monitor.readers();
@@ -273,13 +281,8 @@ export const watchCommand: CliCommand = {
   summary: { sv: m.sv.watchSummary, en: m.en.watchSummary },
   help: (lang) => m.t('watchHelp', lang),
   async run(args, io) {
-    let json = false;
-    try {
-      json = parseArgs(args, { switches: ['json'] }).switches.has('json');
-    } catch (e) {
-      if (e instanceof UsageError) return usage(io, e);
-      throw e;
-    }
+    const json = jsonOnly(args, io);
+    if (json === null) return ExitCode.usage;
     const { createPcscReaderMonitor } = await import('../../native/pcsc/index.js');
     const monitor = createPcscReaderMonitor();
     const print = (event: ReaderEvent) => {
