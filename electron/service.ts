@@ -8,6 +8,7 @@ import { arch, platform, release, type as osType } from 'node:os';
 import type { CardConnection, ReaderEvent, ReaderMonitor, ReaderState } from '../native/transport.js';
 import { isTransportError, toHex } from '../native/transport.js';
 import type { SystemFact } from '../native/system/types.js';
+import { compareMiddlewareWithCard, type MiddlewareComparison, type Pkcs11ModuleView } from '../native/system/index.js';
 import { systemClock, type Clock } from '../native/clock.js';
 import { readCard } from './card/read-card.js';
 import { identifyCard } from './card/profiles.js';
@@ -33,6 +34,11 @@ export interface KortkollServiceOptions {
   monitorFactory?: () => ReaderMonitor;
   /** Operating-system and middleware facts (native/system); run in the background, never blocks a read. */
   collectSystemFacts?: () => Promise<SystemFact[]>;
+  /**
+   * Asks the middleware's PKCS#11 module(s) what they see (native/system, in a child process), after
+   * each read: the diagnosis then says whether the middleware sees the card we read. Off when absent.
+   */
+  inspectMiddleware?: () => Promise<Pkcs11ModuleView[]>;
   anchorsFile?: CardAnalysisOptions['anchorsFile'];
   fetch?: CardAnalysisOptions['fetch'];
   clock?: Clock;
@@ -67,6 +73,8 @@ interface CardContext {
   reader: string;
   read: CardReadResult;
   analysis: CardAnalysis | null;
+  /** What the middleware sees, once asked (null: not asked, or not answered yet). */
+  middleware: MiddlewareComparison[] | null;
 }
 
 function osName(): string {
@@ -355,9 +363,31 @@ class Service implements KortkollService {
       });
       if (epoch !== this.epoch) return;
     }
-    this.card = { reader, read, analysis };
+    this.card = { reader, read, analysis, middleware: null };
     this.reading = null;
     this.emit();
+    if (read.kind === 'snapshot') this.compareWithMiddleware(epoch, read);
+  }
+
+  /** After the read (our connection is closed by then, so the module can open the card itself). */
+  private compareWithMiddleware(epoch: number, snapshot: Extract<CardReadResult, { kind: 'snapshot' }>): void {
+    const inspect = this.options.inspectMiddleware;
+    if (!inspect) return;
+    const certificates = snapshot.certificates.map((c) => c.der);
+    const pins = snapshot.pins.map((p) => ({ label: p.label ?? p.authId, triesLeft: p.triesLeft === 'unknown' ? null : p.triesLeft, maxTries: p.maxTries === 'unknown' ? null : p.maxTries }));
+    inspect().then(
+      (views) => {
+        if (epoch !== this.epoch || !this.card) return;
+        this.card = { ...this.card, middleware: views.map((view) => compareMiddlewareWithCard(view, certificates, pins)) };
+        this.emit();
+      },
+      () => undefined,
+    );
+  }
+
+  /** Resolves once the middleware comparison of the current card is in (or there is nothing to wait for). */
+  middlewareSettled(): boolean {
+    return !this.options.inspectMiddleware || this.card?.read.kind !== 'snapshot' || this.card.middleware !== null;
   }
 
   private refreshSystemFacts(): void {
@@ -399,6 +429,7 @@ class Service implements KortkollService {
       read: this.card?.read ?? null,
       analysis: this.card?.analysis ?? null,
       system: this.system,
+      middleware: this.card?.middleware ?? null,
     };
   }
 

@@ -19,7 +19,7 @@ const m = defineMessages(
   'cli-diag',
   {
     diagSummary: 'hela diagnosen som en rapport (text, JSON eller HTML)',
-    diagHelp: 'Användning: kortkoll diag [--text|--json|--html FIL] [--redact] [--online] [--anchors FIL] [--demo KORT]\n\nKontrollerar allt i ordning: kortläsartjänsten, läsarna, kortet, SITHS-applikationen, certifikaten (giltighet, kedja, spärr), HSA-id, PIN- och PUK-räknarna, mellanprogrammet och datorns klocka. Skriver en rapport att klistra in i ett ärende.\n\nFlaggor:\n  --text         rapporten som text (standard)\n  --json         rapporten som JSON (schema: electron/diagnostics/report.schema.json)\n  --html FIL     spara rapporten som en fristående HTML-sida\n  --redact       maskera namn, HSA-id, personnummer och kortnummer\n  --online       kontrollera spärrstatus (OCSP/spärrlista; kräver nätverk)\n  --anchors FIL  betrodda rotcertifikat (PEM) utöver datorns egna\n  --demo KORT    diagnostisera ett virtuellt demokort ({cards})\n\nSlutkoder: 0 allt bra, 1 varningar, 2 fel, 64 felaktigt anrop.',
+    diagHelp: 'Användning: kortkoll diag [--text|--json|--html FIL] [--redact] [--online] [--anchors FIL] [--pkcs11 SÖKVÄG|auto] [--demo KORT]\n\nKontrollerar allt i ordning: kortläsartjänsten, läsarna, kortet, SITHS-applikationen, certifikaten (giltighet, kedja, spärr), HSA-id, PIN- och PUK-räknarna, mellanprogrammet och datorns klocka. Skriver en rapport att klistra in i ett ärende.\n\nFlaggor:\n  --text         rapporten som text (standard)\n  --json         rapporten som JSON (schema: electron/diagnostics/report.schema.json)\n  --html FIL     spara rapporten som en fristående HTML-sida\n  --redact       maskera namn, HSA-id, personnummer och kortnummer\n  --online       kontrollera spärrstatus (OCSP/spärrlista; kräver nätverk)\n  --anchors FIL  betrodda rotcertifikat (PEM) utöver datorns egna\n  --pkcs11 SÖKVÄG|auto  fråga mellanprogrammets PKCS#11-modul om den ser kortet (auto: de som hittas)\n  --demo KORT    diagnostisera ett virtuellt demokort ({cards})\n\nSlutkoder: 0 allt bra, 1 varningar, 2 fel, 64 felaktigt anrop.',
     guideSummary: 'de fyra inloggningsstegen, live i terminalen',
     guideHelp: 'Användning: kortkoll guide [--demo KORT]\n\nVisar de fyra stegen för inloggning med e-tjänstekort och uppdaterar dem när kortet sätts i eller tas ut. Avsluta med Ctrl-C.',
     saved: 'Rapporten sparades i {file}.',
@@ -34,7 +34,7 @@ const m = defineMessages(
   },
   {
     diagSummary: 'the whole diagnosis as one report (text, JSON or HTML)',
-    diagHelp: 'Usage: kortkoll diag [--text|--json|--html FILE] [--redact] [--online] [--anchors FILE] [--demo CARD]\n\nChecks everything in order: the smart-card service, the readers, the card, the SITHS application, the certificates (validity, chain, revocation), HSA-id, the PIN and PUK counters, the middleware and the computer clock. Prints a report to paste into a ticket.\n\nOptions:\n  --text         the report as text (default)\n  --json         the report as JSON (schema: electron/diagnostics/report.schema.json)\n  --html FILE    save the report as a self-contained HTML page\n  --redact       mask names, HSA-id, personal identity numbers and card numbers\n  --online       check revocation (OCSP/CRL; needs the network)\n  --anchors FILE trusted root certificates (PEM) besides the computer’s own\n  --demo CARD    diagnose a virtual demo card ({cards})\n\nExit codes: 0 all good, 1 warnings, 2 errors, 64 usage error.',
+    diagHelp: 'Usage: kortkoll diag [--text|--json|--html FILE] [--redact] [--online] [--anchors FILE] [--pkcs11 PATH|auto] [--demo CARD]\n\nChecks everything in order: the smart-card service, the readers, the card, the SITHS application, the certificates (validity, chain, revocation), HSA-id, the PIN and PUK counters, the middleware and the computer clock. Prints a report to paste into a ticket.\n\nOptions:\n  --text         the report as text (default)\n  --json         the report as JSON (schema: electron/diagnostics/report.schema.json)\n  --html FILE    save the report as a self-contained HTML page\n  --redact       mask names, HSA-id, personal identity numbers and card numbers\n  --online       check revocation (OCSP/CRL; needs the network)\n  --anchors FILE trusted root certificates (PEM) besides the computer’s own\n  --pkcs11 PATH|auto  ask the middleware’s PKCS#11 module whether it sees the card (auto: those found)\n  --demo CARD    diagnose a virtual demo card ({cards})\n\nExit codes: 0 all good, 1 warnings, 2 errors, 64 usage error.',
     guideSummary: 'the four login steps, live in the terminal',
     guideHelp: 'Usage: kortkoll guide [--demo CARD]\n\nShows the four steps of logging in with the e-tjänstekort and updates them when the card is inserted or taken out. Stop with Ctrl-C.',
     saved: 'The report was saved to {file}.',
@@ -54,10 +54,18 @@ function demoNames(): string {
 }
 
 /** The service as the CLI runs it: real readers through PC/SC (loaded only when needed), system probes. */
-async function cliService(io: CliIo, options: { demo?: string | undefined; online?: boolean; anchors?: KortkollServiceOptions['anchorsFile'] }): Promise<KortkollService> {
+async function cliService(io: CliIo, options: { demo?: string | undefined; online?: boolean; anchors?: KortkollServiceOptions['anchorsFile']; pkcs11?: string[] }): Promise<KortkollService> {
   const { createPcscReaderMonitor } = options.demo === undefined ? await import('../../native/pcsc/index.js') : { createPcscReaderMonitor: undefined };
   const { collectSystemFacts } = await import('../../native/system/collect.js');
+  const { inspectPkcs11Module } = await import('../../native/system/index.js');
+  const modules = options.pkcs11 ?? [];
+  // `auto`: the modules the probes find (Net iD, SITHS eID/SAC, OpenSC); otherwise the paths given.
+  const inspectMiddleware = modules.length === 0 ? undefined : async () => [
+    ...(modules.includes('auto') ? (await collectSystemFacts({ inspectFoundPkcs11: true })).middlewareViews : []),
+    ...(await Promise.all(modules.filter((m) => m !== 'auto').map((path) => inspectPkcs11Module(path)))),
+  ];
   return createKortkollService({
+    ...(inspectMiddleware && { inspectMiddleware }),
     lang: io.lang,
     demoCard: options.demo ?? null,
     online: options.online ?? false,
@@ -110,7 +118,7 @@ export const diagCommand: CliCommand = {
   async run(args, io) {
     let parsed;
     try {
-      parsed = parseArgs(args, { values: ['html', 'demo', 'anchors'], switches: ['text', 'json', 'redact', 'online'] });
+      parsed = parseArgs(args, { values: ['html', 'demo', 'anchors', 'pkcs11'], switches: ['text', 'json', 'redact', 'online'] });
       if ([parsed.switches.has('text'), parsed.switches.has('json'), parsed.values.has('html')].filter(Boolean).length > 1) throw new UsageError('choose one of --text, --json, --html');
     } catch (e) {
       if (e instanceof UsageError) {
@@ -131,7 +139,8 @@ export const diagCommand: CliCommand = {
     }
     let service: KortkollService;
     try {
-      service = await cliService(io, { demo: parsed.values.get('demo'), online: parsed.switches.has('online'), anchors });
+      const pkcs11 = parsed.values.get('pkcs11');
+      service = await cliService(io, { demo: parsed.values.get('demo'), online: parsed.switches.has('online'), anchors, ...(pkcs11 !== undefined && { pkcs11: [pkcs11] }) });
       await service.start();
     } catch (e) {
       if (e instanceof UnknownDemoCardError) {
@@ -146,6 +155,11 @@ export const diagCommand: CliCommand = {
       let state = await waitForState(service, settled, 15_000);
       // The system probes run in the background; wait briefly so the report includes them.
       state = await waitForState(service, (s) => s.report?.system.length !== 0, 8_000);
+      if (parsed.values.has('pkcs11') && state.phase === 'ready') {
+        // The middleware is asked after the read, in a child process bounded by its own timeout.
+        const asked = (s: AppState) => s.report?.checks.some((c) => c.id === 'middleware' && c.evidence.some((e) => e.key === 'middlewareModule')) ?? false;
+        state = await waitForState(service, asked, 30_000);
+      }
       const report = state.report;
       if (!report) return ExitCode.unavailable;
       const shown = parsed.switches.has('redact') ? redactReport(report) : report;

@@ -6,6 +6,7 @@
  */
 import type { ReaderState } from '../../native/transport.js';
 import type { SystemFact } from '../../native/system/types.js';
+import type { MiddlewareComparison } from '../../native/system/index.js';
 import type { CardPin, CardReadResult, CardSnapshot } from '../card/card-read-result.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
 import type { NotLoginReason } from '../pki/login-choice.js';
@@ -43,6 +44,8 @@ export interface DiagnosisFacts {
   analysis: CardAnalysis | null;
   /** Operating-system and middleware facts, when the probes ran. */
   system: SystemFact[] | null;
+  /** What the middleware's PKCS#11 module(s) see of the card we read, when they were asked. */
+  middleware?: MiddlewareComparison[] | null;
 }
 
 const reasonMessages = defineMessages(
@@ -240,7 +243,30 @@ function reportPins(b: ReportBuilder, snapshot: CardSnapshot): ReportPin[] {
   }));
 }
 
-function middlewareCheck(b: ReportBuilder, system: SystemFact[] | null): CheckDraft {
+/** The middleware's own view of the card (PKCS#11), said plainly. */
+function middlewareViewCheck(b: ReportBuilder, comparisons: MiddlewareComparison[]): CheckDraft {
+  const evidence: ReportFact[] = [];
+  let worst: CheckDraft | null = null;
+  for (const c of comparisons) {
+    const module = c.modulePath.split(/[\\/]/).pop() ?? c.modulePath;
+    const sees = c.seesCard === 'sees-card' ? b.t('mwViewSees') : c.seesCard === 'sees-part' ? b.t('mwViewSeesPart') : c.seesCard === 'module-failed' ? b.t('mwViewFailed', { status: c.moduleStatus }) : b.t('mwViewNotSees');
+    evidence.push({ key: 'middlewareModule', label: module, value: sees });
+    if (c.tokens.length > 0) evidence.push({ key: 'middlewareTokens', label: b.t('ev.tokens'), value: c.tokens.join(', ') });
+    const counters = c.pins.map((p) => `${p.cardPinLabel}: ${p.status === 'no-counters' ? b.t('mwViewNoCounters') : p.status === 'agrees' ? b.t('mwViewCountersAgree') : p.status === 'disagrees' ? p.mismatches.join('; ') : p.status}`);
+    if (counters.length > 0) evidence.push({ key: 'middlewarePins', label: b.t('ev.pinFlags'), value: counters.join(' · ') });
+    if (c.seesCard !== 'sees-card' && c.seesCard !== 'no-card-certificates') {
+      worst = { status: 'warning', summary: b.t(c.seesCard === 'module-failed' ? 'mwViewFailedSummary' : 'mwViewNotSeesSummary', { module }), remedy: b.remedy('mwViewRemedy', 'local-it') };
+    } else if (!worst && c.pins.some((p) => p.status === 'disagrees')) {
+      worst = { status: 'warning', summary: b.t('mwViewDisagreesSummary', { module }), remedy: b.remedy('mwViewRemedy', 'local-it') };
+    }
+  }
+  if (worst) return { ...worst, evidence };
+  const modules = comparisons.map((c) => c.modulePath.split(/[\\/]/).pop() ?? c.modulePath).join(', ');
+  return { status: 'ok', summary: b.t('mwViewSeesSummary', { module: modules }), evidence };
+}
+
+function middlewareCheck(b: ReportBuilder, system: SystemFact[] | null, comparisons: MiddlewareComparison[] | null | undefined): CheckDraft {
+  if (comparisons && comparisons.length > 0) return middlewareViewCheck(b, comparisons);
   if (!system) return { status: 'unknown', summary: b.t('mwNotChecked') };
   const value = (key: string) => system.find((f) => f.key === key)?.value;
   const products = ['siths-eid', 'netid-client', 'netid-enterprise', 'netid', 'safenet-sac', 'opensc'];
@@ -453,7 +479,7 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
     b.add(id, 'siths-application', () => (snapshot ? pinCheck(b, pinOf(role), role, puk, snapshot) : { status: 'unknown', summary: b.t('verdictReading') }));
   }
 
-  b.add('middleware', null, () => middlewareCheck(b, facts.system));
+  b.add('middleware', null, () => middlewareCheck(b, facts.system, snapshot ? facts.middleware : null));
 
   b.add('system-clock', null, () => {
     const suspect = analysis?.certificates.find((c) => c.validity.clockSuspect);

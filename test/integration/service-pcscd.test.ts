@@ -191,4 +191,31 @@ describeWithPcscd('the service and the CLI through pcscd + vpcd', () => {
     interrupt();
     expect(await watching).toBe(0);
   });
+
+  it('kortkoll diag --pkcs11: says plainly whether the middleware (OpenSC) sees the card, and that it gives no counters', async () => {
+    const opensc = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
+    const previous = process.env.OPENSC_CONF;
+    // OpenSC binds PKCS#15 to a card it does not know only with the default driver enabled.
+    process.env.OPENSC_CONF = new URL('../fixtures/opensc.conf', import.meta.url).pathname;
+    try {
+      const socket = new VpcdCardSocket(await createVirtualCard('auth-pin-one-try'), { port: 35963 });
+      sockets.push(socket);
+      await socket.insert();
+      await waitUntilPcscSees(reader0, true);
+      const { stdout } = await runKortkoll(['diag', '--json', '--pkcs11', opensc]);
+      const report = JSON.parse(stdout);
+      const middleware = report.checks.find((c: { id: string }) => c.id === 'middleware');
+      expect(middleware.status, JSON.stringify(middleware)).toBe('ok');
+      expect(middleware.summary).toContain('ser kortet');
+      const moduleFact = middleware.evidence.find((e: { key: string }) => e.key === 'middlewareModule');
+      expect(moduleFact).toEqual(expect.objectContaining({ label: 'opensc-pkcs11.so', value: 'ser kortet: alla certifikat' }));
+      // The card says one try left; OpenSC sets no PIN flags for this card type: no guessing.
+      const pins = middleware.evidence.find((e: { key: string }) => e.key === 'middlewarePins');
+      expect(pins.value).toContain('Legitimering: mellanprogrammet ger inga räknare');
+      expect(report.checks.find((c: { id: string }) => c.id === 'auth-pin').status).toBe('warning');
+    } finally {
+      if (previous === undefined) delete process.env.OPENSC_CONF;
+      else process.env.OPENSC_CONF = previous;
+    }
+  });
 });
