@@ -99,6 +99,8 @@ class Service implements KortkollService {
   private epoch = 0;
   private seq = 0;
   private lastEvent: AppState['lastEvent'] = null;
+  /** Why the PC/SC service is unavailable, as the monitor last said. */
+  private serviceError: { code: string; message: string } | null = null;
   private readonly version: string;
 
   constructor(private readonly options: KortkollServiceOptions) {
@@ -212,7 +214,6 @@ class Service implements KortkollService {
     }
   }
 
-  private serviceError: { code: string; message: string } | null = null;
 
   private stopMonitor(): void {
     this.unsubscribeMonitor?.();
@@ -232,8 +233,12 @@ class Service implements KortkollService {
     switch (event.type) {
       case 'card-inserted':
         this.lastEvent = { kind: 'card-inserted', reader: event.reader, at };
-        if (this.selectedReader === null || this.selectedReader === event.reader) {
-          if (this.card === null && this.reading === null || this.card?.reader === event.reader || this.reading?.reader === event.reader) {
+        {
+          // Read it when the user follows this reader (or any), and we are not busy with a card in
+          // another reader: the first card wins until it leaves.
+          const followed = this.selectedReader === null || this.selectedReader === event.reader;
+          const busyElsewhere = (this.card !== null && this.card.reader !== event.reader) || (this.reading !== null && this.reading.reader !== event.reader);
+          if (followed && !busyElsewhere) {
             void this.readFromReader(event.reader);
             return;
           }
