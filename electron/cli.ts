@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { defaultLang, defineMessages, parseLang, type Lang } from './i18n/index.js';
 import { ExitCode, type CliCommand, type CliIo } from './cli/command.js';
+import { packageVersion } from './cli/package-version.js';
 
 type CommandLoader = () => Promise<CliCommand>;
 
@@ -57,20 +58,6 @@ export function extractLang(args: string[], env: Readonly<Record<string, string 
     return lang ? { lang, rest } : { lang: defaultLang, rest, error: requested };
   }
   return { lang: parseLang(env.KORTKOLL_LANG) ?? defaultLang, rest };
-}
-
-/** Finds our package.json from source (electron/) and from the build (dist/electron/) alike. */
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  for (const relative of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(await readFile(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version: string };
-      if (pkg.name === 'kortkoll') return pkg.version;
-    } catch {
-      // not at this level
-    }
-  }
-  return 'unknown';
 }
 
 export async function runCli(argv: string[], io: Omit<CliIo, 'lang'>): Promise<number> {

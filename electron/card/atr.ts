@@ -72,3 +72,8 @@ function findCardCapabilities(historical: Uint8Array): AtrInfo['cardCapabilities
 export function atrToSpacedHex(atr: Uint8Array): string {
   return toHex(atr, ' ');
 }
+
+/** The same spacing for hex that is already text (ATRs, AIDs and status words in a read result). */
+export function spacedHex(hex: string): string {
+  return (hex.replace(/[^0-9a-fA-F]/g, '').toUpperCase().match(/.{2}/g) ?? []).join(' ');
+}

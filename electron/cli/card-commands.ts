@@ -6,6 +6,7 @@
 import type { ReaderEvent, ReaderMonitor } from '../../native/transport.js';
 import { toHex } from '../../native/transport.js';
 import { readCard } from '../card/read-card.js';
+import { spacedHex } from '../card/atr.js';
 import { cardReadResultToJson, type CardReadResult } from '../card/card-read-result.js';
 import { openDemoCard, UnknownDemoCardError, demoCards } from '../demo-cards.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
@@ -104,10 +105,6 @@ const m = defineMessages(
   },
 );
 
-function spaced(hex: string): string {
-  return (hex.match(/.{2}/g) ?? []).join(' ');
-}
-
 function demoNames(): string {
   return demoCards().map((c) => c.name).join(', ');
 }
@@ -167,11 +164,11 @@ export const readersCommand: CliCommand = {
 function printRead(result: CardReadResult, io: CliIo): void {
   const lang: Lang = io.lang;
   const t = (key: Parameters<typeof m.t>[0], params?: Record<string, string | number>) => m.t(key, lang, params);
-  const lines: string[] = [t('header', { reader: result.reader }), t('atr', { atr: spaced(result.atr) }), t('profile', { profile: result.profile.displayName[lang] })];
+  const lines: string[] = [t('header', { reader: result.reader }), t('atr', { atr: spacedHex(result.atr) }), t('profile', { profile: result.profile.displayName[lang] })];
   if (result.kind !== 'snapshot') {
     lines.push(t('failed', { kind: result.kind, message: result.message }));
   } else {
-    lines.push(t('app', { aid: spaced(result.application.aid ?? ''), label: result.application.label ? ` (${result.application.label})` : '' }));
+    lines.push(t('app', { aid: spacedHex(result.application.aid ?? ''), label: result.application.label ? ` (${result.application.label})` : '' }));
     if (result.tokenInfo) lines.push(t('token', { label: result.tokenInfo.label ?? '–', serial: result.tokenInfo.serialNumberText ?? result.tokenInfo.serialNumber }));
     lines.push(t('certificates', { count: result.certificates.length }));
     result.certificates.forEach((cert, index) => {

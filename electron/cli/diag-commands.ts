@@ -14,6 +14,7 @@ import type { KortkollService } from '../service-types.js';
 import { demoCards, UnknownDemoCardError } from '../demo-cards.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { parseArgs, UsageError } from './args.js';
+import { packageVersion } from './package-version.js';
 
 const m = defineMessages(
   'cli-diag',
@@ -72,20 +73,8 @@ async function cliService(io: CliIo, options: { demo?: string | undefined; onlin
     ...(createPcscReaderMonitor && { monitorFactory: () => createPcscReaderMonitor() }),
     collectSystemFacts: async () => (await collectSystemFacts({})).facts,
     ...(options.anchors && { anchorsFile: options.anchors }),
-    appVersion: await appVersion(),
+    appVersion: await packageVersion(),
   });
-}
-
-async function appVersion(): Promise<string> {
-  for (const relative of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(await readFile(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'kortkoll' && pkg.version) return pkg.version;
-    } catch {
-      // not here
-    }
-  }
-  return '0.0.0';
 }
 
 /** Resolves with the first state for which `done` holds, or the last one when `timeoutMs` passes. */

@@ -26,6 +26,7 @@ import {
   type ReportVerdict,
 } from './report-types.js';
 import { describeStatusWord } from '../card/status-words.js';
+import { atrToSpacedHex, spacedHex } from '../card/atr.js';
 import { formatFactValue, systemFactLabel } from './system-fact-text.js';
 
 export interface DiagnosisFacts {
@@ -95,10 +96,6 @@ export function formatDate(value: Date | string): string {
 function formatDateTime(value: Date | string): string {
   const date = typeof value === 'string' ? new Date(value) : value;
   return Number.isNaN(date.getTime()) ? String(value) : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function spacedHex(hex: string): string {
-  return (hex.replace(/[^0-9a-fA-F]/g, '').toUpperCase().match(/.{2}/g) ?? []).join(' ');
 }
 
 const contactlessPattern = /contactless|\bpicc\b|\bnfc\b|\bcl\b|\(cl\)/i;
@@ -530,7 +527,7 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
     checks: [...b.checks.values()],
     certificates: snapshot && analysis ? reportCertificates(b, snapshot, analysis) : [],
     pins: snapshot ? reportPins(b, snapshot) : [],
-    readers: facts.readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent, ...(r.atr && { atr: spacedHex(Buffer.from(r.atr).toString('hex')) }), flags: readerFlags(r, facts.selectedReader) })),
+    readers: facts.readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent, ...(r.atr && { atr: atrToSpacedHex(r.atr) }), flags: readerFlags(r, facts.selectedReader) })),
     system: (facts.system ?? []).map((f) => ({
       key: f.key,
       label: systemFactLabel(f.key, lang),
