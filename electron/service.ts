@@ -120,8 +120,8 @@ class Service implements KortkollService {
     }
     this.startMonitor();
     this.emit();
-    const present = this.readers().find((r) => r.cardPresent && (this.selectedReader === null || r.name === this.selectedReader));
-    if (present) await this.readFromReader(present.name);
+    const present = this.followedReaderWithCard();
+    if (present) await this.readFromReader(present);
   }
 
   async close(): Promise<void> {
@@ -145,7 +145,7 @@ class Service implements KortkollService {
     this.refreshSystemFacts();
     if (this.demo) await this.readDemo();
     else {
-      const reader = this.card?.reader ?? this.readers().find((r) => r.cardPresent && (this.selectedReader === null || r.name === this.selectedReader))?.name;
+      const reader = this.card?.reader ?? this.followedReaderWithCard();
       if (reader) await this.readFromReader(reader);
       else this.emit();
     }
@@ -165,8 +165,8 @@ class Service implements KortkollService {
     this.card = null;
     this.reading = null;
     this.emit();
-    const target = this.readers().find((r) => r.cardPresent && (reader === null || r.name === reader));
-    if (target) await this.readFromReader(target.name);
+    const target = this.followedReaderWithCard();
+    if (target) await this.readFromReader(target);
     return this.state;
   }
 
@@ -221,6 +221,11 @@ class Service implements KortkollService {
     const monitor = this.monitor;
     this.monitor = null;
     if (monitor) void monitor.close().catch(() => undefined);
+  }
+
+  /** The reader the user follows (or the first one) that holds a card. */
+  private followedReaderWithCard(): string | undefined {
+    return this.readers().find((r) => r.cardPresent && (this.selectedReader === null || r.name === this.selectedReader))?.name;
   }
 
   private readers(): ReaderState[] {
