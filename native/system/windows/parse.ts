@@ -186,6 +186,22 @@ export function detectRemoteSession(env: Readonly<Record<string, string | undefi
   return { kind: 'none', evidence: 'SESSIONNAME, ViewClient_*, SSH_CONNECTION: not set' };
 }
 
+/**
+ * `… | ConvertTo-Json` prints one object, an array, or nothing at all for no items (and may start
+ * with a byte-order mark): always a list here, or why the output is not JSON.
+ */
+function powerShellJsonItems(stdout: string): unknown[] | Unknown {
+  const text = stdout.replace(/^\uFEFF/, '').trim();
+  if (text === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { kind: 'unknown', note: `not JSON: ${firstLine(text)}` };
+  }
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
 export interface StoreCertificate {
   issuer: string;
   subject: string;
@@ -201,15 +217,8 @@ export type CertificateStoreResult = { kind: 'certificates'; certificates: Store
  * an array, or nothing at all for an empty store.
  */
 export function parseCertificateStoreJson(stdout: string): CertificateStoreResult {
-  const text = stdout.replace(/^\uFEFF/, '').trim();
-  if (text === '') return { kind: 'certificates', certificates: [] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { kind: 'unknown', note: `not JSON: ${firstLine(text)}` };
-  }
-  const items = Array.isArray(parsed) ? parsed : [parsed];
+  const items = powerShellJsonItems(stdout);
+  if (!Array.isArray(items)) return items;
   const certificates: StoreCertificate[] = [];
   for (const item of items) {
     if (typeof item !== 'object' || item === null || typeof (item as { Issuer?: unknown }).Issuer !== 'string') {
@@ -276,15 +285,8 @@ export type PnpReadersResult = { kind: 'readers'; readers: PnpReader[] } | Unkno
 
 /** PowerShell `Get-PnpDevice -Class SmartCardReader -PresentOnly | Select FriendlyName,Status,InstanceId | ConvertTo-Json`. */
 export function parsePnpReadersJson(stdout: string): PnpReadersResult {
-  const text = stdout.replace(/^\uFEFF/, '').trim();
-  if (text === '') return { kind: 'readers', readers: [] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { kind: 'unknown', note: `not JSON: ${firstLine(text)}` };
-  }
-  const items = Array.isArray(parsed) ? parsed : [parsed];
+  const items = powerShellJsonItems(stdout);
+  if (!Array.isArray(items)) return items;
   const readers: PnpReader[] = [];
   for (const item of items) {
     if (typeof item !== 'object' || item === null) return { kind: 'unknown', note: 'unexpected JSON' };
