@@ -12,6 +12,7 @@ export const Ins = {
   readBinary: 0xb0,
   getResponse: 0xc0,
   verify: 0x20,
+  getData: 0xca,
 } as const;
 
 /** The largest Ne a short APDU can ask for (Le = 00) and an extended one (Le = 00 00). */

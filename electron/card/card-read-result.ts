@@ -11,6 +11,22 @@ import type { KeyUsageFlag, PinFlag, PinType, TokenFlag } from './pkcs15/types.j
 
 export type { CertificateRole, PinRole, RoleEvidence } from './pkcs15/roles.js';
 
+/** How the card stores its certificates: a PKCS#15 application, or Thales IDPrime's minidriver files. */
+export type CardStructure = 'pkcs15' | 'idprime';
+
+/** One APDU sent while finding out which structure the card carries, and what the card answered. */
+export interface StructureProbe {
+  structure: CardStructure;
+  /** What was asked, e.g. `SELECT IDPrime applet`, `SELECT EF.DIR 3F002F00`. */
+  target: string;
+  /** The command as hex (probes carry AIDs and paths only, never personal data). */
+  command: string;
+  /** SW1 SW2 as hex; null when the transport failed. */
+  statusWord: string | null;
+  /** FCI/FCP or other response data (hex), when the card gave some. */
+  response: string | null;
+}
+
 export interface CardApplicationInfo {
   /** AID in hex; null when the application was found by the path of its DF only. */
   aid: string | null;
@@ -20,6 +36,8 @@ export interface CardApplicationInfo {
   path: string | null;
   /** How the application was found. */
   foundBy: 'aid' | 'ef-dir' | 'path';
+  /** The applet's version, where the card tells it (IDPrime: GET DATA DF30). */
+  appletVersion: string | null;
 }
 
 export interface CardTokenInfo {
@@ -33,7 +51,23 @@ export interface CardTokenInfo {
   flags: TokenFlag[];
 }
 
-export interface CertificateSource {
+/** Where a certificate was found: a PKCS#15 CDF entry, or an IDPrime minidriver file. */
+export type CertificateSource = Pkcs15CertificateSource | IdPrimeCertificateSource;
+
+export interface IdPrimeCertificateSource {
+  structure: 'idprime';
+  /** FID of the file (hex), e.g. `0206`. */
+  file: string;
+  /** Its name in the index file, e.g. `kxc00`. */
+  name: string;
+  /** Minidriver container index (the two digits of the name); null when the name has none. */
+  container: number | null;
+  /** Stored compressed (`01 00` + length + zlib). */
+  compressed: boolean;
+}
+
+export interface Pkcs15CertificateSource {
+  structure: 'pkcs15';
   directory: 'certificates' | 'trustedCertificates' | 'usefulCertificates';
   /** Path of the CDF that listed it (hex). */
   cdf: string;
@@ -61,14 +95,21 @@ export interface CardCertificate {
 
 export type PinCounterSource = 'verify-without-data' | 'not-probed';
 
+/**
+ * Why a counter is unknown: the card type is not known to take VERIFY without data safely, the
+ * probe is not known to be safe for this PIN (the SetCOS PUK), the structure names no reference for
+ * it (the IDPrime PUK), or the card was asked and did not say.
+ */
+export type PinCounterUnknownReason = 'card-profile-forbids-probe' | 'probe-not-known-safe' | 'reference-unknown' | 'card-did-not-say';
+
 export interface CardPin {
   label: string | null;
   /** PKCS#15 authId (hex). */
   authId: string;
   role: PinRole;
   roleEvidence: RoleEvidence[];
-  /** P2 of VERIFY. */
-  reference: number;
+  /** P2 of VERIFY; null when the card's structure does not say (the PUK of an IDPrime card). */
+  reference: number | null;
   pinType: PinType;
   minLength: number;
   maxLength: number | null;
@@ -86,7 +127,7 @@ export interface CardPin {
     /** Status word of the probe (hex), when one was sent. */
     statusWord: string | null;
     /** Why the counter is unknown, when it is. */
-    unknownReason: 'card-profile-forbids-probe' | 'card-did-not-say' | null;
+    unknownReason: PinCounterUnknownReason | null;
   };
 }
 
@@ -130,7 +171,9 @@ export interface CardReadNote {
     | 'pin-probe-unexpected-status'
     | 'certificate-key-usage-used'
     | 'no-authentication-certificate'
-    | 'no-authentication-pin';
+    | 'no-authentication-pin'
+    | 'idprime-file-missing'
+    | 'idprime-no-container';
   message: string;
 }
 
@@ -140,6 +183,10 @@ export interface CardSnapshot {
   /** ATR as hex. */
   atr: string;
   profile: CardProfile;
+  /** Which structure the certificates were read from, found by probing (the ATR only orders the probes). */
+  structure: CardStructure;
+  /** The probes sent to find the structure, with their answers. */
+  probes: StructureProbe[];
   application: CardApplicationInfo;
   tokenInfo: CardTokenInfo | null;
   certificates: CardCertificate[];
@@ -178,10 +225,11 @@ export interface CardRemovedOutcome extends CardReadFailureBase {
   kind: 'card-removed';
 }
 
-export interface NoPkcs15ApplicationOutcome extends CardReadFailureBase {
-  kind: 'no-pkcs15-application';
-  /** AIDs / paths tried, and what the card answered. */
-  attempts: { target: string; statusWord: string | null }[];
+/** The card answered neither the IDPrime nor the PKCS#15 probes: its structure is new to us. */
+export interface UnknownStructureOutcome extends CardReadFailureBase {
+  kind: 'unknown-structure';
+  /** Every probe sent, with the card's answer. */
+  probes: StructureProbe[];
 }
 
 export interface MalformedCardDataOutcome extends CardReadFailureBase {
@@ -206,7 +254,7 @@ export interface TransportErrorOutcome extends CardReadFailureBase {
 
 export type CardReadFailure =
   | CardRemovedOutcome
-  | NoPkcs15ApplicationOutcome
+  | UnknownStructureOutcome
   | MalformedCardDataOutcome
   | CardErrorOutcome
   | TransportErrorOutcome;

@@ -4,6 +4,7 @@
  * `CardRemovedError` all the way up.
  */
 import { toHex } from '../../native/transport.js';
+import type { StructureProbe } from './card-read-result.js';
 import { describeStatusWord, formatStatusWord } from './status-words.js';
 
 export type CardErrorCode =
@@ -11,6 +12,9 @@ export type CardErrorCode =
   | 'application-not-available'
   | 'malformed-response'
   | 'pkcs15-parse'
+  | 'idprime-format'
+  | 'missing-file'
+  | 'unknown-structure'
   | 'read-limit';
 
 /** Base of every error the card layer raises itself. `code` is what callers switch on. */
@@ -74,10 +78,41 @@ export class Pkcs15ParseError extends CardError {
   }
 }
 
+/** IDPrime minidriver data (index, cmapfile, key references, certificate file) could not be understood. */
+export class IdPrimeFormatError extends CardError {
+  readonly file: string | undefined;
+  constructor(message: string, options: { file?: string } = {}) {
+    super('idprime-format', options.file ? `${options.file}: ${message}` : message);
+    this.file = options.file;
+  }
+}
+
+/** A file that the card's own directory names is not on the card (SELECT answered `sw`). */
+export class MissingFileError extends CardError {
+  readonly file: string;
+  readonly sw: number;
+  constructor(file: string, sw: number) {
+    super('missing-file', `${file}: named by the card's directory, but SELECT answered ${formatStatusWord(sw)} (${describeStatusWord(sw, 'en')})`);
+    this.file = file;
+    this.sw = sw;
+  }
+}
+
+/** The card answered neither the IDPrime nor the PKCS#15 probes. */
+export class UnknownStructureError extends CardError {
+  readonly probes: StructureProbe[];
+  constructor(probes: StructureProbe[]) {
+    super('unknown-structure', `No known card structure: ${probes.map((p) => `${p.target} → ${p.statusWord ?? '?'}`).join(', ')}`);
+    this.probes = probes;
+  }
+}
+
 /** A read bound was hit (file size, number of APDUs or objects): the card's data cannot be right. */
 export class ReadLimitError extends CardError {
-  constructor(message: string) {
+  readonly file: string | undefined;
+  constructor(message: string, options: { file?: string } = {}) {
     super('read-limit', message);
+    this.file = options.file;
   }
 }
 

@@ -65,7 +65,8 @@ class CachedFile {
 
 export class FileReader {
   private readonly card: CardSession;
-  private readonly application: ApplicationSession;
+  /** The application relative paths are relative to; unset while a card is still being probed. */
+  private application: ApplicationSession | undefined;
   private readonly cache = new Map<string, CachedFile>();
   private readonly announcedEnds = new Map<string, number>();
   private readonly maxFileBytes: number;
@@ -75,23 +76,57 @@ export class FileReader {
   private maxExtended: number;
   /** Key of the EF currently selected, if we know it. */
   private selectedEf: string | undefined;
-  /** Absolute path (hex) of the current DF when known; 'APP' for the application DF selected by AID. */
-  private currentDf = 'APP';
+  /** Absolute path (hex) of the current DF when known; 'APP' for the application DF selected by AID; undefined: not known. */
+  private currentDf: string | undefined;
   /** Absolute path (hex) of the application DF, when known. */
-  private readonly applicationDf: string | undefined;
+  private applicationDf: string | undefined;
   /** What the reader learnt about the card, for the report. */
   readonly observations: ReaderObservation[] = [];
 
-  constructor(application: ApplicationSession, options: FileReaderOptions) {
-    this.application = application;
-    this.card = application.card;
-    this.applicationDf = application.dfPath ? toHex(application.dfPath) : undefined;
-    if (this.applicationDf) this.currentDf = this.applicationDf;
+  /**
+   * A reader for files of `application` (just selected), or, given a bare card session, for
+   * absolute paths only until `enterApplication` (probing a card for its structure).
+   */
+  constructor(target: ApplicationSession | CardSession, options: FileReaderOptions) {
+    if ('card' in target) {
+      this.card = target.card;
+      this.enterApplication(target);
+    } else {
+      this.card = target;
+    }
     this.maxFileBytes = Math.min(options.maxFileBytes ?? maxReadBinaryOffset + 1, maxReadBinaryOffset + 1);
     this.selectByPath = options.hints.selectByPath;
     this.extended = options.hints.extendedLength;
     this.maxShort = Math.max(1, Math.min(maxShortLe, options.hints.maxShortReadLength));
     this.maxExtended = Math.max(maxShortLe + 1, Math.min(maxExtendedLe, options.hints.maxExtendedReadLength || maxExtendedLe));
+  }
+
+  /** The application is now selected (by AID or by its DF's path): relative paths are relative to it. */
+  enterApplication(application: ApplicationSession): void {
+    this.application = application;
+    this.applicationDf = application.dfPath ? toHex(application.dfPath) : undefined;
+    this.currentDf = this.applicationDf ?? 'APP';
+    this.selectedEf = undefined;
+  }
+
+  /** The caller has just selected this EF itself (a probe that needed its FCP): no second SELECT. */
+  markSelected(path: Uint8Array): void {
+    if (!isAbsolute(path) || path.length < 4) return;
+    this.selectedEf = FileReader.keyOf(path);
+    this.currentDf = toHex(path.subarray(0, path.length - 2));
+  }
+
+  /**
+   * SELECT by path from the MF asking for the FCP (P2 = 00), for a card whose files have no other
+   * size record; the EF is then current. Throws ApduError when the card does not select it.
+   */
+  async selectWithFcp(path: Uint8Array): Promise<Uint8Array> {
+    const key = FileReader.keyOf(path);
+    this.selectedEf = undefined;
+    const response = await this.card.exchange({ ...selectByPathFromMf(path.subarray(2)), p2: 0x00, le: 256 }, 'short');
+    if (response.sw !== 0x9000) throw new ApduError(response.sw, Ins.select, `SELECT ${key}`);
+    this.markSelected(path);
+    return response.data;
   }
 
   /** Whether SELECT by path / extended length turned out to work, as far as tried. */
@@ -101,12 +136,14 @@ export class FileReader {
 
   /** Whether the application DF is the current DF (relative FIDs and local PINs depend on it). */
   get applicationDfIsCurrent(): boolean {
+    if (!this.application || this.currentDf === undefined) return false;
     return this.currentDf === 'APP' || this.currentDf === this.applicationDf;
   }
 
   /** Makes the application DF current again (one SELECT) if something else was selected. */
   async ensureApplicationCurrent(): Promise<void> {
     if (this.applicationDfIsCurrent) return;
+    if (!this.application) throw new Error('Internal error: a relative path before any application was selected');
     await this.application.reselect();
     this.currentDf = this.applicationDf ?? 'APP';
     this.selectedEf = undefined;
@@ -149,7 +186,7 @@ export class FileReader {
    * Bytes of the file from `start`, read until `need` says done (or the file ends). Returns what is
    * available from `start`; the caller decides whether that is enough.
    */
-  async read(path: Uint8Array, start: number, need: (bytes: Uint8Array, atEnd: boolean) => ReadNeed): Promise<Uint8Array> {
+  async read(path: Uint8Array, start: number, need: (bytes: Uint8Array, atEnd: boolean) => ReadNeed, maxBytes = this.maxFileBytes): Promise<Uint8Array> {
     const key = FileReader.keyOf(path);
     let file = this.cache.get(key);
     if (!file) {
@@ -162,15 +199,17 @@ export class FileReader {
       const wanted = need(have, atEnd);
       if (wanted.done || atEnd) return have;
       const offset = start + have.length;
+      // A caller's own bound (discovery reads) ends the read quietly; the file bound is a fault.
+      if (offset >= maxBytes && maxBytes < this.maxFileBytes) return have;
       if (offset >= this.maxFileBytes) {
-        throw new ReadLimitError(`${key}: file larger than ${this.maxFileBytes} bytes`);
+        throw new ReadLimitError(`${key}: file larger than ${this.maxFileBytes} bytes`, { file: key });
       }
       // Exact needs stretch to the end of other slices of this file that will be read too.
       const end = wanted.exact ? Math.max(wanted.end, this.announcedEnds.get(key) ?? 0) : wanted.end;
       const remainingWanted = Math.max(1, end - offset);
       // Stop at bytes already cached further on (another slice of the same file).
       const nextCached = file.ranges.find((range) => range.start > offset)?.start;
-      const limit = Math.min(this.maxFileBytes, nextCached ?? Number.POSITIVE_INFINITY) - offset;
+      const limit = Math.min(this.maxFileBytes, maxBytes, nextCached ?? Number.POSITIVE_INFINITY) - offset;
       if (this.selectedEf !== key) await this.select(path, key);
       const chunk = await this.readChunk(offset, wanted.exact ? Math.min(remainingWanted, limit) : limit, key);
       if (chunk.endOfFile) file.size = offset + chunk.data.length;

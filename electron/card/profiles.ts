@@ -28,8 +28,13 @@ export interface CardProfile {
   /** The ATR matched an entry of the table. */
   known: boolean;
   displayName: { sv: string; en: string };
-  /** Whether VERIFY without data (00 20 00 ref) may be sent to read a PIN's try counter. */
+  /**
+   * Whether VERIFY without data (00 20 00 ref) may be sent to a PKCS#15 card of this type to read a
+   * PIN's try counter (pin-probe-policy.ts decides; an IDPrime structure is probed on its own facts).
+   */
   pinCounterProbe: boolean;
+  /** Whether that probe is known to be safe for the PUK too. Absent: no (the facts know no such card). */
+  pukCounterProbe?: boolean;
   /** Try limits the card does not tell (from the facts: three PIN tries, ten PUK tries). */
   maxTries?: { pin: number; puk: number };
   read: CardReadHints;
@@ -66,8 +71,9 @@ function masked(hex: string): AtrPattern {
 /**
  * The table. Order matters: the first match wins, so exact ATRs come before family patterns.
  * VERIFY without data on the SetCOS SITHS cards is an assumption (the facts mark it unconfirmed;
- * OpenSC's SetCOS driver does not send it): it is allowed here so that login-relevant counters
- * are shown, and the profile is the one place to turn it off.
+ * OpenSC's SetCOS driver does not send it): it is allowed here for the authentication and signature
+ * PINs so that login-relevant counters are shown, never for the PUK (no `pukCounterProbe`), and the
+ * profile is the one place to turn it off.
  */
 export const knownCards: readonly KnownCardEntry[] = [
   {

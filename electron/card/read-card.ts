@@ -1,25 +1,28 @@
 /**
- * Reads a SITHS card (any PKCS#15 card) in the order the login needs it, with as few APDUs as the
- * card allows:
+ * Reads a SITHS card in the order the login needs it, with as few APDUs as the card allows:
  *
- *   1. SELECT the PKCS#15 application by AID (EF.DIR and 3F00/5015 only when that fails);
- *   2. EF.ODF, then the directories it names: AODF (PINs), PrKDF (keys), CDF (certificates);
+ *   1. find the card's structure by probing (applications/): Thales IDPrime (applet + index file)
+ *      or PKCS#15 (AID, EF.DIR, 3F00/5015); the ATR only decides which probe goes first;
+ *   2. what the structure lists: certificates, PIN objects, keys;
  *   3. the authentication certificate and its PIN's try counter → progress event `auth-ready`;
- *   4. the other PIN counters, EF.TokenInfo, the other certificates, EF.DIR (application label).
+ *   4. the other PIN counters, the token's label and serial, the other certificates, details.
  *
+ * The login order is the same for every structure; the card mechanics live in the applications.
  * The result is a complete `CardSnapshot` or a typed failure; nothing in between. Only typed errors
- * (transport, card, PKCS#15) become failures; anything else is a bug and is rethrown.
+ * (transport, card) become failures; anything else is a bug and is rethrown.
  */
 import type { Clock } from '../../native/clock.js';
 import { systemClock } from '../../native/clock.js';
-import { CardRemovedError, fromHex, TransportError, type CardTransport } from '../../native/transport.js';
-import { formatStatusWord, sw1Of } from './apdu.js';
+import { CardRemovedError, TransportError, type CardTransport } from '../../native/transport.js';
+import { formatStatusWord } from './apdu.js';
+import type { CardApplication, ListedCertificate, ListedPin, PinCounterReading } from './applications/card-application.js';
+import { probeIdPrime } from './applications/idprime-application.js';
+import { probePkcs15 } from './applications/pkcs15-application.js';
+import { ProbeRecorder } from './applications/probe-recorder.js';
 import type {
   CardApduRecord,
-  CardApplicationInfo,
   CardCertificate,
   CardPin,
-  CardPrivateKey,
   CardReadFailure,
   CardReadNote,
   CardReadProgress,
@@ -27,33 +30,29 @@ import type {
   CardReadStage,
   CardReadStats,
   CardSnapshot,
-  CardTokenInfo,
+  CardStructure,
+  PinCounterUnknownReason,
 } from './card-read-result.js';
 import { certificateKeyUsage, roleFromCertificateKeyUsage } from './certificate-hints.js';
 import {
   ApduError,
   ApplicationNotAvailableError,
   CardError,
+  IdPrimeFormatError,
   MalformedResponseError,
+  MissingFileError,
   Pkcs15ParseError,
   ReadLimitError,
+  UnknownStructureError,
 } from './errors.js';
-import { FileReader, isAbsolute, type ReadNeed } from './file-reader.js';
+import { FileReader } from './file-reader.js';
 import { hex } from './hex.js';
-import { verifyStatus } from './iso7816.js';
-import { scanTlvStream, tlvHeaderLength } from './pkcs15/der.js';
-import { extractCertificateDer, parseAodf, parseCdf, parseEfDir, parseOdf, parsePrkdf, parseTokenInfo, pkcs15Limits } from './pkcs15/parse.js';
-import { assignCertificateRoles, assignPinRoles, sameBytes, type RoleDecision } from './pkcs15/roles.js';
-import type { CertificateObject, DirApplication, PinObject, Pkcs15Path, PrivateKeyObject } from './pkcs15/types.js';
+import { pinCounterProbeDecision } from './pin-probe-policy.js';
 import { identifyCard, type CardProfile } from './profiles.js';
+import { CardSession } from './session.js';
 import { describeStatusWord } from './status-words.js';
-import { ApplicationSession, CardSession } from './session.js';
 
-export const pkcs15Aid = fromHex('A000000063504B43532D3135');
-const efDirPath = fromHex('3F002F00');
-const defaultPkcs15DfPath = fromHex('3F005015');
-const odfFid = fromHex('5031');
-const tokenInfoFid = fromHex('5032');
+export { pkcs15Aid } from './applications/pkcs15-application.js';
 
 export interface ReadCardOptions {
   clock?: Clock;
@@ -73,15 +72,6 @@ export interface ReadCardOptions {
   readApplicationLabel?: boolean;
 }
 
-/** The card has no PKCS#15 application we could select. */
-class NoPkcs15ApplicationError extends CardError {
-  readonly attempts: { target: string; statusWord: string | null }[];
-  constructor(attempts: { target: string; statusWord: string | null }[]) {
-    super('application-not-available', `No PKCS#15 application: ${attempts.map((a) => `${a.target} → ${a.statusWord ?? '?'}`).join(', ')}`);
-    this.attempts = attempts;
-  }
-}
-
 export async function readCard(transport: CardTransport, options: ReadCardOptions = {}): Promise<CardReadResult> {
   const clock = options.clock ?? systemClock;
   const profile = options.profile ?? identifyCard(transport.atr, { smartcardListPath: options.smartcardListPath });
@@ -94,22 +84,9 @@ export async function readCard(transport: CardTransport, options: ReadCardOption
   }
 }
 
-interface OpenedApplication {
-  session: ApplicationSession;
-  info: CardApplicationInfo;
-  /** Absolute DF path when known (found by path or named by EF.DIR). */
-  dfPath: Uint8Array | undefined;
-  /** EF.DIR content when it was read while looking for the application. */
-  dirApplications: DirApplication[] | undefined;
-}
-
-interface PinProbe {
-  triesLeft: number | 'unknown';
-  blocked: boolean | 'unknown';
-  verified: boolean | 'unknown';
-  statusWord: string | null;
-  source: CardPin['counter']['source'];
-  unknownReason: CardPin['counter']['unknownReason'];
+/** The order of the probes: the family the ATR suggests first. */
+export function probeOrder(profile: CardProfile): CardStructure[] {
+  return profile.family === 'idprime' ? ['idprime', 'pkcs15'] : ['pkcs15', 'idprime'];
 }
 
 class CardRead {
@@ -118,11 +95,10 @@ class CardRead {
   private readonly clock: Clock;
   private readonly options: ReadCardOptions;
   private readonly startedAt: number;
+  private readonly recorder: ProbeRecorder;
   private stage: CardReadStage = 'select-application';
-  private currentFile: string | null = null;
   private readonly notes: CardReadNote[] = [];
   private authReady: CardReadStats['authReady'] = null;
-  private authReadyEmitted = false;
 
   constructor(session: CardSession, profile: CardProfile, clock: Clock, options: ReadCardOptions) {
     this.session = session;
@@ -130,135 +106,76 @@ class CardRead {
     this.clock = clock;
     this.options = options;
     this.startedAt = clock.monotonicMs();
+    this.recorder = new ProbeRecorder(session);
   }
 
   async read(): Promise<CardSnapshot> {
     this.stage = 'select-application';
     const application = await this.openApplication();
     this.emit({ stage: 'application-selected', aid: application.info.aid, elapsedMs: this.elapsed(), apduCount: this.session.stats().apduCount });
-    const files = new FileReader(application.session, { hints: this.profile.read });
-    const inApplication = (fid: Uint8Array): Uint8Array => (application.dfPath ? concat(application.dfPath, fid) : fid);
 
-    // EF.ODF: where everything else is.
-    this.stage = 'object-directory';
-    const odfBytes = await this.readPkcs15File(files, { path: inApplication(odfFid) }, 'directory', 'EF.ODF', true);
-    const odf = parseOdf(odfBytes, this.currentFile ?? 'EF.ODF');
+    const objects = await application.listObjects((stage) => (this.stage = stage));
+    const listed = objects.certificates;
+    const pins = objects.pins;
 
-    this.stage = 'directories';
-    const directoryPaths = (kind: string): Pkcs15Path[] => dedupePaths(odf.filter((entry) => entry.kind === kind).map((entry) => entry.path));
-    const pins: PinObject[] = [];
-    for (const path of directoryPaths('authObjects')) {
-      pins.push(...parseAodf(await this.readPkcs15File(files, path, 'directory'), this.currentFile ?? 'EF.AODF'));
-    }
-    const keys: PrivateKeyObject[] = [];
-    for (const path of directoryPaths('privateKeys')) {
-      keys.push(...parsePrkdf(await this.readPkcs15File(files, path, 'directory'), this.currentFile ?? 'EF.PrKDF'));
-    }
-    const certificateObjects: { object: CertificateObject; cdf: string }[] = [];
-    for (const kind of ['certificates', 'trustedCertificates', 'usefulCertificates'] as const) {
-      for (const path of directoryPaths(kind)) {
-        const bytes = await this.readPkcs15File(files, path, 'directory');
-        const cdf = this.currentFile ?? 'EF.CDF';
-        for (const object of parseCdf(bytes, cdf, kind)) certificateObjects.push({ object, cdf: pathKey(path) });
-      }
-    }
-    if (pins.length > pkcs15Limits.maxDirectoryObjects || keys.length > pkcs15Limits.maxDirectoryObjects || certificateObjects.length > pkcs15Limits.maxDirectoryObjects) {
-      throw new ReadLimitError('More PKCS#15 objects than any real card holds');
-    }
-
-    const pinRoles = assignPinRoles(pins, keys);
-    const certificateRoles = assignCertificateRoles(
-      certificateObjects.map((c) => c.object),
-      keys,
-      pins,
-      pinRoles,
-    );
-
-    // Certificates as they get read, by position in certificateObjects.
-    const certificates: (CardCertificate | undefined)[] = certificateObjects.map(() => undefined);
-    const readCertificateAt = async (index: number): Promise<CardCertificate> => {
+    // Certificates as they get read, by position in `listed`.
+    const certificates: (CardCertificate | undefined)[] = listed.map(() => undefined);
+    const certificateAt = async (index: number): Promise<CardCertificate> => {
       const existing = certificates[index];
       if (existing) return existing;
-      const entry = certificateObjects[index] as { object: CertificateObject; cdf: string };
-      const certificate = await this.readCertificate(files, entry.object, entry.cdf, certificateRoles[index] as RoleDecision<CardCertificate['role']>, keys);
+      const certificate = this.describeCertificate(listed[index] as ListedCertificate, await application.readCertificate(index), pins);
       certificates[index] = certificate;
       return certificate;
     };
 
-    // Which certificate is for login: by the private key's usage; failing that, read the
-    // certificates and look at their keyUsage extension.
+    // Which certificate is for login: by the structure's key usage; failing that, read the
+    // certificates (those behind the authentication PIN first) and look at their keyUsage.
     this.stage = 'authentication-certificate';
-    let authCertificateIndex = preferredLoginCertificate(certificateObjects.map((c, i) => ({ label: c.object.common.label, role: certificateRoles[i]?.role })));
+    let authCertificateIndex = preferredLoginCertificate(listed.map((c) => ({ label: c.label, role: c.role })));
     if (authCertificateIndex < 0) {
-      for (let i = 0; i < certificateObjects.length; i++) {
-        if (certificateRoles[i]?.role !== 'unknown') continue;
-        await readCertificateAt(i);
+      for (const i of readOrderForUnknownRoles(listed, pins)) {
+        const certificate = await certificateAt(i);
+        if (certificate.role === 'authentication' && !namesTelia(certificate.label)) break;
       }
-      authCertificateIndex = preferredLoginCertificate(certificateObjects.map((c, i) => ({ label: c.object.common.label, role: certificates[i]?.role })));
+      authCertificateIndex = preferredLoginCertificate(listed.map((c, i) => ({ label: c.label, role: certificates[i]?.role })));
     }
-    const authCertificate = authCertificateIndex >= 0 ? await readCertificateAt(authCertificateIndex) : null;
+    const authCertificate = authCertificateIndex >= 0 ? await certificateAt(authCertificateIndex) : null;
 
     // The login PIN: the one protecting the login certificate's key, else the one whose role says so.
     let authPinIndex = -1;
-    if (authCertificate) {
-      const key = keys.find((candidate) => sameBytes(candidate.id, certificateObjects[authCertificateIndex]?.object.id));
-      if (key?.common.authId) {
-        authPinIndex = pins.findIndex((pin, i) => sameBytes(pin.authId, key.common.authId) && pinRoles[i]?.role !== 'puk');
-      }
-    }
-    if (authPinIndex < 0) authPinIndex = pinRoles.findIndex((role) => role.role === 'authentication');
+    const linkedPin = authCertificate ? listed[authCertificateIndex]?.pinIndex : null;
+    if (linkedPin !== null && linkedPin !== undefined && pins[linkedPin]?.role !== 'puk') authPinIndex = linkedPin;
+    if (authPinIndex < 0) authPinIndex = pins.findIndex((pin) => pin.role === 'authentication');
 
     this.stage = 'pin-counters';
-    const probes = new Map<string, PinProbe>();
-    const probeAt = async (index: number): Promise<PinProbe> => {
-      const pin = pins[index] as PinObject;
-      const key = `${pin.reference}/${pin.path ? pathKey(pin.path) : pin.flags.includes('local') ? 'APP' : 'global'}`;
-      const known = probes.get(key);
-      if (known) return known;
-      const probe = await this.probePin(files, pin);
-      probes.set(key, probe);
-      return probe;
-    };
     const pinResults: (CardPin | undefined)[] = pins.map(() => undefined);
     const pinAt = async (index: number): Promise<CardPin> => {
       const existing = pinResults[index];
       if (existing) return existing;
-      const pin = this.describePin(pins[index] as PinObject, pinRoles[index] as RoleDecision<CardPin['role']>, await probeAt(index), pins);
+      const pin = await this.readPin(application, pins[index] as ListedPin, index);
       pinResults[index] = pin;
       return pin;
     };
     const authPin = authPinIndex >= 0 ? await pinAt(authPinIndex) : null;
     if (authCertificate) this.authReady = { atMs: this.elapsed(), apduCount: this.session.stats().apduCount };
-    this.emitAuthReady(authCertificate, authPin);
+    this.emit({ stage: 'auth-ready', elapsedMs: this.elapsed(), apduCount: this.session.stats().apduCount, certificate: authCertificate, pin: authPin });
 
     for (let i = 0; i < pins.length; i++) await pinAt(i);
 
     this.stage = 'token-info';
-    const tokenInfo = await this.readTokenInfo(files, inApplication(tokenInfoFid));
+    const tokenInfo = await application.readTokenInfo();
 
     this.stage = 'certificates';
-    for (const { object } of certificateObjects) {
-      if (object.value.kind === 'path' && object.value.path.length !== undefined) {
-        files.announce(object.value.path.path, (object.value.path.index ?? 0) + object.value.path.length);
-      }
-    }
-    for (let i = 0; i < certificateObjects.length; i++) await readCertificateAt(i);
+    application.prepareToReadAllCertificates();
+    for (let i = 0; i < listed.length; i++) await certificateAt(i);
 
     this.stage = 'application-directory';
-    if (application.dirApplications === undefined && this.options.readApplicationLabel === true) {
-      const dir = await this.readEfDirQuietly(files);
-      const aid = application.session.aid;
-      const mine = dir?.find((app) => (aid ? sameBytes(app.aid, aid) : false));
-      if (mine) {
-        application.info.label = mine.label ?? null;
-        application.info.path = mine.path ? hex(mine.path) : null;
-      }
-    }
+    await application.readDetails();
 
-    this.notes.push(...files.observations);
+    this.notes.push(...application.notes());
     const finalCertificates = certificates.filter((c): c is CardCertificate => c !== undefined);
     const finalPins = pinResults.filter((p): p is CardPin => p !== undefined);
-    if (finalCertificates.length !== certificateObjects.length || finalPins.length !== pins.length) {
+    if (finalCertificates.length !== listed.length || finalPins.length !== pins.length) {
       // Cannot happen: every certificate and PIN was read above. Guard the "never partial" promise anyway.
       throw new Error('Internal error: incomplete card read');
     }
@@ -270,11 +187,13 @@ class CardRead {
       reader: this.session.readerName,
       atr: hex(this.session.atr),
       profile: this.profile,
+      structure: application.structure,
+      probes: application.probes,
       application: application.info,
       tokenInfo,
       certificates: finalCertificates,
       pins: finalPins,
-      privateKeys: keys.map(describeKey),
+      privateKeys: objects.privateKeys,
       authentication: { certificate: authCertificateIndex >= 0 ? authCertificateIndex : null, pin: authPinIndex >= 0 ? authPinIndex : null },
       stats: this.stats(),
       notes: this.notes,
@@ -282,245 +201,71 @@ class CardRead {
     };
   }
 
-  // ---- application ------------------------------------------------------------------------------
+  /** Probes the structures in the order the ATR suggests; the first one confirmed is read. */
+  private async openApplication(): Promise<CardApplication> {
+    const files = new FileReader(this.session, { hints: this.profile.read });
+    for (const structure of probeOrder(this.profile)) {
+      const application =
+        structure === 'idprime'
+          ? await probeIdPrime(this.session, this.recorder)
+          : await probePkcs15(this.session, files, this.recorder, { readApplicationLabel: this.options.readApplicationLabel === true });
+      if (application) return application;
+    }
+    throw new UnknownStructureError(this.recorder.probes);
+  }
 
-  private async openApplication(): Promise<OpenedApplication> {
-    const attempts: { target: string; statusWord: string | null }[] = [];
-    const tryAid = async (aid: Uint8Array): Promise<ApplicationSession | undefined> => {
-      try {
-        const session = await ApplicationSession.open(this.session, aid);
-        attempts.push({ target: `AID ${hex(aid)}`, statusWord: '9000' });
-        return session;
-      } catch (error) {
-        if (error instanceof ApplicationNotAvailableError) {
-          attempts.push({ target: `AID ${hex(aid)}`, statusWord: error.sw === undefined ? null : formatStatusWord(error.sw) });
-          return undefined;
-        }
-        throw error;
+  private describeCertificate(entry: ListedCertificate, read: { der: Uint8Array; source: CardCertificate['source'] }, pins: ListedPin[]): CardCertificate {
+    let role = entry.role;
+    let roleEvidence = entry.roleEvidence;
+    if (role === 'unknown') {
+      const byExtension = roleFromCertificateKeyUsage(certificateKeyUsage(read.der));
+      if (byExtension) {
+        role = byExtension;
+        roleEvidence = ['certificate-key-usage'];
       }
+    }
+    return {
+      label: entry.label,
+      id: entry.id,
+      authority: entry.authority,
+      role,
+      roleEvidence,
+      pinAuthId: entry.pinIndex === null ? null : (pins[entry.pinIndex]?.authId ?? null),
+      der: read.der,
+      source: read.source,
     };
-    const info = (aid: Uint8Array | null, foundBy: CardApplicationInfo['foundBy'], label?: string, path?: Uint8Array): CardApplicationInfo => ({
-      aid: aid ? hex(aid) : null,
-      label: label ?? null,
-      path: path ? hex(path) : null,
-      foundBy,
-    });
+  }
 
-    const direct = await tryAid(pkcs15Aid);
-    if (direct) return { session: direct, info: info(pkcs15Aid, 'aid'), dfPath: undefined, dirApplications: undefined };
-
-    // Not under the usual AID: EF.DIR may name another PKCS#15 application.
-    const dir = await this.readEfDirForDiscovery(attempts);
-    for (const app of dir ?? []) {
-      if (sameBytes(app.aid, pkcs15Aid) && !app.path) continue;
-      const session = sameBytes(app.aid, pkcs15Aid) ? undefined : await tryAid(app.aid);
-      if (session) return { session, info: info(app.aid, 'ef-dir', app.label, app.path), dfPath: app.path && isAbsolute(app.path) ? app.path : undefined, dirApplications: dir };
-      if (app.path && isAbsolute(app.path) && app.path.length >= 4) {
-        const byPath = await this.tryDfPath(app.path, attempts);
-        if (byPath) return { session: byPath, info: info(app.aid, 'ef-dir', app.label, app.path), dfPath: app.path, dirApplications: dir };
+  /** The PIN with its try counter: asked when the probe policy allows it, else unknown and why. */
+  private async readPin(application: CardApplication, pin: ListedPin, index: number): Promise<CardPin> {
+    const decision = pinCounterProbeDecision(this.profile, application.structure, pin);
+    let reading: PinCounterReading = { triesLeft: 'unknown', blocked: 'unknown', verified: 'unknown', statusWord: null };
+    let unknownReason: PinCounterUnknownReason | null = null;
+    if (decision.probe) {
+      reading = await application.readPinCounter(index);
+      if (reading.triesLeft === 'unknown' && reading.verified !== true) {
+        unknownReason = 'card-did-not-say';
+        const sw = reading.statusWord ? parseInt(reading.statusWord, 16) : 0;
+        this.notes.push({
+          code: 'pin-probe-unexpected-status',
+          message: `VERIFY without data for PIN reference ${pin.reference} answered ${reading.statusWord ?? '?'} (${describeStatusWord(sw, 'en')})`,
+        });
       }
-    }
-    // The classic PKCS#15 DF without an AID.
-    const classic = await this.tryDfPath(defaultPkcs15DfPath, attempts);
-    if (classic) return { session: classic, info: info(null, 'path', undefined, defaultPkcs15DfPath), dfPath: defaultPkcs15DfPath, dirApplications: dir };
-    throw new NoPkcs15ApplicationError(attempts);
-  }
-
-  /** SELECT a DF by path; the application session then reselects by AID when asked, so only use it for the DF itself. */
-  private async tryDfPath(path: Uint8Array, attempts: { target: string; statusWord: string | null }[]): Promise<ApplicationSession | undefined> {
-    const response = await this.session.exchange({ cla: 0x00, ins: 0xa4, p1: 0x08, p2: 0x0c, data: path.subarray(2) });
-    attempts.push({ target: `DF ${hex(path)}`, statusWord: formatStatusWord(response.sw) });
-    if (response.sw !== 0x9000) return undefined;
-    return ApplicationSession.atSelectedDf(this.session, path);
-  }
-
-  private async readEfDirForDiscovery(attempts: { target: string; statusWord: string | null }[]): Promise<DirApplication[] | undefined> {
-    const select = await this.session.exchange({ cla: 0x00, ins: 0xa4, p1: 0x08, p2: 0x0c, data: efDirPath.subarray(2) });
-    attempts.push({ target: 'EF.DIR 3F002F00', statusWord: formatStatusWord(select.sw) });
-    if (select.sw !== 0x9000) return undefined;
-    try {
-      const bytes = await this.readCurrentEfUpTo(0x400);
-      return parseEfDir(bytes);
-    } catch (error) {
-      if (error instanceof Pkcs15ParseError || error instanceof ApduError) return undefined;
-      throw error;
-    }
-  }
-
-  /** READ BINARY of the selected EF in short chunks (discovery only; the FileReader does the real reading). */
-  private async readCurrentEfUpTo(limit: number): Promise<Uint8Array> {
-    const chunks: Uint8Array[] = [];
-    let offset = 0;
-    const chunkLength = Math.min(256, this.profile.read.maxShortReadLength);
-    while (offset < limit) {
-      const response = await this.session.exchange({ cla: 0x00, ins: 0xb0, p1: offset >> 8, p2: offset & 0xff, le: chunkLength }, 'short');
-      if (response.sw === 0x6b00 || (response.sw !== 0x9000 && response.sw !== 0x6282)) {
-        if (offset === 0) throw new ApduError(response.sw, 0xb0, 'READ BINARY EF.DIR');
-        break;
-      }
-      chunks.push(response.data);
-      offset += response.data.length;
-      const scan = scanTlvStream(concat(...chunks), pkcs15Limits.maxDirApplications);
-      if (scan.complete || response.sw === 0x6282 || response.data.length < (response.le ?? chunkLength)) break;
-    }
-    return concat(...chunks);
-  }
-
-  private async readEfDirQuietly(files: FileReader): Promise<DirApplication[] | undefined> {
-    try {
-      return parseEfDir(await this.readPkcs15File(files, { path: efDirPath }, 'directory', 'EF.DIR'), 'EF.DIR');
-    } catch (error) {
-      if (error instanceof ApduError && error.sw === 0x6a82) return undefined;
-      if (error instanceof Pkcs15ParseError || error instanceof ApduError || error instanceof ReadLimitError) {
-        this.notes.push({ code: 'ef-dir-unreadable', message: `EF.DIR: ${error.message}` });
-        return undefined;
-      }
-      throw error;
-    } finally {
-      this.currentFile = null;
-    }
-  }
-
-  // ---- files ----------------------------------------------------------------------------------
-
-  /**
-   * Reads what a PKCS#15 path designates: a slice when the path has index/length, else a whole
-   * directory (up to its padding) or one certificate (up to the end of its DER).
-   */
-  private async readPkcs15File(files: FileReader, path: Pkcs15Path, content: 'directory' | 'certificate', name?: string, missingMeansNoApplication = false): Promise<Uint8Array> {
-    const key = pathKey(path);
-    this.currentFile = name ? `${name} ${key}` : key;
-    try {
-      if (path.length !== undefined) {
-        const start = path.index ?? 0;
-        const length = path.length;
-        const bytes = await files.read(path.path, start, (have) => (have.length >= length ? { done: true } : { done: false, end: start + length, exact: true }));
-        if (bytes.length < length) throw new Pkcs15ParseError(`the file ends before the ${length} bytes its directory announces`, { file: this.currentFile });
-        return bytes.subarray(0, length);
-      }
-      const need = content === 'directory' ? directoryNeed : certificateNeed;
-      return await files.read(path.path, 0, need);
-    } catch (error) {
-      if (missingMeansNoApplication && error instanceof ApduError && error.sw === 0x6a82) {
-        throw new NoPkcs15ApplicationError([{ target: `EF.ODF ${key}`, statusWord: '6A82' }]);
-      }
-      throw error;
-    }
-  }
-
-  private async readCertificate(
-    files: FileReader,
-    object: CertificateObject,
-    cdf: string,
-    role: RoleDecision<CardCertificate['role']>,
-    keys: PrivateKeyObject[],
-  ): Promise<CardCertificate> {
-    let der: Uint8Array;
-    let source: CardCertificate['source'];
-    if (object.value.kind === 'direct') {
-      this.currentFile = cdf;
-      der = extractCertificateDer(object.value.der, cdf);
-      source = { directory: object.directory, cdf, file: null, index: null, length: null };
     } else {
-      const path = object.value.path;
-      const bytes = await this.readPkcs15File(files, path, 'certificate');
-      der = extractCertificateDer(bytes, this.currentFile ?? undefined);
-      source = { directory: object.directory, cdf, file: hex(path.path), index: path.index ?? null, length: path.length ?? null };
+      unknownReason = decision.reason;
     }
-    let finalRole = role;
-    if (role.role === 'unknown') {
-      const byExtension = roleFromCertificateKeyUsage(certificateKeyUsage(der));
-      if (byExtension) finalRole = { role: byExtension, evidence: ['certificate-key-usage'] };
-    }
-    const key = keys.find((candidate) => sameBytes(candidate.id, object.id));
-    return {
-      label: object.common.label ?? null,
-      id: hex(object.id),
-      authority: object.authority,
-      role: finalRole.role,
-      roleEvidence: finalRole.evidence,
-      pinAuthId: key?.common.authId ? hex(key.common.authId) : null,
-      der,
-      source,
-    };
-  }
-
-  private async readTokenInfo(files: FileReader, path: Uint8Array): Promise<CardTokenInfo | null> {
-    let bytes: Uint8Array;
-    try {
-      bytes = await this.readPkcs15File(files, { path }, 'directory', 'EF.TokenInfo');
-    } catch (error) {
-      if (error instanceof ApduError && error.sw === 0x6a82) {
-        this.notes.push({ code: 'token-info-missing', message: 'The application has no EF.TokenInfo (5032)' });
-        return null;
-      }
-      throw error;
-    }
-    const info = parseTokenInfo(bytes, this.currentFile ?? 'EF.TokenInfo');
-    const printable = info.serialNumber.length > 0 && info.serialNumber.every((b) => b >= 0x20 && b < 0x7f);
-    return {
-      version: info.version,
-      serialNumber: hex(info.serialNumber),
-      serialNumberText: printable ? String.fromCharCode(...info.serialNumber) : null,
-      manufacturer: info.manufacturerId ?? null,
-      label: info.label ?? null,
-      flags: info.flags,
-    };
-  }
-
-  // ---- PINs -----------------------------------------------------------------------------------
-
-  private async probePin(files: FileReader, pin: PinObject): Promise<PinProbe> {
-    if (!this.profile.pinCounterProbe) {
-      return { triesLeft: 'unknown', blocked: 'unknown', verified: 'unknown', statusWord: null, source: 'not-probed', unknownReason: 'card-profile-forbids-probe' };
-    }
-    // A local PIN belongs to its DF: VERIFY must be sent with that DF current.
-    if (pin.path && isAbsolute(pin.path.path)) {
-      this.currentFile = `DF ${hex(pin.path.path)} of PIN ${pin.common.label ?? pin.reference}`;
-      await files.selectDf(pin.path.path);
-    }
-    else if (pin.flags.includes('local')) await files.ensureApplicationCurrent();
-    const response = await this.session.exchange(verifyStatus(pin.reference));
-    const statusWord = formatStatusWord(response.sw);
-    const unknown = (): PinProbe => ({ triesLeft: 'unknown', blocked: 'unknown', verified: 'unknown', statusWord, source: 'verify-without-data', unknownReason: 'card-did-not-say' });
-    if (response.sw === 0x9000) return { triesLeft: 'unknown', blocked: false, verified: true, statusWord, source: 'verify-without-data', unknownReason: null };
-    if (sw1Of(response.sw) === 0x63 && (response.sw & 0xf0) === 0xc0) {
-      const tries = response.sw & 0x0f;
-      return { triesLeft: tries, blocked: tries === 0, verified: false, statusWord, source: 'verify-without-data', unknownReason: null };
-    }
-    if (response.sw === 0x6983) return { triesLeft: 0, blocked: true, verified: false, statusWord, source: 'verify-without-data', unknownReason: null };
-    this.notes.push({
-      code: 'pin-probe-unexpected-status',
-      message: `VERIFY without data for PIN reference ${pin.reference} answered ${statusWord} (${describeStatusWord(response.sw, 'en')})`,
-    });
-    return unknown();
-  }
-
-  private describePin(pin: PinObject, role: RoleDecision<CardPin['role']>, probe: PinProbe, pins: PinObject[]): CardPin {
-    const limit = this.profile.maxTries ? (role.role === 'puk' ? this.profile.maxTries.puk : this.profile.maxTries.pin) : undefined;
+    const limit = this.profile.maxTries ? (pin.role === 'puk' ? this.profile.maxTries.puk : this.profile.maxTries.pin) : undefined;
     let maxTries: number | 'unknown' = limit ?? 'unknown';
-    if (typeof probe.triesLeft === 'number' && typeof maxTries === 'number' && probe.triesLeft > maxTries) maxTries = 'unknown';
+    if (typeof reading.triesLeft === 'number' && typeof maxTries === 'number' && reading.triesLeft > maxTries) maxTries = 'unknown';
     // Verified in this session: the counter was reset to its maximum by that verification.
-    const triesLeft = probe.verified === true && typeof maxTries === 'number' ? maxTries : probe.triesLeft;
-    const unblocker = pin.common.authId ? pins.find((other) => other !== pin && sameBytes(other.authId, pin.common.authId)) : undefined;
+    const triesLeft = reading.verified === true && typeof maxTries === 'number' ? maxTries : reading.triesLeft;
     return {
-      label: pin.common.label ?? null,
-      authId: hex(pin.authId),
-      role: role.role,
-      roleEvidence: role.evidence,
-      reference: pin.reference,
-      pinType: pin.pinType,
-      minLength: pin.minLength,
-      maxLength: pin.maxLength ?? null,
-      storedLength: pin.storedLength,
-      padChar: pin.padChar ?? null,
-      flags: pin.flags,
-      unblockedBy: unblocker ? hex(unblocker.authId) : null,
+      ...pin,
       triesLeft,
       maxTries,
-      blocked: probe.blocked,
-      verified: probe.verified,
-      counter: { source: probe.source, statusWord: probe.statusWord, unknownReason: probe.unknownReason },
+      blocked: reading.blocked,
+      verified: reading.verified,
+      counter: { source: decision.probe ? 'verify-without-data' : 'not-probed', statusWord: reading.statusWord, unknownReason },
     };
   }
 
@@ -532,12 +277,6 @@ class CardRead {
     } catch {
       // A listener's problem must not change what the card read gives.
     }
-  }
-
-  private emitAuthReady(certificate: CardCertificate | null, pin: CardPin | null): void {
-    if (this.authReadyEmitted) return;
-    this.authReadyEmitted = true;
-    this.emit({ stage: 'auth-ready', elapsedMs: this.elapsed(), apduCount: this.session.stats().apduCount, certificate, pin });
   }
 
   private elapsed(): number {
@@ -579,15 +318,14 @@ class CardRead {
     if (error instanceof TransportError) {
       return { ...base, kind: 'transport-error', message: error.message, code: error.code, pcscCode: error.pcscCode ?? null };
     }
-    if (error instanceof NoPkcs15ApplicationError) return { ...base, kind: 'no-pkcs15-application', message: error.message, attempts: error.attempts };
-    if (error instanceof Pkcs15ParseError || error instanceof ReadLimitError) {
-      const file = error instanceof Pkcs15ParseError && error.file ? error.file : this.currentFile;
-      return { ...base, kind: 'malformed-card-data', message: error.message, file, statusWord: null };
+    if (error instanceof UnknownStructureError) return { ...base, kind: 'unknown-structure', message: error.message, probes: error.probes };
+    if (error instanceof MissingFileError) return { ...base, kind: 'malformed-card-data', message: error.message, file: error.file, statusWord: formatStatusWord(error.sw) };
+    if (error instanceof Pkcs15ParseError || error instanceof IdPrimeFormatError || error instanceof ReadLimitError) {
+      return { ...base, kind: 'malformed-card-data', message: error.message, file: error.file ?? null, statusWord: null };
     }
     if (error instanceof ApduError) {
-      // A file that a directory on the card names, but the card does not have.
       if (error.sw === 0x6a82 && this.stage !== 'select-application') {
-        return { ...base, kind: 'malformed-card-data', message: error.message, file: this.currentFile, statusWord: formatStatusWord(error.sw) };
+        return { ...base, kind: 'malformed-card-data', message: error.message, file: null, statusWord: formatStatusWord(error.sw) };
       }
       return { ...base, kind: 'card-error', message: error.message, statusWord: formatStatusWord(error.sw), statusMeaning: describeStatusWord(error.sw, 'en') };
     }
@@ -605,65 +343,26 @@ class CardRead {
 
 // ---- helpers --------------------------------------------------------------------------------------
 
+const teliaLabel = /telia/i;
+function namesTelia(label: string | null | undefined): boolean {
+  return teliaLabel.test(label ?? '');
+}
+
 /**
  * Among the authentication certificates, the one for the staff login: older SITHS cards also hold
- * a private Telia e-legitimation certificate for authentication, the classic wrong pick. Its CDF
- * label names Telia; only a tie-break for the early `auth-ready` event — the PKI layer decides from
- * the certificates themselves.
+ * a private Telia e-legitimation certificate for authentication, the classic wrong pick. Its label
+ * names Telia; only a tie-break for the early `auth-ready` event — the PKI layer decides from the
+ * certificates themselves.
  */
-function preferredLoginCertificate(candidates: { label: string | undefined; role: string | undefined }[]): number {
+function preferredLoginCertificate(candidates: { label: string | null | undefined; role: string | undefined }[]): number {
   const authentication = candidates.map((c, i) => ({ ...c, i })).filter((c) => c.role === 'authentication');
-  const notTelia = authentication.find((c) => !/telia/i.test(c.label ?? ''));
+  const notTelia = authentication.find((c) => !namesTelia(c.label));
   return (notTelia ?? authentication[0])?.i ?? -1;
 }
 
-function directoryNeed(have: Uint8Array): ReadNeed {
-  const scan = scanTlvStream(have, pkcs15Limits.maxDirectoryObjects + 1);
-  return scan.complete ? { done: true } : { done: false, end: scan.needAtLeast, exact: false };
+/** Certificates whose role only their own key usage can tell: those behind the authentication PIN first. */
+function readOrderForUnknownRoles(listed: ListedCertificate[], pins: ListedPin[]): number[] {
+  const unknown = listed.map((c, i) => ({ c, i })).filter(({ c }) => c.role === 'unknown');
+  const behindAuthPin = ({ c }: { c: ListedCertificate }) => (c.pinIndex !== null && pins[c.pinIndex]?.role === 'authentication' ? 0 : 1);
+  return unknown.sort((a, b) => behindAuthPin(a) - behindAuthPin(b) || a.i - b.i).map(({ i }) => i);
 }
-
-function certificateNeed(have: Uint8Array): ReadNeed {
-  const header = tlvHeaderLength(have, 0);
-  if (header === undefined) return { done: false, end: 8, exact: false };
-  if (header === null) return { done: true };
-  const total = header.headerLength + header.contentLength;
-  return have.length >= total ? { done: true } : { done: false, end: total, exact: true };
-}
-
-function pathKey(path: Pkcs15Path): string {
-  const base = hex(path.path);
-  return path.length === undefined ? base : `${base}[${path.index ?? 0}+${path.length}]`;
-}
-
-function dedupePaths(paths: Pkcs15Path[]): Pkcs15Path[] {
-  const seen = new Set<string>();
-  return paths.filter((path) => {
-    const key = pathKey(path);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function describeKey(key: PrivateKeyObject): CardPrivateKey {
-  return {
-    label: key.common.label ?? null,
-    id: hex(key.id),
-    keyType: key.keyType,
-    usage: key.usage,
-    authId: key.common.authId ? hex(key.common.authId) : null,
-    keyReference: key.keyReference ?? null,
-    modulusLength: key.modulusLength ?? null,
-  };
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-

@@ -40,7 +40,7 @@ const m = defineMessages(
     header: 'Kort i {reader}',
     atr: 'ATR: {atr}',
     profile: 'Korttyp: {profile}',
-    app: 'Applikation: {aid}{label}',
+    app: 'Struktur: {structure}, applikation {aid}{label}{version}',
     token: 'Kortets namn: {label}, serienummer {serial}',
     certificates: 'Certifikat ({count}):',
     certLine: '  [{index}] {label}\n      utfärdat till {subject}, av {issuer}, giltigt till {validTo}; {role}',
@@ -83,7 +83,7 @@ const m = defineMessages(
     header: 'Card in {reader}',
     atr: 'ATR: {atr}',
     profile: 'Card type: {profile}',
-    app: 'Application: {aid}{label}',
+    app: 'Structure: {structure}, application {aid}{label}{version}',
     token: 'Card name: {label}, serial number {serial}',
     certificates: 'Certificates ({count}):',
     certLine: '  [{index}] {label}\n      issued to {subject}, by {issuer}, valid until {validTo}; {role}',
@@ -168,7 +168,14 @@ function printRead(result: CardReadResult, io: CliIo): void {
   if (result.kind !== 'snapshot') {
     lines.push(t('failed', { kind: result.kind, message: result.message }));
   } else {
-    lines.push(t('app', { aid: spacedHex(result.application.aid ?? ''), label: result.application.label ? ` (${result.application.label})` : '' }));
+    lines.push(
+      t('app', {
+        structure: result.structure === 'idprime' ? 'Thales IDPrime (minidriver)' : 'PKCS#15',
+        aid: spacedHex(result.application.aid ?? ''),
+        label: result.application.label ? ` (${result.application.label})` : '',
+        version: result.application.appletVersion ? `, ${result.application.appletVersion}` : '',
+      }),
+    );
     if (result.tokenInfo) lines.push(t('token', { label: result.tokenInfo.label ?? '–', serial: result.tokenInfo.serialNumberText ?? result.tokenInfo.serialNumber }));
     lines.push(t('certificates', { count: result.certificates.length }));
     result.certificates.forEach((cert, index) => {
@@ -182,7 +189,7 @@ function printRead(result: CardReadResult, io: CliIo): void {
     lines.push(t('pins'));
     for (const pin of result.pins) {
       const tries = pin.blocked === true ? t('blocked') : pin.triesLeft === 'unknown' ? t('triesUnknown') : t('triesLeft', { left: pin.triesLeft, max: pin.maxTries === 'unknown' ? '?' : pin.maxTries });
-      lines.push(t('pinLine', { label: pin.label ?? pin.authId, role: pin.role, reference: `0x${pin.reference.toString(16).padStart(2, '0')}`, tries }));
+      lines.push(t('pinLine', { label: pin.label ?? pin.authId, role: pin.role, reference: pin.reference === null ? '–' : `0x${pin.reference.toString(16).padStart(2, '0')}`, tries }));
     }
   }
   const s = result.stats;

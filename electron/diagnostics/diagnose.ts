@@ -7,7 +7,7 @@
 import type { ReaderState } from '../../native/transport.js';
 import type { SystemFact } from '../../native/system/types.js';
 import type { MiddlewareComparison } from '../../native/system/index.js';
-import type { CardPin, CardReadResult, CardSnapshot } from '../card/card-read-result.js';
+import type { CardPin, CardReadResult, CardSnapshot, PinCounterUnknownReason } from '../card/card-read-result.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
 import type { NotLoginReason } from '../pki/login-choice.js';
 import type { CardAnalysis, AnalysedCertificate } from './card-analysis.js';
@@ -148,7 +148,20 @@ class ReportBuilder {
   }
 }
 
-function pinCheck(b: ReportBuilder, pin: CardPin | undefined, role: 'authentication' | 'signature' | 'puk', puk: CardPin | undefined, snapshot: CardSnapshot): CheckDraft {
+const pinUnknownMessage: Record<PinCounterUnknownReason, DiagnosticMessageKey> = {
+  'card-profile-forbids-probe': 'pinUnknownProfile',
+  'probe-not-known-safe': 'pinUnknownNotSafe',
+  'reference-unknown': 'pukNotReadable',
+  'card-did-not-say': 'pinUnknown',
+};
+
+/** A card that pcsc-tools' list names as a payment card: only then is it called "not an e-tjänstekort". */
+const paymentCardName = /\b(visa|mastercard|maestro|emv|bank|debit|credit|payment|betalkort|american express|amex|electron)\b/i;
+export function isNamedPaymentCard(smartcardListName: string | undefined): boolean {
+  return smartcardListName !== undefined && paymentCardName.test(smartcardListName);
+}
+
+function pinCheck(b: ReportBuilder, pin: CardPin | undefined, role: 'authentication' | 'signature' | 'puk', puk: CardPin | undefined): CheckDraft {
   if (!pin) {
     if (role === 'authentication') return { status: 'error', summary: b.t('pinMissingAuth'), remedy: b.remedy('pinMissingAuthRemedy', 'local-it') };
     if (role === 'signature') return { status: 'ok', summary: b.t('signPinMissing') };
@@ -156,7 +169,7 @@ function pinCheck(b: ReportBuilder, pin: CardPin | undefined, role: 'authenticat
   }
   const evidence: ReportFact[] = [
     ...(pin.label ? [b.fact('pinLabel', 'ev.label', pin.label)] : []),
-    b.fact('pinReference', 'ev.reference', `0x${pin.reference.toString(16).padStart(2, '0').toUpperCase()}`),
+    b.fact('pinReference', 'ev.reference', pin.reference === null ? '–' : `0x${pin.reference.toString(16).padStart(2, '0').toUpperCase()}`),
     b.fact('pinCounterSource', 'ev.counterSource', pin.counter.source === 'verify-without-data' ? b.t('value.verify') : b.t('value.notProbed')),
     ...(pin.counter.statusWord ? [b.fact('pinStatusWord', 'ev.statusWord', spacedHex(pin.counter.statusWord))] : []),
   ];
@@ -169,8 +182,7 @@ function pinCheck(b: ReportBuilder, pin: CardPin | undefined, role: 'authenticat
     return { status: 'warning', summary: b.t('pukBlocked'), evidence, remedy: b.remedy('pukBlockedRemedy', 'local-it') };
   }
   if (pin.triesLeft === 'unknown') {
-    const summary = snapshot.profile.pinCounterProbe ? b.t('pinUnknown') : b.t('pinUnknownProfile');
-    return { status: 'unknown', summary, evidence };
+    return { status: 'unknown', summary: b.t(pinUnknownMessage[pin.counter.unknownReason ?? 'card-did-not-say']), evidence };
   }
   const left = pin.triesLeft;
   const summary = pin.maxTries === 'unknown' ? b.t('pinTriesNoMax', { left }) : b.t('pinTries', { left, max: pin.maxTries });
@@ -293,6 +305,8 @@ function verdictOf(b: ReportBuilder, facts: DiagnosisFacts): ReportVerdict {
   const loginChecks: CheckId[] = ['card-present', 'card-answers', 'siths-application', 'certificates-read', 'auth-certificate', 'auth-validity', 'revocation', 'auth-pin'];
   const firstError = loginChecks.map((id) => b.checks.get(id)).find((check) => check?.status === 'error');
   if (firstError) return { status: 'blocked', headline: b.t('verdictBlocked'), advice: firstError.remedy?.text ?? firstError.summary };
+  // A structure new to Kortkoll: it cannot tell, and says so instead of guessing either way.
+  if (facts.read?.kind === 'unknown-structure') return { status: 'unknown-card', headline: b.t('verdictUnknownCard'), advice: b.t('verdictUnknownCardAdvice') };
   const userWarnings: CheckId[] = ['auth-validity', 'auth-pin', 'auth-certificate', 'puk', 'sign-pin', 'readers', 'system-clock'];
   const firstWarning = userWarnings.map((id) => b.checks.get(id)).find((check) => check?.status === 'warning');
   if (firstWarning) return { status: 'attention', headline: b.t('verdictAttention'), advice: `${firstWarning.summary} ${firstWarning.remedy?.text ?? ''}`.trim() };
@@ -354,8 +368,13 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
 
   b.add('siths-application', 'card-answers', () => {
     if (!read) return { status: 'unknown', summary: b.t('verdictReading') };
-    if (read.kind === 'no-pkcs15-application') {
-      return { status: 'error', summary: b.t('appMissing'), evidence: read.attempts.map((a) => ({ key: 'attempt', label: a.target, value: a.statusWord ? spacedHex(a.statusWord) : '–' })), remedy: b.remedy('appMissingRemedy', 'self') };
+    if (read.kind === 'unknown-structure') {
+      const evidence = read.probes.map((p) => ({ key: 'probe', label: p.target, value: p.statusWord ? spacedHex(p.statusWord) : '–' }));
+      // Only a card that pcsc-tools' list names as a payment card is called "not an e-tjänstekort".
+      if (isNamedPaymentCard(read.profile.smartcardListName)) {
+        return { status: 'error', summary: b.t('appMissing', { name: read.profile.smartcardListName ?? '' }), evidence, remedy: b.remedy('appMissingRemedy', 'self') };
+      }
+      return { status: 'unknown', summary: b.t('structureUnknown'), evidence, remedy: b.remedy('structureUnknownRemedy', 'local-it') };
     }
     if (read.kind === 'card-error') {
       const meaning = read.statusMeaning ?? read.message;
@@ -364,7 +383,12 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
     if (read.kind === 'malformed-card-data' && read.stage === 'select-application') {
       return { status: 'error', summary: b.t('certsMalformed'), remedy: b.remedy('certsMalformedRemedy', 'local-it') };
     }
-    if (read.kind === 'snapshot') return { status: 'ok', summary: b.t('appFound'), evidence: [b.fact('aid', 'ev.aid', spacedHex(read.application.aid ?? ''))] };
+    if (read.kind === 'snapshot') {
+      const structure = b.t(`structure.${read.structure}`);
+      const version = read.application.appletVersion;
+      const evidence = read.application.aid ? [b.fact('aid', 'ev.aid', spacedHex(read.application.aid))] : [];
+      return { status: 'ok', summary: version ? b.t('structureFoundVersion', { structure, version }) : b.t('structureFound', { structure }), evidence };
+    }
     return { status: 'ok', summary: b.t('appFound') };
   });
 
@@ -473,7 +497,7 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
   const pinOf = (role: CardPin['role']) => snapshot?.pins.find((p) => p.role === role);
   const puk = pinOf('puk');
   for (const [id, role] of [['auth-pin', 'authentication'], ['sign-pin', 'signature'], ['puk', 'puk']] as const) {
-    b.add(id, 'siths-application', () => (snapshot ? pinCheck(b, pinOf(role), role, puk, snapshot) : { status: 'unknown', summary: b.t('verdictReading') }));
+    b.add(id, 'siths-application', () => (snapshot ? pinCheck(b, pinOf(role), role, puk) : { status: 'unknown', summary: b.t('verdictReading') }));
   }
 
   b.add('middleware', null, () => middlewareCheck(b, facts.system, snapshot ? facts.middleware : null));
@@ -497,7 +521,9 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
         bytesSent: read.stats.bytesSent,
         bytesReceived: read.stats.bytesReceived,
         ...(read.stats.authReady && { authReadyMs: Math.round(read.stats.authReady.atMs * 10) / 10 }),
+        ...(snapshot && { structure: b.t(`structure.${snapshot.structure}`) }),
         ...(snapshot?.application.aid && { application: spacedHex(snapshot.application.aid) }),
+        ...(snapshot?.application.appletVersion && { appletVersion: snapshot.application.appletVersion }),
         ...(snapshot?.tokenInfo?.label && { tokenLabel: snapshot.tokenInfo.label }),
         ...(snapshot?.tokenInfo && { tokenSerial: snapshot.tokenInfo.serialNumberText ?? snapshot.tokenInfo.serialNumber }),
         ...(loginInfo?.subject.commonName && { holderName: loginInfo.subject.commonName }),

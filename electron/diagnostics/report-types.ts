@@ -52,7 +52,8 @@ export interface ReportCheck {
   remedy?: { text: string; contact: Contact };
 }
 
-export type VerdictStatus = 'ready' | 'attention' | 'blocked' | 'no-card' | 'no-reader' | 'no-service' | 'reading';
+/** `unknown-card`: the card's structure is new to Kortkoll, so it cannot tell whether login will work. */
+export type VerdictStatus = 'ready' | 'attention' | 'blocked' | 'unknown-card' | 'no-card' | 'no-reader' | 'no-service' | 'reading';
 
 export interface ReportVerdict {
   status: VerdictStatus;
@@ -112,7 +113,11 @@ export interface ReportCard {
   reader: string;
   atr: string;
   profile: string;
+  /** How the card stores its certificates, in words (e.g. "Thales IDPrime (minidriver)"). */
+  structure?: string;
   application?: string;
+  /** The applet's own version string, where the card tells it. */
+  appletVersion?: string;
   tokenLabel?: string;
   tokenSerial?: string;
   holderName?: string;

@@ -19,6 +19,8 @@ export type RoleEvidence =
   | 'only-remaining-pin'
   | 'authority-flag'
   | 'certificate-key-usage'
+  /** What every card of its type does (IDPrime: PIN 0x11 is the user PIN). */
+  | 'card-type-convention'
   | 'none';
 
 export interface RoleDecision<R> {

@@ -44,6 +44,7 @@ const verdictIcons: Record<Tone, string> = {
   ready: '✓',
   attention: '!',
   blocked: '✕',
+  'unknown-card': '?',
   'no-card': '▭',
   'no-reader': '▭',
   'no-service': '✕',

@@ -32,11 +32,12 @@ describe('readCard on a SITHS-like card', () => {
     expect(snapshot.certificates.map((c) => toHex(c.der))).toEqual(card.certificates.map((der) => toHex(der)));
     expect(snapshot.certificates.map((c) => c.role)).toEqual(['authentication', 'signature', 'authority']);
     expect(snapshot.certificates[1]!.source).toMatchObject({ file: '3F0050154312', index: 0, length: card.certificates[1]!.length });
-    expect(snapshot.certificates[2]!.source.index).toBe(card.certificates[1]!.length);
+    expect(snapshot.certificates[2]!.source).toMatchObject({ structure: 'pkcs15', index: card.certificates[1]!.length });
     expect(snapshot.pins.map((p) => [p.label, p.role, p.reference, p.triesLeft, p.maxTries, p.blocked])).toEqual([
       ['Legitimering', 'authentication', 0x81, 2, 3, false],
       ['Underskrift', 'signature', 0x82, 3, 3, false],
-      ['PUK', 'puk', 0x83, 10, 10, false],
+      // The PUK is never probed on this card type: its counter is not known to be safe to ask.
+      ['PUK', 'puk', 0x83, 'unknown', 10, 'unknown'],
     ]);
     expect(snapshot.pins[0]!.unblockedBy).toBe('03');
     expect(snapshot.authentication).toEqual({ certificate: 0, pin: 0 });
@@ -125,7 +126,7 @@ describe('readCard on a SITHS-like card', () => {
     expect(viaDir.certificates).toHaveLength(3);
     const viaPath = snapshotOf((await read({ withAid: false })).result);
     expect(viaPath.application).toMatchObject({ aid: null, path: '3F005015', foundBy: 'path' });
-    expect(viaPath.pins.map((p) => p.triesLeft)).toEqual([3, 3, 10]);
+    expect(viaPath.pins.map((p) => p.triesLeft)).toEqual([3, 3, 'unknown']);
     expect(viaPath.tokenInfo?.label).toBe('Testkort');
   });
 
@@ -162,8 +163,9 @@ describe('readCard failures', () => {
     spec.mf.children = [];
     const { transport } = insert(spec);
     const empty = await readCard(transport, { smartcardListPath: null });
-    expect(empty).toMatchObject({ kind: 'no-pkcs15-application', stage: 'select-application' });
-    expect(empty.kind === 'no-pkcs15-application' && empty.attempts.map((a) => a.statusWord)).toEqual(['6A82', '6A82', '6A82']);
+    expect(empty).toMatchObject({ kind: 'unknown-structure', stage: 'select-application' });
+    // PKCS#15 first (a SetCOS ATR): AID, EF.DIR, 3F00/5015; then the IDPrime applet.
+    expect(empty.kind === 'unknown-structure' && empty.probes.map((p) => `${p.structure} ${p.statusWord}`)).toEqual(['pkcs15 6A82', 'pkcs15 6A82', 'pkcs15 6A82', 'idprime 6A82']);
   });
 
   it('gives up after its APDU bound with a typed outcome', async () => {

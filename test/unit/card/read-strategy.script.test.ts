@@ -90,8 +90,7 @@ describe('read strategy, APDU by APDU', () => {
       # ---- auth-ready: the login certificate and its PIN counter are known ----
       => 00200082
       <= 63C2
-      => 00200083
-      <= 63CA
+      # Not the PUK (83): VERIFY without data is not known to be harmless for it on SetCOS cards.
       => 00A4000C025032
       <= 9000
       => 00B00000FF
@@ -117,7 +116,7 @@ describe('read strategy, APDU by APDU', () => {
     expect(result.pins.map((p) => [p.role, p.triesLeft, p.maxTries])).toEqual([
       ['authentication', 3, 3],
       ['signature', 2, 3],
-      ['puk', 10, 10],
+      ['puk', 'unknown', 10],
     ]);
     expect(result.tokenInfo?.label).toBe('SITHS e-id kort');
   });
@@ -156,17 +155,26 @@ describe('read strategy, APDU by APDU', () => {
     expect(result.apduLog.at(-1)).toMatchObject({ command: '00A4000C025015', response: '', statusWord: '' });
   });
 
-  it('tries EF.DIR and the PKCS#15 DF before saying there is no PKCS#15 application', async () => {
+  it('tries EF.DIR, the PKCS#15 DF and the IDPrime applet before saying the structure is unknown, and sends no PIN command', async () => {
     const transport = apduScript(`
+      # An unknown ATR: PKCS#15 first, then IDPrime.
       => 00A4040C0CA000000063504B43532D3135
       <= 6A82
       => 00A4080C022F00
       <= 6A82
       => 00A4080C025015
       <= 6A82
+      => 00A4040C0BA000000018800000000662
+      <= 6A82
     `);
     const result = await readCard(transport, { smartcardListPath: null });
-    expect(result).toMatchObject({ kind: 'no-pkcs15-application', profile: { id: 'unknown' } });
+    expect(result).toMatchObject({ kind: 'unknown-structure', profile: { id: 'unknown' } });
+    expect(result.kind === 'unknown-structure' && result.probes.map((p) => [p.structure, p.target, p.statusWord])).toEqual([
+      ['pkcs15', 'SELECT AID A000000063504B43532D3135', '6A82'],
+      ['pkcs15', 'EF.DIR 3F002F00', '6A82'],
+      ['pkcs15', 'SELECT DF 3F005015', '6A82'],
+      ['idprime', 'SELECT IDPrime applet', '6A82'],
+    ]);
     expect(fromHex(result.atr)).toEqual(transport.atr);
   });
 });

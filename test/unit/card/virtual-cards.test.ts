@@ -9,6 +9,7 @@ import { InProcessTransport } from '../../../native/simulator/in-process-transpo
 import { fromHex, toHex } from '../../../native/transport.js';
 import { readCard } from '../../../electron/card/read-card.js';
 import type { CardReadProgress, CardSnapshot } from '../../../electron/card/card-read-result.js';
+import { decodeCertificateFile } from '../../../electron/card/idprime/layout.js';
 import { overlappingReads } from './test-cards.js';
 
 /** What the catalogue puts on each card (native/simulator/cards.ts descriptions). */
@@ -21,7 +22,7 @@ const expected: Record<VirtualCardName, { kind: string; certificates?: number; p
   'auth-cert-expired': { kind: 'snapshot', certificates: 5, pins: 3 },
   'auth-cert-expiring': { kind: 'snapshot', certificates: 5, pins: 3 },
   'telia-only': { kind: 'snapshot', certificates: 2, pins: 3 },
-  'bank-card': { kind: 'no-pkcs15-application' },
+  'bank-card': { kind: 'unknown-structure' },
   'corrupt-cdf': { kind: 'malformed-card-data' },
   'test-pki': { kind: 'snapshot', certificates: 5, pins: 3 },
   'real-test-chain': { kind: 'snapshot', certificates: 3, pins: 3 },
@@ -41,18 +42,29 @@ describe.each(virtualCardNames.map((name) => [name]))('virtual card %s', (name) 
 
     expect(snapshot.certificates).toHaveLength(expected[name].certificates ?? -1);
     for (const certificate of snapshot.certificates) {
-      const file = findFileByPath(engine.spec.mf, pathToFids(fromHex(certificate.source.file ?? '')));
+      const source = certificate.source;
+      const file = findFileByPath(engine.spec.mf, pathToFids(fromHex(source.structure === 'idprime' ? `3F00${source.file}` : (source.file ?? ''))));
       expect(file?.kind).toBe('EF');
       if (file?.kind !== 'EF') continue;
-      const start = certificate.source.index ?? 0;
+      if (source.structure === 'idprime') {
+        expect(toHex(certificate.der)).toBe(toHex(decodeCertificateFile(file.content, source.name).der));
+        continue;
+      }
+      const start = source.index ?? 0;
       expect(toHex(certificate.der)).toBe(toHex(file.content.subarray(start, start + certificate.der.length)));
     }
 
     expect(snapshot.pins).toHaveLength(expected[name].pins ?? -1);
     for (const pin of snapshot.pins) {
-      const onCard = engine.pinStatus(pin.reference);
+      if (pin.counter.source === 'not-probed') {
+        // The PUK: never asked (its reference unknown, or the probe not known to be harmless).
+        expect(pin.role).toBe('puk');
+        expect(pin.triesLeft).toBe('unknown');
+        continue;
+      }
+      const onCard = pin.reference === null ? undefined : engine.pinStatus(pin.reference);
       expect(pin.triesLeft).toBe(onCard?.triesLeft);
-      expect(pin.maxTries).toBe(onCard?.maxTries);
+      if (pin.maxTries !== 'unknown') expect(pin.maxTries).toBe(onCard?.maxTries);
       expect(pin.blocked).toBe(onCard?.blocked);
     }
     expect(snapshot.pins.filter((p) => p.role === 'authentication')).toHaveLength(1);
@@ -76,7 +88,8 @@ describe('virtual cards: specific states', () => {
     };
     expect((await read('auth-pin-blocked'))('authentication')).toMatchObject({ triesLeft: 0, blocked: true });
     expect((await read('auth-pin-one-try'))('authentication')).toMatchObject({ triesLeft: 1, blocked: false });
-    expect((await read('puk-blocked'))('puk')).toMatchObject({ triesLeft: 0, blocked: true });
+    // Not probed on SetCOS cards (facts: not known to be harmless for the PUK): unknown, not a guess.
+    expect((await read('puk-blocked'))('puk')).toMatchObject({ triesLeft: 'unknown', blocked: 'unknown', counter: { source: 'not-probed', unknownReason: 'probe-not-known-safe' } });
     expect((await read('netid-legacy'))('signature')).toMatchObject({ triesLeft: 3, maxTries: 3 });
   });
 });

@@ -24,7 +24,7 @@ describe('kortkoll (CLI)', () => {
     expect(unknownDemo.stderr).toContain('netid-legacy');
   });
 
-  it('read --demo netid-legacy --json prints all five certificates and three PIN counters', async () => {
+  it('read --demo netid-legacy --json prints all five certificates, three PINs and the two counters it may ask', async () => {
     const { code, stdout } = await runKortkoll(['read', '--demo', 'netid-legacy', '--json']);
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
@@ -32,7 +32,9 @@ describe('kortkoll (CLI)', () => {
     expect(result.certificates).toHaveLength(5);
     for (const cert of result.certificates) expect(() => parseCertificate(Buffer.from(cert.derBase64, 'base64'))).not.toThrow();
     expect(result.pins.map((p: { role: string }) => p.role).sort()).toEqual(['authentication', 'puk', 'signature']);
-    for (const pin of result.pins) expect(typeof pin.triesLeft).toBe('number');
+    for (const pin of result.pins) expect(typeof pin.triesLeft).toBe(pin.role === 'puk' ? 'string' : 'number');
+    expect(result.pins.find((p: { role: string }) => p.role === 'puk').counter.unknownReason).toBe('probe-not-known-safe');
+    expect(result.structure).toBe('pkcs15');
   });
 
   it('read --demo prints a readable summary in Swedish and English', async () => {

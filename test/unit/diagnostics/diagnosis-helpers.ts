@@ -1,4 +1,5 @@
 /** Runs the whole pipeline on a virtual card in-process: read → analyse → report. */
+import { fileURLToPath } from 'node:url';
 import { buildVirtualCardSpec, type VirtualCardName } from '../../../native/simulator/cards.js';
 import { ApduEngine } from '../../../native/simulator/apdu-engine.js';
 import { InProcessTransport } from '../../../native/simulator/in-process-transport.js';
@@ -7,6 +8,9 @@ import { analyseCardCertificates } from '../../../electron/diagnostics/card-anal
 import { buildDiagnosticReport, type DiagnosisFacts } from '../../../electron/diagnostics/diagnose.js';
 import type { Lang } from '../../../electron/i18n/index.js';
 
+/** The one entry of pcsc-tools' list the virtual cards need (the bank card's), the same on every machine. */
+export const smartcardListExcerpt = fileURLToPath(new URL('../../fixtures/smartcard-list/excerpt.txt', import.meta.url));
+
 /** A fixed moment, so certificate dates (relative to it) and the report are the same every run. */
 export const fixedNow = new Date('2026-03-02T09:30:00Z');
 
@@ -14,7 +18,7 @@ export async function diagnoseVirtualCard(name: VirtualCardName) {
   const spec = await buildVirtualCardSpec(name, { now: fixedNow });
   const transport = new InProcessTransport(new ApduEngine(spec));
   const clock = { now: () => fixedNow, monotonicMs: (() => { let t = 0; return () => (t += 1); })() };
-  const read = await readCard(transport, { clock, smartcardListPath: null });
+  const read = await readCard(transport, { clock, smartcardListPath: smartcardListExcerpt });
   const analysis = read.kind === 'snapshot'
     ? await analyseCardCertificates(read, { now: fixedNow, online: false, systemAnchors: () => ({ status: { source: 'system', available: false, count: 0, reason: 'unsupported-runtime' }, anchors: [] }) })
     : null;
