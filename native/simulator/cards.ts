@@ -720,6 +720,8 @@ export async function buildVirtualCardSpec(name: VirtualCardName, options: Virtu
     case 'idprime-auth-pin-one-try':
       return sithsEidIdprimeCard({ name, authTries: 1 }, resolved);
     case 'idprime-uncompressed':
+      // Debian's OpenSC 0.23 lists no certificate here: its idprime driver learns a certificate
+      // file's size only from the header of a compressed one. Kortkoll must do better.
       return sithsEidIdprimeCard({ name, compressed: false }, resolved);
     case 'idprime-empty-cmapfile':
       return sithsEidIdprimeCard({ name, emptyCmapFile: true }, resolved);
