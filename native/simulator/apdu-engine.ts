@@ -7,7 +7,7 @@
 import type { ApduLogEntry, VirtualCardEndpoint } from './endpoint.js';
 import type { CardBehaviour, DedicatedFileSpec, ElementaryFileSpec, VirtualCardSpec } from './card-model.js';
 import { MF_FID } from './card-model.js';
-import { bytesEqual, concatBytes, tlv, uint16 } from './tlv.js';
+import { bytesEqual, concatBytes, encodeLength, tlv, uint16 } from './tlv.js';
 
 /** Status words the engine answers, named as in ISO/IEC 7816-4. */
 export const SW = {
@@ -269,6 +269,8 @@ export class ApduEngine implements VirtualCardEndpoint {
         return this.resetRetryCounter(apdu);
       case 0x24:
         return this.changeReferenceData(apdu);
+      case 0xca:
+        return this.getData(apdu);
       default:
         return statusWord(SW.INS_NOT_SUPPORTED);
     }
@@ -292,7 +294,11 @@ export class ApduEngine implements VirtualCardEndpoint {
       this.pendingResponse = data;
       return statusWord(0x6100 | (Math.min(data.length, 256) & 0xff));
     }
-    if (!apdu.hasLe) return statusWord(SW.OK);
+    if (!apdu.hasLe) {
+      if (!this.behaviour.getResponseWithoutLe || apdu.data.length === 0) return statusWord(SW.OK);
+      this.pendingResponse = data;
+      return statusWord(0x6100 | (Math.min(data.length, 256) & 0xff));
+    }
     if (apdu.ne >= data.length) return statusWord(SW.OK, data);
     this.pendingResponse = data.slice(apdu.ne);
     return statusWord(0x6100 | (Math.min(this.pendingResponse.length, 256) & 0xff), data.slice(0, apdu.ne));
@@ -377,7 +383,8 @@ export class ApduEngine implements VirtualCardEndpoint {
     }
     if (responseKind === 0x0c) return statusWord(SW.OK);
     const fcp = this.fileControlParameters(found);
-    return this.answerWithData(apdu, responseKind === 0x04 ? tlv(0x62, fcp) : tlv(0x6f, fcp));
+    const fciTemplate = this.behaviour.selectAnswerTemplate ?? 0x6f;
+    return this.answerWithData(apdu, tlv(responseKind === 0x04 ? 0x62 : fciTemplate, fcp));
   }
 
   /** FID search as ISO 7816-4 allows for P1=00: children of the current DF, the current DF, its parent and the parent's children. */
@@ -453,8 +460,36 @@ export class ApduEngine implements VirtualCardEndpoint {
     const offset = (apdu.p1 << 8) | apdu.p2;
     const content = ef.spec.content;
     if (offset >= content.length) return statusWord(SW.OFFSET_OUTSIDE_EF);
+    const left = content.length - offset;
+    if (this.behaviour.strictEndOfFile && apdu.ne > left) {
+      // Strict cards never hand out a short read: they say how much is left, the host asks again.
+      return statusWord(left <= 256 ? 0x6c00 | (left & 0xff) : SW.WRONG_LENGTH);
+    }
     const chunk = content.slice(offset, offset + apdu.ne);
     return statusWord(chunk.length < apdu.ne ? SW.END_OF_FILE_BEFORE_NE : SW.OK, chunk);
+  }
+
+  // ---- GET DATA -------------------------------------------------------------------------------
+
+  /**
+   * GET DATA `00 CA P1 P2 Le` with P1P2 the tag: the whole TLV (tag, length, value), as IDPrime
+   * answers CPLC (9F7F) and its applet version (DF30). Le must be the exact length: otherwise `6C xx`
+   * on a T=0-style card, `67 00` elsewhere.
+   */
+  private getData(apdu: CommandApdu): Uint8Array {
+    const objects = this.spec.dataObjects;
+    if (!objects) return statusWord(SW.INS_NOT_SUPPORTED);
+    if (apdu.data.length > 0) return statusWord(SW.WRONG_LENGTH);
+    const tag = (apdu.p1 << 8) | apdu.p2;
+    const object = objects.find((candidate) => candidate.tag === tag);
+    if (!object) return statusWord(SW.REFERENCE_NOT_FOUND);
+    const tagBytes = object.tag > 0xff ? uint16(object.tag) : Uint8Array.of(object.tag);
+    const answer = concatBytes(tagBytes, encodeLength(object.value.length), object.value);
+    if (!apdu.hasLe || apdu.ne !== answer.length) {
+      if (this.behaviour.t0GetResponse && answer.length <= 256) return statusWord(0x6c00 | (answer.length & 0xff));
+      return statusWord(SW.WRONG_LENGTH);
+    }
+    return statusWord(SW.OK, answer);
   }
 
   // ---- PIN commands ---------------------------------------------------------------------------

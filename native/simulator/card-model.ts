@@ -50,9 +50,33 @@ export interface CardBehaviour {
   extendedLength: boolean;
   /** VERIFY without data answers `63 Cx` / `69 83` / `90 00`; otherwise `67 00` (never spends a try). */
   answersVerifyWithoutData: boolean;
+  /**
+   * Template of the answer to SELECT with P2=00 ("return FCI"): `6F` FCI (default) or `62` FCP, as
+   * Thales IDPrime cards answer (OpenSC reads the file size from tag 80 of either).
+   */
+  selectAnswerTemplate?: 0x6f | 0x62;
+  /**
+   * A command carrying data without Le (case 3, which is how a T=0 host sends a case-4 command)
+   * gets its answer through `61 xx` + GET RESPONSE instead of losing it. Default false.
+   */
+  getResponseWithoutLe?: boolean;
+  /**
+   * Strict end of file (IDPrime "is strict about lengths"): READ BINARY with an Le past the end answers
+   * `6C xx` with xx = bytes left instead of the data and `62 82`. Default false.
+   */
+  strictEndOfFile?: boolean;
   /** Simulated latency, awaited in transmit(). */
   latencyPerApduMs: number;
   latencyPerByteMs: number;
+}
+
+/** A data object GET DATA (`00 CA P1 P2`) answers, with P1P2 = tag, as the whole TLV. */
+export interface DataObjectSpec {
+  /** One- or two-byte tag, e.g. 0x9F7F (CPLC) or 0xDF30. */
+  tag: number;
+  value: Uint8Array;
+  /** For logs and the CLI only. */
+  name?: string;
 }
 
 export interface VirtualCardSpec {
@@ -62,6 +86,8 @@ export interface VirtualCardSpec {
   mf: DedicatedFileSpec;
   pins: PinSpec[];
   behaviour: CardBehaviour;
+  /** Answered by GET DATA; absent means the card does not know the command (`6D 00`). */
+  dataObjects?: DataObjectSpec[];
 }
 
 export const MF_FID = 0x3f00;

@@ -6,11 +6,16 @@
  * them with 4-byte paths `3F00 xxxx`, as the facts describe SITHS cards with the Net iD application;
  * EF.ODF and EF.TokenInfo live in the application DF 5015. siths-eid-2024 keeps everything inside DF
  * 5015 and uses 6-byte paths `3F00 5015 xxxx`. Readers must follow paths, never hard-code FIDs.
+ *
+ * The IDPrime cards (siths-eid-idprime and its variants, reservkort) carry no PKCS#15 application but
+ * the minidriver files of Thales IDPrime (idprime-card.ts); unknown-structure carries neither.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApduEngine } from './apdu-engine.js';
+import { buildIdprimeCard, idprimeCardBehaviour } from './idprime-card.js';
 import type { CardBehaviour, ElementaryFileSpec, PinSpec, VirtualCardSpec } from './card-model.js';
 import { defaultCardBehaviour, dedicatedFile, elementaryFile, MF_FID } from './card-model.js';
 import {
@@ -45,7 +50,16 @@ export type VirtualCardName =
   | 'bank-card'
   | 'corrupt-cdf'
   | 'test-pki'
-  | 'real-test-chain';
+  | 'real-test-chain'
+  | 'siths-eid-idprime'
+  | 'idprime-auth-pin-blocked'
+  | 'idprime-auth-pin-one-try'
+  | 'idprime-uncompressed'
+  | 'idprime-empty-cmapfile'
+  | 'idprime-strict'
+  | 'idprime-t0'
+  | 'reservkort'
+  | 'unknown-structure';
 
 export const virtualCardNames: readonly VirtualCardName[] = Object.freeze([
   'netid-legacy',
@@ -60,6 +74,15 @@ export const virtualCardNames: readonly VirtualCardName[] = Object.freeze([
   'corrupt-cdf',
   'test-pki',
   'real-test-chain',
+  'siths-eid-idprime',
+  'idprime-auth-pin-blocked',
+  'idprime-auth-pin-one-try',
+  'idprime-uncompressed',
+  'idprime-empty-cmapfile',
+  'idprime-strict',
+  'idprime-t0',
+  'reservkort',
+  'unknown-structure',
 ]);
 
 export function isVirtualCardName(s: string): s is VirtualCardName {
@@ -68,7 +91,8 @@ export function isVirtualCardName(s: string): s is VirtualCardName {
 
 export const virtualCardDescriptions: Readonly<Record<VirtualCardName, string>> = Object.freeze({
   'netid-legacy': 'SetCOS card with the Net iD PKCS#15 application: SITHS authentication + signature, Telia authentication + signature, SITHS CA',
-  'siths-eid-2024': 'IDPrime-family card issued from 2024: one SITHS authentication certificate, no Telia, no signature certificate',
+  'siths-eid-2024':
+    'PKCS#15 card with an IDPrime-family ATR (the reservkort ATR), issued from 2024: one SITHS authentication certificate, no Telia, no signature certificate. Kept because readers must handle both structures behind such an ATR',
   'auth-pin-blocked': 'netid-legacy with the authentication PIN blocked (0 tries left)',
   'auth-pin-one-try': 'netid-legacy with one try left on the authentication PIN',
   'puk-blocked': 'netid-legacy with the PUK blocked (0 tries left)',
@@ -79,6 +103,16 @@ export const virtualCardDescriptions: Readonly<Record<VirtualCardName, string>> 
   'corrupt-cdf': 'netid-legacy whose CDF is damaged (ODF, TokenInfo and AODF are fine)',
   'test-pki': 'netid-legacy layout with certificates from the TEST SITHS e-id PKI',
   'real-test-chain': 'A card carrying the real public TEST SITHS e-id function certificate chain from ../shared/fixtures/real-certs/',
+  'siths-eid-idprime':
+    'Thales IDPrime 940-like card (no PKCS#15): SITHS authentication and signature certificates, compressed; PINs 0x11 (legitimering) and 0x83 (underskrift)',
+  'idprime-auth-pin-blocked': 'siths-eid-idprime with the authentication PIN (0x11) blocked (0 tries left)',
+  'idprime-auth-pin-one-try': 'siths-eid-idprime with one try left on the authentication PIN (0x11)',
+  'idprime-uncompressed': 'siths-eid-idprime storing its certificates as plain DER instead of compressed',
+  'idprime-empty-cmapfile': 'siths-eid-idprime whose cmapfile is present but empty (all records zero), as on some 940s',
+  'idprime-strict': 'siths-eid-idprime strict about lengths: READ BINARY past the end answers 6C xx (never 62 82)',
+  'idprime-t0': 'siths-eid-idprime answering T=0 style: every answer to a command with data comes through 61 xx + GET RESPONSE',
+  reservkort: 'Region Stockholm temporary card (reservkort): IDPrime structure, ATR of the facts, SITHS authentication certificate only, PIN 0x11',
+  'unknown-structure': 'IDPrime-family ATR but neither IDPrime applet nor PKCS#15 application (only a proprietary applet); its PINs must never be verified',
 });
 
 export interface VirtualCardOptions {
@@ -91,12 +125,33 @@ export interface VirtualCardOptions {
 /** The PKCS#15 application AID of the Net iD application (and of PKCS#15 in general). */
 export const PKCS15_AID = fromHex('A000000063504B43532D3135');
 
+const RESERVKORT_ATR = fromHex('3B7F96000080318065B0850400111202F0829000');
+
 export const ATRS = Object.freeze({
   setcos: fromHex('3B7D96000080318065B0A31100C883009000'),
-  idprime: fromHex('3B7F96000080318065B0850400111202F0829000'),
+  /** Region Stockholm's temporary card (facts); also worn by the PKCS#15 card siths-eid-2024. */
+  reservkort: RESERVKORT_ATR,
+  /** Alias of `reservkort`, the name this ATR had first. */
+  idprime: RESERVKORT_ATR,
+  /** IDPrime 940 as newer OpenSC lists it; matches Debian OpenSC 0.23's idprime entry under its mask. */
+  idprime940: fromHex('3B7F96000080318065B0855956FB120FFE829000'),
+  /** IDPrime-family historical bytes, Sweden's country code; in no entry of pcsc-tools' smartcard_list.txt. */
+  unknownIdprimeFamily: fromHex('3B7F96000080318065B08506002A1202F0829000'),
   /** "Nordea Visa Sweden" in pcsc-tools' smartcard_list.txt. */
   visa: fromHex('3B6700007D2040343B9000'),
 });
+
+/** The one IDPrime entry of Debian 12's OpenSC 0.23 (card-idprime.c): ATR and mask. */
+export const OPENSC_023_IDPRIME_ATR = Object.freeze({
+  atr: fromHex('3B7F96000080318065B084413DF6120FFE829000'),
+  mask: fromHex('FFFF00FFFFFFFFFFFFFF00000000FFFFFFFFFFFF'),
+});
+
+/** Whether an ATR matches an (ATR, mask) entry the way OpenSC's _sc_match_atr does. */
+export function atrMatchesMasked(atr: Uint8Array, entry: { atr: Uint8Array; mask: Uint8Array }): boolean {
+  if (atr.length !== entry.atr.length) return false;
+  return atr.every((byte, i) => (byte & entry.mask[i]!) === (entry.atr[i]! & entry.mask[i]!));
+}
 
 /** PIN references and values of the ready cards, for tests that VERIFY. */
 export const VIRTUAL_CARD_PINS = Object.freeze({
@@ -108,6 +163,20 @@ export const VIRTUAL_CARD_PINS = Object.freeze({
   sithsEid2024: Object.freeze({
     authentication: { reference: 0x11, value: '123456' },
     puk: { reference: 0x12, value: '12345678' },
+  }),
+  /** siths-eid-idprime and its variants; no PUK object (its reference on these cards is unknown). */
+  idprime: Object.freeze({
+    authentication: { reference: 0x11, value: '123456' },
+    signature: { reference: 0x83, value: '654321' },
+  }),
+  reservkort: Object.freeze({
+    authentication: { reference: 0x11, value: '123456' },
+  }),
+  /** PINs that exist on unknown-structure so that a test can prove nothing ever verifies them. */
+  unknownStructure: Object.freeze({
+    authentication: { reference: 0x11, value: '123456' },
+    netidAuthentication: { reference: 0x81, value: '123456' },
+    signature: { reference: 0x83, value: '654321' },
   }),
 });
 
@@ -139,6 +208,26 @@ export const testPkiCardholder: Readonly<Cardholder> = Object.freeze({
   organisation: 'Nordic Medtest AB',
   locality: 'Karlstad',
   cardNumber: '9752269000098765432',
+});
+
+export const idprimeCardholder: Readonly<Cardholder> = Object.freeze({
+  givenName: 'Karin',
+  surname: 'Bergqvist',
+  hsaId: 'SE2321000016-7K3M',
+  personnummer: '191212121212',
+  organisation: 'Region Stockholm',
+  locality: 'Stockholm',
+  cardNumber: '9752269000077777777',
+});
+
+export const reservkortCardholder: Readonly<Cardholder> = Object.freeze({
+  givenName: 'Johan',
+  surname: 'Nyström',
+  hsaId: 'SE2321000016-R3S7',
+  personnummer: '191212121212',
+  organisation: 'Region Stockholm',
+  locality: 'Stockholm',
+  cardNumber: '9752269000033333333',
 });
 
 // ---- layout ---------------------------------------------------------------------------------------
@@ -431,6 +520,93 @@ async function sithsEid2024Card(options: Required<Pick<VirtualCardOptions, 'now'
   });
 }
 
+// ---- IDPrime cards --------------------------------------------------------------------------------
+
+interface IdprimeVariant {
+  name: VirtualCardName;
+  authTries?: number;
+  compressed?: boolean;
+  emptyCmapFile?: boolean;
+  behaviour?: Partial<CardBehaviour>;
+}
+
+/** The 16-byte cardid of a card: stable per card number (a Windows card id, not the printed number). */
+function idprimeCardId(holder: Cardholder): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(`cardid:${holder.cardNumber}`).digest().subarray(0, 16));
+}
+
+async function sithsEidIdprimeCard(variant: IdprimeVariant, options: Required<Pick<VirtualCardOptions, 'now'>> & VirtualCardOptions): Promise<VirtualCardSpec> {
+  const pki = await getTestPki({ now: options.now, flavour: 'production' });
+  const holder = idprimeCardholder;
+  const window = sithsValidityWindow(options.now, 'valid');
+  const [auth, sign] = await Promise.all([
+    issuePersonCertificate(pki, { issuer: 'siths', purpose: 'authentication', holder, ...window, keyRole: 'idprime-auth' }),
+    issuePersonCertificate(pki, { issuer: 'siths', purpose: 'signature', holder, ...window, keyRole: 'idprime-sign' }),
+  ]);
+  const compressed = variant.compressed ?? true;
+  const p = VIRTUAL_CARD_PINS.idprime;
+  return buildIdprimeCard({
+    name: variant.name,
+    description: virtualCardDescriptions[variant.name],
+    atr: ATRS.idprime940,
+    behaviour: { ...idprimeCardBehaviour, ...variant.behaviour, ...options.behaviour },
+    cardId: idprimeCardId(holder),
+    label: 'SITHS eID',
+    certificates: [
+      { kind: 'kxc', container: 0, der: auth.der, compressed, keyReference: 0x81, pin: 'authentication', keySizeBits: 2048 },
+      { kind: 'ksc', container: 1, der: sign.der, compressed, keyReference: 0x82, pin: 'signature', keySizeBits: 2048 },
+    ],
+    pins: [
+      { reference: p.authentication.reference, label: 'Legitimering', value: ascii(p.authentication.value), triesLeft: variant.authTries ?? 3, maxTries: 3 },
+      { reference: p.signature.reference, label: 'Underskrift', value: ascii(p.signature.value), triesLeft: 3, maxTries: 3 },
+    ],
+    keyReferenceFile: true,
+    emptyCmapFile: variant.emptyCmapFile,
+    osReleaseLevel: 0x04,
+    appletVersion: 'IDPrime 940 v1.2',
+  });
+}
+
+async function reservkortCard(options: Required<Pick<VirtualCardOptions, 'now'>> & VirtualCardOptions): Promise<VirtualCardSpec> {
+  const pki = await getTestPki({ now: options.now, flavour: 'production' });
+  const holder = reservkortCardholder;
+  const auth = await issuePersonCertificate(pki, { issuer: 'siths', purpose: 'authentication', holder, ...sithsValidityWindow(options.now, 'valid'), keyRole: 'reservkort-auth' });
+  const p = VIRTUAL_CARD_PINS.reservkort;
+  return buildIdprimeCard({
+    name: 'reservkort',
+    description: virtualCardDescriptions.reservkort,
+    atr: ATRS.reservkort,
+    behaviour: { ...idprimeCardBehaviour, ...options.behaviour },
+    cardId: idprimeCardId(holder),
+    label: 'SITHS reservkort',
+    certificates: [{ kind: 'kxc', container: 0, der: auth.der, compressed: true, keyReference: 0x81, pin: 'authentication', keySizeBits: 2048 }],
+    pins: [{ reference: p.authentication.reference, label: 'Legitimering', value: ascii(p.authentication.value), triesLeft: 3, maxTries: 3 }],
+    // Not a 940 as far as anyone knows: no key-reference file, so readers fall back to PIN 0x11.
+    keyReferenceFile: false,
+    osReleaseLevel: 0x04,
+    appletVersion: 'IDPrime v1.0',
+  });
+}
+
+/** Answers neither the IDPrime nor the PKCS#15 probe: no applet DF name, no EF.DIR, no DF 5015. */
+function unknownStructureCard(options: VirtualCardOptions): VirtualCardSpec {
+  // "\xF0KORTKOLL": a proprietary (F0) DF name of the simulator's own, so that the card is not empty.
+  const applet = dedicatedFile(0x7f10, [elementaryFile(0x7f11, ascii('not a SITHS structure'))], { aid: fromHex('F04B4F52544B4F4C4C'), name: 'proprietary applet' });
+  const p = VIRTUAL_CARD_PINS.unknownStructure;
+  return {
+    name: 'unknown-structure',
+    description: virtualCardDescriptions['unknown-structure'],
+    atr: ATRS.unknownIdprimeFamily,
+    mf: dedicatedFile(MF_FID, [applet], { name: 'MF' }),
+    pins: [
+      { reference: p.authentication.reference, label: 'PIN', value: ascii(p.authentication.value), triesLeft: 3, maxTries: 3 },
+      { reference: p.netidAuthentication.reference, label: 'PIN 2', value: ascii(p.netidAuthentication.value), triesLeft: 3, maxTries: 3 },
+      { reference: p.signature.reference, label: 'PIN 3', value: ascii(p.signature.value), triesLeft: 3, maxTries: 3 },
+    ],
+    behaviour: { ...idprimeCardBehaviour, ...options.behaviour },
+  };
+}
+
 function bankCard(options: VirtualCardOptions): VirtualCardSpec {
   const pse = dedicatedFile(0x1000, [], { aid: ascii('1PAY.SYS.DDF01'), name: 'PSE' });
   const visa = dedicatedFile(0x1001, [], { aid: fromHex('A0000000031010'), name: 'Visa credit/debit' });
@@ -537,6 +713,26 @@ export async function buildVirtualCardSpec(name: VirtualCardName, options: Virtu
       return netIdCard({ name, flavour: 'test', holder: testPkiCardholder }, resolved);
     case 'real-test-chain':
       return realTestChainCard(resolved);
+    case 'siths-eid-idprime':
+      return sithsEidIdprimeCard({ name }, resolved);
+    case 'idprime-auth-pin-blocked':
+      return sithsEidIdprimeCard({ name, authTries: 0 }, resolved);
+    case 'idprime-auth-pin-one-try':
+      return sithsEidIdprimeCard({ name, authTries: 1 }, resolved);
+    case 'idprime-uncompressed':
+      // Debian's OpenSC 0.23 lists no certificate here: its idprime driver learns a certificate
+      // file's size only from the header of a compressed one. Kortkoll must do better.
+      return sithsEidIdprimeCard({ name, compressed: false }, resolved);
+    case 'idprime-empty-cmapfile':
+      return sithsEidIdprimeCard({ name, emptyCmapFile: true }, resolved);
+    case 'idprime-strict':
+      return sithsEidIdprimeCard({ name, behaviour: { strictEndOfFile: true } }, resolved);
+    case 'idprime-t0':
+      return sithsEidIdprimeCard({ name, behaviour: { t0GetResponse: true, wrongLeAnswer: '6Cxx' } }, resolved);
+    case 'reservkort':
+      return reservkortCard(resolved);
+    case 'unknown-structure':
+      return unknownStructureCard(resolved);
   }
 }
 

@@ -37,6 +37,7 @@ function usage(): string {
     ...virtualCardNames.map((name) => `  ${name.padEnd(width)}  ${virtualCardDescriptions[name]}`),
     '',
     `PINs of the netid-style cards: authentication ${VIRTUAL_CARD_PINS.netid.authentication.value}, signature ${VIRTUAL_CARD_PINS.netid.signature.value}, PUK ${VIRTUAL_CARD_PINS.netid.puk.value}`,
+    `PINs of the IDPrime cards: legitimering (0x11) ${VIRTUAL_CARD_PINS.idprime.authentication.value}, underskrift (0x83) ${VIRTUAL_CARD_PINS.idprime.signature.value}; no PUK`,
   ].join('\n');
 }
 

@@ -74,7 +74,7 @@ function extensionValue(cert: pkijs.Certificate, oid: string): asn1js.BaseBlock 
 
 describe('the card catalogue', () => {
   it('names every card and recognises names', () => {
-    expect(virtualCardNames).toHaveLength(12);
+    expect(virtualCardNames).toHaveLength(21);
     expect(isVirtualCardName('netid-legacy')).toBe(true);
     expect(isVirtualCardName('netid')).toBe(false);
   });
