@@ -485,7 +485,9 @@ export class ApduEngine implements VirtualCardEndpoint {
     if (!object) return statusWord(SW.REFERENCE_NOT_FOUND);
     const tagBytes = object.tag > 0xff ? uint16(object.tag) : Uint8Array.of(object.tag);
     const answer = concatBytes(tagBytes, encodeLength(object.value.length), object.value);
-    if (!apdu.hasLe || apdu.ne !== answer.length) {
+    // Like READ BINARY with Ne larger than the data: the card answers what it has (OpenSC asks DF30
+    // with Le = 45 and takes any answer of 10 bytes or more). Too small an Le is refused.
+    if (!apdu.hasLe || apdu.ne < answer.length) {
       if (this.behaviour.t0GetResponse && answer.length <= 256) return statusWord(0x6c00 | (answer.length & 0xff));
       return statusWord(SW.WRONG_LENGTH);
     }

@@ -41,6 +41,16 @@ const exactly =
   (have: Uint8Array): ReadNeed =>
     have.length >= size ? { done: true } : { done: false, end: size, exact: true };
 
+/** The container map up to its first unused record (a record starting 00 ends it), at most its size. */
+function containerMapNeed(size: number) {
+  return (have: Uint8Array): ReadNeed => {
+    for (let offset = 0; offset < Math.min(have.length, size); offset += idPrimeLimits.containerRecordLength) {
+      if (have[offset] === 0) return { done: true };
+    }
+    return have.length >= size ? { done: true } : { done: false, end: size, exact: true };
+  };
+}
+
 /** The largest index a card can announce: 255 entries of 21 bytes after the count. */
 const maxIndexBytes = 1 + 255 * idPrimeLimits.indexEntryLength;
 
@@ -100,7 +110,7 @@ export class IdPrimeApplication implements CardApplication {
 
     const cmapEntry = named('cmapfile', 'mscp');
     let containers: ContainerRecord[] | null = null;
-    if (cmapEntry) containers = parseContainerMap(await this.readEntry(cmapEntry));
+    if (cmapEntry) containers = parseContainerMap(await this.readEntry(cmapEntry, containerMapNeed(cmapEntry.size)));
     else this.ownNotes.push({ code: 'idprime-file-missing', message: 'The index lists no mscp/cmapfile (container map)' });
 
     // Only the 940 family has it, and the index does not list it: its FCP tells whether it is there.
@@ -208,17 +218,20 @@ export class IdPrimeApplication implements CardApplication {
     return [...this.files.observations, ...this.ownNotes];
   }
 
-  private async readEntry(entry: IdPrimeIndexEntry): Promise<Uint8Array> {
-    return this.readWhole(pathOf(entry.fid), entry.size, `${entry.directory ? `${entry.directory}/` : ''}${entry.name} ${entry.fidHex}`);
+  private async readEntry(entry: IdPrimeIndexEntry, need?: (have: Uint8Array) => ReadNeed): Promise<Uint8Array> {
+    return this.readWhole(pathOf(entry.fid), entry.size, `${entry.directory ? `${entry.directory}/` : ''}${entry.name} ${entry.fidHex}`, need);
   }
 
-  /** The whole file of known size; a file the index names but the card lacks is a MissingFileError. */
-  private async readWhole(path: Uint8Array, size: number, name: string): Promise<Uint8Array> {
+  /**
+   * The file of known size (or as much of it as `need` wants); a file the index names but the card
+   * lacks is a MissingFileError.
+   */
+  private async readWhole(path: Uint8Array, size: number, name: string, need: (have: Uint8Array) => ReadNeed = exactly(size)): Promise<Uint8Array> {
     if (size === 0) return new Uint8Array(0);
     try {
-      const bytes = await this.files.read(path, 0, exactly(size));
-      if (bytes.length < size) throw new IdPrimeFormatError(`the file ends after ${bytes.length} of the ${size} bytes the index states`, { file: name });
-      return bytes.subarray(0, size);
+      const bytes = await this.files.read(path, 0, need);
+      if (bytes.length < size && !need(bytes).done) throw new IdPrimeFormatError(`the file ends after ${bytes.length} of the ${size} bytes the index states`, { file: name });
+      return bytes.subarray(0, Math.min(size, bytes.length));
     } catch (error) {
       if (error instanceof ApduError && error.sw === 0x6a82) throw new MissingFileError(name, error.sw);
       throw error;

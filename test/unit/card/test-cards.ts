@@ -135,7 +135,7 @@ export function readRangesByFile(log: readonly ApduLogEntry[]): Map<string, [num
   for (const entry of log) {
     const [, ins, p1, p2] = entry.command;
     const sw = ((entry.response[entry.response.length - 2] ?? 0) << 8) | (entry.response[entry.response.length - 1] ?? 0);
-    if (ins === 0xa4 && sw === 0x9000) {
+    if (ins === 0xa4 && (sw === 0x9000 || sw >> 8 === 0x61)) {
       const data = entry.command.subarray(5, 5 + (entry.command[4] ?? 0));
       current = `${p1?.toString(16)}:${toHex(data)}`;
     } else if (ins === 0xb0) {

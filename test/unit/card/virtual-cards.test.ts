@@ -26,6 +26,16 @@ const expected: Record<VirtualCardName, { kind: string; certificates?: number; p
   'corrupt-cdf': { kind: 'malformed-card-data' },
   'test-pki': { kind: 'snapshot', certificates: 5, pins: 3 },
   'real-test-chain': { kind: 'snapshot', certificates: 3, pins: 3 },
+  // IDPrime: the user PIN, the 940 family's signature PIN, and the PUK (listed, never probed).
+  'siths-eid-idprime': { kind: 'snapshot', certificates: 2, pins: 3 },
+  'idprime-auth-pin-blocked': { kind: 'snapshot', certificates: 2, pins: 3 },
+  'idprime-auth-pin-one-try': { kind: 'snapshot', certificates: 2, pins: 3 },
+  'idprime-uncompressed': { kind: 'snapshot', certificates: 2, pins: 3 },
+  'idprime-empty-cmapfile': { kind: 'snapshot', certificates: 2, pins: 3 },
+  'idprime-strict': { kind: 'snapshot', certificates: 2, pins: 3 },
+  'idprime-t0': { kind: 'snapshot', certificates: 2, pins: 3 },
+  reservkort: { kind: 'snapshot', certificates: 1, pins: 2 },
+  'unknown-structure': { kind: 'unknown-structure' },
 };
 
 describe.each(virtualCardNames.map((name) => [name]))('virtual card %s', (name) => {

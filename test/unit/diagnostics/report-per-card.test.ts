@@ -27,6 +27,16 @@ const expected: Record<VirtualCardName, { verdict: DiagnosticReport['verdict']['
   'corrupt-cdf': { verdict: 'blocked', exit: 2, failing: 'certificates-read' },
   'test-pki': { verdict: 'attention', exit: 1, failing: 'auth-certificate' },
   'real-test-chain': { verdict: 'blocked', exit: 2, failing: 'auth-certificate' },
+  'siths-eid-idprime': { verdict: 'ready', exit: 0 },
+  'idprime-auth-pin-blocked': { verdict: 'blocked', exit: 2, failing: 'auth-pin' },
+  'idprime-auth-pin-one-try': { verdict: 'attention', exit: 1, failing: 'auth-pin' },
+  'idprime-uncompressed': { verdict: 'ready', exit: 0 },
+  'idprime-empty-cmapfile': { verdict: 'ready', exit: 0 },
+  'idprime-strict': { verdict: 'ready', exit: 0 },
+  'idprime-t0': { verdict: 'ready', exit: 0 },
+  reservkort: { verdict: 'ready', exit: 0 },
+  // Kortkoll cannot tell: it says so, and never calls it "not an e-tjänstekort".
+  'unknown-structure': { verdict: 'unknown-card', exit: 0 },
 };
 
 const cards = virtualCardNames.filter((name) => name !== 'real-test-chain' || existsSync(realCertsDirectory()));

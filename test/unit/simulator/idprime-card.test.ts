@@ -80,7 +80,7 @@ describe('engine switches for IDPrime', () => {
     expect(sw(send(lenient, '00B0010000'))).toBe('6282');
   });
 
-  it('GET DATA answers the whole TLV for an exact Le; a wrong Le gets 6C xx (T=0 style) or 67 00; an unknown tag 6A 88', () => {
+  it('GET DATA answers the whole TLV when Le covers it; too small an Le gets 6C xx (T=0 style) or 67 00; an unknown tag 6A 88', () => {
     const objects = [
       { tag: 0x9f7f, value: new Uint8Array(42).fill(0x11) },
       { tag: 0xdf30, value: ascii('IDPrime 940 v1.2') },
@@ -90,11 +90,14 @@ describe('engine switches for IDPrime', () => {
     expect(sw(cplc)).toBe('9000');
     expect(data(cplc)).toBe('9F7F2A' + '11'.repeat(42));
     expect(send(direct, '00CADF3013')).toBe(toHex(Uint8Array.from([0xdf, 0x30, 16, ...ascii('IDPrime 940 v1.2')])) + '9000');
-    expect(send(direct, '00CA9F7F00')).toBe('6700');
+    // Le 00 (256) covers the 45 bytes: answered, as OpenSC's Le = 45 for the shorter DF30 is.
+    expect(data(send(direct, '00CA9F7F00'))).toBe('9F7F2A' + '11'.repeat(42));
+    expect(sw(send(direct, '00CADF302D'))).toBe('9000');
+    expect(send(direct, '00CA9F7F10')).toBe('6700');
     expect(send(direct, '00CA9F7F')).toBe('6700');
     expect(send(direct, '00CA01010A')).toBe('6A88');
     const t0 = handMadeCard({ t0GetResponse: true }, objects);
-    expect(send(t0, '00CA9F7F00')).toBe('6C2D');
+    expect(send(t0, '00CA9F7F10')).toBe('6C2D');
     expect(sw(send(t0, '00CA9F7F2D'))).toBe('9000');
     // A card without data objects does not know GET DATA, as before.
     expect(send(handMadeCard({}), '00CA9F7F2D')).toBe('6D00');
@@ -239,7 +242,7 @@ describe('the IDPrime cards on the wire', () => {
     const card = await createVirtualCard('idprime-t0', { now: NOW });
     expect(send(card, '00A4080002010100')).toBe('6110');
     expect(send(card, '00C0000010').slice(0, 2)).toBe('62');
-    expect(send(card, '00CA9F7F00')).toBe('6C2D');
+    expect(send(card, '00CA9F7F10')).toBe('6C2D');
     expect(card.behaviour.t0GetResponse).toBe(true);
   });
 
