@@ -397,7 +397,8 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       b.fact('issuer', 'ev.issuer', issuer),
       b.fact('validTo', 'ev.validTo', formatDate(info.notAfter)),
       b.fact('environment', 'ev.environment', loginCert.classification.environment),
-      b.fact('sha1', 'ev.sha1', info.fingerprints.sha1),
+      // The fingerprint of the person's own certificate identifies them: personal, masked when redacted.
+      b.fact('sha1', 'ev.sha1', info.fingerprints.sha1, true),
     ];
     if (analysis.login.chosenWarning === 'test-environment') return { status: 'warning', summary: b.t('authFoundTest', { issuer }), evidence, remedy: b.remedy('authFoundTestRemedy', 'local-it') };
     const summary = b.t('authFound', { name, issuer });
