@@ -9,6 +9,7 @@ import { realpathSync } from 'node:fs';
 import { defaultLang, defineMessages, parseLang, type Lang } from './i18n/index.js';
 import { ExitCode, type CliCommand, type CliIo } from './cli/command.js';
 import { packageVersion } from './cli/package-version.js';
+import { escapeControlCharacters } from './diagnostics/terminal-text.js';
 
 type CommandLoader = () => Promise<CliCommand>;
 
@@ -86,7 +87,11 @@ export async function runCli(argv: string[], io: Omit<CliIo, 'lang'>): Promise<n
     return ExitCode.usage;
   }
   const command = await load();
-  const fullIo: CliIo = { ...io, lang };
+  // Everything a command prints passes one escaping of control characters: card and certificate
+  // data (names, labels, reader names) must not drive the terminal. JSON stays valid (see
+  // terminal-text.ts).
+  const terminal = (write: (text: string) => void) => (text: string) => write(escapeControlCharacters(text, { multiline: true }));
+  const fullIo: CliIo = { ...io, stdout: terminal(io.stdout), stderr: terminal(io.stderr), lang };
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout(command.help(lang) + '\n');
     return ExitCode.ok;

@@ -11,6 +11,7 @@ import { cardReadResultToJson, type CardReadResult } from '../card/card-read-res
 import { openDemoCard, UnknownDemoCardError, demoCards } from '../demo-cards.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
 import { parseCertificate } from '../pki/parse.js';
+import { redactCardRead, redactCardReadText } from '../diagnostics/redact.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { parseArgs, UsageError } from './args.js';
 import { openReaderMonitor, pickReader } from './pcsc.js';
@@ -21,7 +22,7 @@ const m = defineMessages(
     readersSummary: 'visa kortläsartjänsten och kortläsarna, med kort och ATR',
     readersHelp: 'Användning: kortkoll readers [--json]\n\nVisar om kortläsartjänsten (PC/SC) är igång och varje kortläsare: om ett kort sitter i, kortets ATR och om ett annat program håller kortet.\n\nSlutkoder: 0 läsare finns, 69 ingen tjänst eller ingen läsare.',
     readSummary: 'läs kortet: certifikat, PIN-räknare och tider',
-    readHelp: 'Användning: kortkoll read [--reader N|NAMN] [--json] [--demo KORT]\n\nLäser kortet i läsaren (eller ett virtuellt demokort): certifikaten, PIN- och PUK-räknarna (utan att förbruka något försök) och hur lång tid läsningen tog.\n\nFlaggor:\n  --reader N|NAMN  läsarens nummer (0, 1, …) eller namn; standard: första läsaren med ett kort\n  --json           skriv resultatet som JSON (certifikaten som base64-kodad DER)\n  --demo KORT      läs ett virtuellt demokort i stället för en riktig läsare ({cards})\n\nSlutkoder: 0 kortet lästes, 2 kortet kunde inte läsas, 64 felaktigt anrop, 69 ingen tjänst, läsare eller kort.',
+    readHelp: 'Användning: kortkoll read [--reader N|NAMN] [--json] [--redact] [--demo KORT]\n\nLäser kortet i läsaren (eller ett virtuellt demokort): certifikaten, PIN- och PUK-räknarna (utan att förbruka något försök) och hur lång tid läsningen tog.\n\nFlaggor:\n  --reader N|NAMN  läsarens nummer (0, 1, …) eller namn; standard: första läsaren med ett kort\n  --json           skriv resultatet som JSON (certifikaten som base64-kodad DER)\n  --redact         maskera namn, HSA-id, personnummer, kortnummer, egna certifikats serienummer och fingeravtryck; inga certifikatbytes eller APDU-data\n  --demo KORT      läs ett virtuellt demokort i stället för en riktig läsare ({cards})\n\nSlutkoder: 0 kortet lästes, 2 kortet kunde inte läsas, 64 felaktigt anrop, 69 ingen tjänst, läsare eller kort.',
     watchSummary: 'visa händelser live: läsare och kort som kommer och går',
     watchHelp: 'Användning: kortkoll watch [--json]\n\nVisar händelser när de sker: kortläsare som ansluts eller tas bort, kort som sätts i eller tas ut, och om kortläsartjänsten försvinner eller kommer tillbaka. Avsluta med Ctrl-C.',
     serviceDown: 'Kortläsartjänsten (PC/SC) är inte igång. Starta den (Linux: sudo systemctl start pcscd) eller kontakta lokal IT-support.',
@@ -64,7 +65,7 @@ const m = defineMessages(
     readersSummary: 'show the smart-card service and the readers, with card and ATR',
     readersHelp: 'Usage: kortkoll readers [--json]\n\nShows whether the smart-card service (PC/SC) is running and each reader: whether a card is in it, the card’s ATR and whether another program holds the card.\n\nExit codes: 0 readers found, 69 no service or no reader.',
     readSummary: 'read the card: certificates, PIN counters and timing',
-    readHelp: 'Usage: kortkoll read [--reader N|NAME] [--json] [--demo CARD]\n\nReads the card in the reader (or a virtual demo card): the certificates, the PIN and PUK counters (without spending a try) and how long the read took.\n\nOptions:\n  --reader N|NAME  the reader’s number (0, 1, …) or name; default: the first reader with a card\n  --json           print the result as JSON (certificates as base64 DER)\n  --demo CARD      read a virtual demo card instead of a real reader ({cards})\n\nExit codes: 0 the card was read, 2 the card could not be read, 64 usage error, 69 no service, reader or card.',
+    readHelp: 'Usage: kortkoll read [--reader N|NAME] [--json] [--redact] [--demo CARD]\n\nReads the card in the reader (or a virtual demo card): the certificates, the PIN and PUK counters (without spending a try) and how long the read took.\n\nOptions:\n  --reader N|NAME  the reader’s number (0, 1, …) or name; default: the first reader with a card\n  --json           print the result as JSON (certificates as base64 DER)\n  --redact         mask names, HSA-id, personal identity numbers, card numbers, the serial numbers and fingerprints of your own certificates; no certificate bytes or APDU data\n  --demo CARD      read a virtual demo card instead of a real reader ({cards})\n\nExit codes: 0 the card was read, 2 the card could not be read, 64 usage error, 69 no service, reader or card.',
     watchSummary: 'show live events: readers and cards coming and going',
     watchHelp: 'Usage: kortkoll watch [--json]\n\nShows events as they happen: readers plugged in or removed, cards inserted or taken out, and the smart-card service going away or coming back. Stop with Ctrl-C.',
     serviceDown: 'The smart-card service (PC/SC) is not running. Start it (Linux: sudo systemctl start pcscd) or contact local IT support.',
@@ -204,7 +205,7 @@ export const readCommand: CliCommand = {
   async run(args, io) {
     let parsed;
     try {
-      parsed = parseArgs(args, { values: ['reader', 'demo'], switches: ['json'] });
+      parsed = parseArgs(args, { values: ['reader', 'demo'], switches: ['json', 'redact'] });
     } catch (e) {
       if (e instanceof UsageError) return usage(io, e);
       throw e;
@@ -255,8 +256,9 @@ export const readCommand: CliCommand = {
         await monitor.close();
       }
     }
-    if (json) io.stdout(JSON.stringify(cardReadResultToJson(result), null, 2) + '\n');
-    else printRead(result, io);
+    const redact = parsed.switches.has('redact');
+    if (json) io.stdout(JSON.stringify(redact ? redactCardRead(result) : cardReadResultToJson(result), null, 2) + '\n');
+    else printRead(result, redact ? { ...io, stdout: (text) => io.stdout(redactCardReadText(text, result)) } : io);
     return result.kind === 'snapshot' ? ExitCode.ok : result.kind === 'card-removed' ? ExitCode.unavailable : ExitCode.errors;
   },
 };

@@ -5,7 +5,7 @@
  * in another language without redoing them.
  */
 import type { CardSnapshot } from '../card/card-read-result.js';
-import { anchorsFromFile, loadSystemAnchors, splitCardCertificates, type AnchorSourceStatus, type TrustAnchor } from '../pki/anchors.js';
+import { anchorsFromFile, cardCaCertificates, loadSystemAnchors, pinnedAnchors, type AnchorSourceStatus, type TrustAnchor } from '../pki/anchors.js';
 import { verifyChain, type ChainResult } from '../pki/chain.js';
 import { classifyCertificate, type CertificateClassification } from '../pki/classify.js';
 import { chooseLoginCertificate, type LoginChoice } from '../pki/login-choice.js';
@@ -62,10 +62,13 @@ export async function analyseCardCertificates(snapshot: CardSnapshot, options: C
   const loginIndex = login.chosenIndex ?? login.blockedIndex;
   const loginCertificate = loginIndex === null ? null : (certificates[loginIndex] ?? null);
 
+  // A card cannot vouch for itself: its CA certificates (roots included) only help build the path.
+  // Trust comes from the computer's store, the file the user names, or a pinned SITHS fingerprint.
   const system = (options.systemAnchors ?? loadSystemAnchors)();
-  const card = splitCardCertificates(infos);
-  const anchors: TrustAnchor[] = [...system.anchors, ...card.anchors];
-  const anchorSources: AnchorSourceStatus[] = [system.status, card.status];
+  const card = cardCaCertificates(infos);
+  const pinned = pinnedAnchors(card.roots);
+  const anchors: TrustAnchor[] = [...system.anchors, ...pinned.anchors];
+  const anchorSources: AnchorSourceStatus[] = [system.status, pinned.status];
   if (options.anchorsFile) {
     try {
       const file = anchorsFromFile(options.anchorsFile.content, options.anchorsFile.origin);
@@ -82,7 +85,7 @@ export async function analyseCardCertificates(snapshot: CardSnapshot, options: C
   let revocation: RevocationResult | null = null;
   if (loginCertificate) {
     const leaf = loginCertificate.info;
-    const intermediates = infos.filter((info) => info !== leaf && info.isCA);
+    const intermediates = card.intermediates.filter((info) => info !== leaf);
     chain = await verifyChain(leaf, { intermediates, anchors, now: options.now, anchorSources });
     const issuerSha = chain.path[1]?.sha256;
     const pool = [...intermediates, ...anchors.map((a) => a.certificate)];

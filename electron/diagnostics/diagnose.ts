@@ -10,6 +10,8 @@ import type { MiddlewareComparison } from '../../native/system/index.js';
 import type { CardPin, CardReadResult, CardSnapshot, PinCounterUnknownReason } from '../card/card-read-result.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
 import type { NotLoginReason } from '../pki/login-choice.js';
+import type { AnchorSource } from '../pki/anchors.js';
+import { claimsSithsName } from '../pki/known-roots.js';
 import type { CardAnalysis, AnalysedCertificate } from './card-analysis.js';
 import { diagnosticMessages as m, type DiagnosticMessageKey } from './messages.js';
 import {
@@ -419,7 +421,8 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       b.fact('issuer', 'ev.issuer', issuer),
       b.fact('validTo', 'ev.validTo', formatDate(info.notAfter)),
       b.fact('environment', 'ev.environment', loginCert.classification.environment),
-      b.fact('sha1', 'ev.sha1', info.fingerprints.sha1),
+      // The fingerprint of the person's own certificate identifies them: personal, masked when redacted.
+      b.fact('sha1', 'ev.sha1', info.fingerprints.sha1, true),
     ];
     if (analysis.login.chosenWarning === 'test-environment') return { status: 'warning', summary: b.t('authFoundTest', { issuer }), evidence, remedy: b.remedy('authFoundTestRemedy', 'local-it') };
     const summary = b.t('authFound', { name, issuer });
@@ -447,17 +450,21 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
     const chain = analysis?.chain;
     if (!chain || !analysis) return { status: 'unknown', summary: b.t('verdictReading') };
     const pathText = chain.path.map((l) => l.subjectCommonName ?? l.subject).join(' → ');
+    const sourceKey = (source: AnchorSource) => (source === 'system' ? 'sourceSystem' : source === 'pinned' ? 'sourcePinned' : 'sourceFile');
     const anchorsText = analysis.anchorSources
-      .map((s) => `${b.t(s.source === 'system' ? 'sourceSystem' : s.source === 'card' ? 'sourceCard' : 'sourceFile')}: ${s.available ? b.t('value.available', { count: s.count }) : b.t('value.unavailable')}`)
+      .map((s) => `${b.t(sourceKey(s.source))}: ${s.available ? b.t('value.available', { count: s.count }) : b.t('value.unavailable')}`)
       .join('; ');
     const evidence = [b.fact('chainPath', 'ev.path', pathText), b.fact('anchorSources', 'ev.anchors', anchorsText)];
     switch (chain.status) {
       case 'trusted': {
-        const source = b.t(chain.anchor.source === 'system' ? 'sourceSystem' : chain.anchor.source === 'card' ? 'sourceCard' : 'sourceFile');
-        return { status: 'ok', summary: b.t('chainTrusted', { root: chain.anchor.subjectCommonName ?? chain.anchor.subject, source }), evidence };
+        return { status: 'ok', summary: b.t('chainTrusted', { root: chain.anchor.subjectCommonName ?? chain.anchor.subject, source: b.t(sourceKey(chain.anchor.source)) }), evidence };
       }
       case 'untrusted-root': {
         const root = chain.root.knownRoot ?? chain.root.subjectCommonName ?? chain.root.subject;
+        // A root that calls itself SITHS but whose fingerprint we do not know: say the name proves nothing.
+        if (chain.root.presented && chain.root.knownRoot === undefined && chain.root.sha256 !== undefined && claimsSithsName(root)) {
+          return { status: 'warning', summary: b.t('chainNameNotEnough', { root }), evidence: [...evidence, b.fact('rootSha256', 'ev.rootSha256', chain.root.sha256)], remedy: b.remedy('chainNameNotEnoughRemedy', 'local-it') };
+        }
         const systemReadable = analysis.anchorSources.some((s) => s.source === 'system' && s.available);
         if (!systemReadable) return { status: 'unknown', summary: b.t('chainUntrustedUnknown', { root }), evidence };
         return { status: 'warning', summary: b.t('chainUntrusted', { root }), evidence, remedy: b.remedy('chainUntrustedRemedy', 'local-it') };

@@ -1,6 +1,25 @@
 /** Plain text that pastes well into a ticket (in the spirit of DigiDoc4's diagnostics.txt). */
 import type { DiagnosticReport } from './report-types.js';
-import { layoutReport, statusLabel } from './report-layout.js';
+import { layoutReport, statusLabel, type LayoutSection } from './report-layout.js';
+import { escapeControlCharacters } from './terminal-text.js';
+
+/**
+ * The layout holds card and certificate data as given; this is where it enters text, so this is
+ * where control characters are escaped: titles and labels as single lines, values as blocks.
+ */
+function terminalSafe(sections: LayoutSection[]): LayoutSection[] {
+  const line = (text: string) => escapeControlCharacters(text);
+  const block = (text: string) => escapeControlCharacters(text, { multiline: true });
+  const rows = (list: LayoutSection['rows']) => list.map(([label, value]) => [line(label), block(value)] as const);
+  return sections.map((section) => ({
+    ...section,
+    heading: line(section.heading),
+    rows: rows(section.rows),
+    items: section.items.map((item) => ({ ...item, title: line(item.title), ...(item.text !== undefined && { text: block(item.text) }), rows: rows(item.rows) })),
+    ...(section.empty !== undefined && { empty: block(section.empty) }),
+    ...(section.preformatted && { preformatted: section.preformatted.map(block) }),
+  }));
+}
 
 const width = 72;
 
@@ -19,7 +38,7 @@ function indentRows(rows: readonly (readonly [string, string])[], indent: string
 
 export function renderReportText(report: DiagnosticReport): string {
   const lines: string[] = [];
-  for (const section of layoutReport(report)) {
+  for (const section of terminalSafe(layoutReport(report))) {
     if (section.id === 'header') {
       lines.push(section.heading, rule('='));
       lines.push(...indentRows(section.rows, ''));

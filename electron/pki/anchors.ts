@@ -1,20 +1,23 @@
 /**
- * Where trust anchors come from, in the order the issue names them: the machine's own trust store
- * (readable from Node 22.15 and Electron's Node; Node 20 cannot, and we say so instead of failing),
- * the root CA certificates on the card, and an anchors file that the user or IT supplies.
- * Known fingerprints (known-roots.ts) only NAME a root; they never make one trusted.
+ * Where trust anchors come from: the machine's own trust store (readable from Node 22.15 and
+ * Electron's Node; Node 20 cannot, and we say so instead of failing), an anchors file that the user
+ * or IT names (`--anchors`), and the few production SITHS roots pinned by fingerprint in
+ * known-roots.ts. Nothing else: a card cannot vouch for itself, so a root certificate found on the
+ * card is shown and used for path building, never as an anchor (anyone can put a self-signed
+ * "SITHS e-id Root CA v2" on a card). Known but unpinned fingerprints only NAME a root.
  */
 import * as tls from 'node:tls';
 import { CertificateParseError } from './errors.js';
 import { isCaCertificate } from './classify.js';
+import { pinnedRootBySha256 } from './known-roots.js';
 import { parseCertificate, parseCertificates, type CertificateInfo } from './parse.js';
 
-export type AnchorSource = 'system' | 'card' | 'file';
+export type AnchorSource = 'system' | 'file' | 'pinned';
 
 export interface TrustAnchor {
   certificate: CertificateInfo;
   source: AnchorSource;
-  /** E.g. the anchors file's path. */
+  /** E.g. the anchors file's path; for a pinned root, where its fingerprint comes from. */
   origin?: string;
 }
 
@@ -82,17 +85,26 @@ export function anchorsFromFile(content: Uint8Array | string, origin?: string): 
 }
 
 /**
- * The card's CA certificates: self-issued CA certificates (roots) become anchors from the card;
- * the other CA certificates are intermediates. An intermediate is never an anchor, or any
- * certificate it issued would count as trusted.
+ * The card's CA certificates, all of them untrusted material for path building: intermediates and
+ * any root the card carries (the chain walk then ends at that root as `untrusted-root` unless an
+ * anchor from elsewhere has the same fingerprint). `roots` are the self-issued ones, for showing.
  */
-export function splitCardCertificates(certs: readonly CertificateInfo[]): { anchors: TrustAnchor[]; intermediates: CertificateInfo[]; status: AnchorSourceStatus } {
+export function cardCaCertificates(certs: readonly CertificateInfo[]): { intermediates: CertificateInfo[]; roots: CertificateInfo[] } {
+  const intermediates = certs.filter((certificate) => isCaCertificate(certificate));
+  return { intermediates, roots: intermediates.filter((certificate) => certificate.selfIssued) };
+}
+
+/**
+ * Anchors by pinned fingerprint (known-roots.ts) among certificates we were given (the card's, a
+ * file's): the certificate itself may come from anywhere, its fingerprint is what is trusted.
+ */
+export function pinnedAnchors(certs: readonly CertificateInfo[]): LoadedAnchors {
   const anchors: TrustAnchor[] = [];
-  const intermediates: CertificateInfo[] = [];
   for (const certificate of certs) {
-    if (!isCaCertificate(certificate)) continue;
-    if (certificate.selfIssued) anchors.push({ certificate, source: 'card' });
-    else intermediates.push(certificate);
+    const pinned = pinnedRootBySha256(certificate.fingerprints.sha256);
+    if (pinned && !anchors.some((a) => a.certificate.fingerprints.sha256 === certificate.fingerprints.sha256)) {
+      anchors.push({ certificate, source: 'pinned', origin: pinned.pinned.source });
+    }
   }
-  return { anchors, intermediates, status: { source: 'card', available: true, count: anchors.length } };
+  return { status: { source: 'pinned', available: true, count: anchors.length }, anchors };
 }

@@ -37,7 +37,8 @@ export { chooseLoginCertificate, type LoginCandidate, type LoginChoice, type Not
 export {
   loadSystemAnchors,
   anchorsFromFile,
-  splitCardCertificates,
+  cardCaCertificates,
+  pinnedAnchors,
   systemCaReader,
   type AnchorSource,
   type AnchorSourceStatus,

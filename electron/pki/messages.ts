@@ -5,6 +5,7 @@
  */
 import { defineMessages, type Lang } from '../i18n/index.js';
 import type { AnchorSource, AnchorSourceStatus } from './anchors.js';
+import { claimsSithsName } from './known-roots.js';
 import type { ChainResult, InvalidChainCode } from './chain.js';
 import type { CertificatePurpose, IssuerFamily, PkiEnvironment, SubjectKind } from './classify.js';
 import type { HsaIdCheck, HsaIdProblem, HsaIdWarning } from './hsa-id.js';
@@ -40,7 +41,7 @@ export const pkiMessages = defineMessages(
     'validity.not-yet-valid': 'Gäller först från {date}.',
     'validity.clockSuspect': 'Datorns klocka verkar gå fel: certifikatet gäller från {date}, mer än ett dygn fram i tiden. Kontrollera datum och tid.',
     'anchorSource.system': 'datorns certifikatlager',
-    'anchorSource.card': 'kortet',
+    'anchorSource.pinned': 'SITHS-rötter som Kortkoll känner på fingeravtrycket',
     'anchorSource.file': 'den angivna filen',
     'anchorSource.presented': 'de angivna certifikaten',
     'anchorStatus.available': '{source}: {count} rotcertifikat',
@@ -56,6 +57,7 @@ export const pkiMessages = defineMessages(
     'chain.invalid': 'Kedjan håller inte: {problem} ({subject}).',
     'chain.checkedAtLeafValidity': 'Kedjan prövades per {date}, inom certifikatets giltighetstid, eftersom certifikatet inte gäller i dag.',
     'chain.knownRoot': '{name} är ett rotcertifikat som Kortkoll känner igen på fingeravtrycket.',
+    'chain.nameNotEnough': 'Rotcertifikatet heter {root} men har ett fingeravtryck som Kortkoll inte känner ({sha256}). Namnet räcker inte: vem som helst kan skapa ett rotcertifikat med det namnet. Bara datorns betrodda rotcertifikat, en fil som anges med --anchors eller ett känt fingeravtryck gör en rot betrodd.',
     'chainProblem.bad-signature': 'en signatur stämmer inte',
     'chainProblem.issuer-not-ca': 'utfärdaren är inte en CA',
     'chainProblem.path-length-exceeded': 'för många mellanliggande CA',
@@ -127,7 +129,7 @@ export const pkiMessages = defineMessages(
     'validity.not-yet-valid': 'Not valid until {date}.',
     'validity.clockSuspect': "The computer's clock looks wrong: the certificate is valid from {date}, more than a day ahead. Check the date and time.",
     'anchorSource.system': "the computer's certificate store",
-    'anchorSource.card': 'the card',
+    'anchorSource.pinned': 'SITHS roots Kortkoll knows by fingerprint',
     'anchorSource.file': 'the file given',
     'anchorSource.presented': 'the certificates given',
     'anchorStatus.available': '{source}: {count} root certificates',
@@ -143,6 +145,7 @@ export const pkiMessages = defineMessages(
     'chain.invalid': 'The chain does not hold: {problem} ({subject}).',
     'chain.checkedAtLeafValidity': "The chain was checked as of {date}, within the certificate's validity, because the certificate is not valid today.",
     'chain.knownRoot': '{name} is a root certificate Kortkoll recognises by its fingerprint.',
+    'chain.nameNotEnough': 'The root certificate is named {root} but has a fingerprint Kortkoll does not know ({sha256}). The name is not enough: anyone can make a root certificate with that name. Only the computer’s trusted root certificates, a file given with --anchors or a known fingerprint make a root trusted.',
     'chainProblem.bad-signature': 'a signature does not verify',
     'chainProblem.issuer-not-ca': 'the issuer is not a CA',
     'chainProblem.path-length-exceeded': 'too many intermediate CAs',
@@ -257,6 +260,7 @@ export function describeChain(chain: ChainResult, lang: Lang): string[] {
       const root = chain.root.subjectCommonName ?? chain.root.subject;
       lines.push(t('chain.untrusted-root', lang, { root }));
       if (chain.root.knownRoot) lines.push(t('chain.knownRoot', lang, { name: chain.root.knownRoot }));
+      else if (chain.root.presented && chain.root.sha256 !== undefined && claimsSithsName(root)) lines.push(t('chain.nameNotEnough', lang, { root, sha256: chain.root.sha256 }));
       lines.push(t('chain.untrusted-root.remedy', lang, { root }));
       break;
     }

@@ -292,7 +292,7 @@ function bcdSerial(digits: string): Uint8Array {
   return fromHex(padded);
 }
 
-function buildPkcs15Card(plan: Pkcs15CardPlan): VirtualCardSpec {
+export function buildPkcs15Card(plan: Pkcs15CardPlan): VirtualCardSpec {
   const appPath = [MF_FID, FID.app];
   const dirFilePath = (fid: number) => (plan.directoryFilesInMf ? [MF_FID, fid] : [...appPath, fid]);
   const pathBytes = (fids: number[]) => concatBytes(...fids.map(uint16));

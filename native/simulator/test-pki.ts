@@ -20,6 +20,11 @@ export const OID = {
   serialNumber: '2.5.4.5',
   givenName: '2.5.4.42',
   surname: '2.5.4.4',
+  organizationalUnit: '2.5.4.11',
+  title: '2.5.4.12',
+  initials: '2.5.4.43',
+  emailAddress: '1.2.840.113549.1.9.1',
+  uid: '0.9.2342.19200300.100.1.1',
   /** SEIS CardNumber extension: PrintableString of 19 digits. */
   seisCardNumber: '1.2.752.34.2.1',
   anyPolicy: '2.5.29.32.0',
@@ -88,6 +93,14 @@ export interface Cardholder {
   locality: string;
   /** 19-digit card number (SEIS CardNumber). */
   cardNumber: string;
+  /** The subject CN when it is not "given name surname" (e.g. "Surname, Given name"). */
+  commonName?: string;
+  /** Further subject attributes some issuers add (SITHS certificates only). */
+  organisationalUnit?: string;
+  title?: string;
+  initials?: string;
+  email?: string;
+  uid?: string;
 }
 
 export type CertificatePurpose = 'authentication' | 'signature';
@@ -136,7 +149,8 @@ export function truncateToSeconds(date: Date): Date {
 function nameFrom(attributes: NameAttribute[]): pkijs.RelativeDistinguishedNames {
   const rdns = attributes.map(({ type, value }) => {
     const printable = type === OID.countryName || type === OID.serialNumber;
-    const encodedValue = printable ? new asn1js.PrintableString({ value }) : new asn1js.Utf8String({ value });
+    const ia5 = type === OID.emailAddress;
+    const encodedValue = printable ? new asn1js.PrintableString({ value }) : ia5 ? new asn1js.IA5String({ value }) : new asn1js.Utf8String({ value });
     return new asn1js.Set({ value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: type }), encodedValue] })] });
   });
   const der = new asn1js.Sequence({ value: rdns }).toBER(false);
@@ -382,13 +396,19 @@ export async function issuePersonCertificate(pki: TestPki, request: PersonCertif
   const keys = await keyPairFor(request.keyRole);
   const notBefore = truncateToSeconds(request.notBefore);
   const notAfter = truncateToSeconds(request.notAfter);
-  const fullName = `${holder.givenName} ${holder.surname}`;
+  const fullName = holder.commonName ?? `${holder.givenName} ${holder.surname}`;
+  const optional = (type: string, value: string | undefined): NameAttribute[] => (value === undefined ? [] : [{ type, value }]);
   const subject: NameAttribute[] =
     request.issuer === 'siths'
       ? [
           { type: OID.countryName, value: 'SE' },
           { type: OID.localityName, value: holder.locality },
           { type: OID.organizationName, value: holder.organisation },
+          ...optional(OID.organizationalUnit, holder.organisationalUnit),
+          ...optional(OID.title, holder.title),
+          ...optional(OID.initials, holder.initials),
+          ...optional(OID.emailAddress, holder.email),
+          ...optional(OID.uid, holder.uid),
           { type: OID.givenName, value: holder.givenName },
           { type: OID.surname, value: holder.surname },
           { type: OID.serialNumber, value: holder.hsaId },

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { buildVirtualCardSpec, type VirtualCardName } from '../../../native/simulator/cards.js';
 import { ApduEngine } from '../../../native/simulator/apdu-engine.js';
+import type { VirtualCardSpec } from '../../../native/simulator/card-model.js';
 import { InProcessTransport } from '../../../native/simulator/in-process-transport.js';
 import { readCard } from '../../../electron/card/read-card.js';
 import { analyseCardCertificates } from '../../../electron/diagnostics/card-analysis.js';
@@ -15,19 +16,35 @@ export const smartcardListExcerpt = fileURLToPath(new URL('../../fixtures/smartc
 export const fixedNow = new Date('2026-03-02T09:30:00Z');
 
 export async function diagnoseVirtualCard(name: VirtualCardName) {
-  const spec = await buildVirtualCardSpec(name, { now: fixedNow });
+  return diagnoseCardSpec(await buildVirtualCardSpec(name, { now: fixedNow }));
+}
+
+export interface DiagnoseSpecOptions {
+  now?: Date;
+  /** An anchors file, as `--anchors FILE` gives it. */
+  anchorsFile?: { content: Uint8Array | string; origin: string };
+}
+
+/** The same pipeline for any card spec (a ready card, or one a test built from its own certificates). */
+export async function diagnoseCardSpec(spec: VirtualCardSpec, options: DiagnoseSpecOptions = {}) {
+  const now = options.now ?? fixedNow;
   const transport = new InProcessTransport(new ApduEngine(spec));
-  const clock = { now: () => fixedNow, monotonicMs: (() => { let t = 0; return () => (t += 1); })() };
+  const clock = { now: () => now, monotonicMs: (() => { let t = 0; return () => (t += 1); })() };
   const read = await readCard(transport, { clock, smartcardListPath: smartcardListExcerpt });
   const analysis = read.kind === 'snapshot'
-    ? await analyseCardCertificates(read, { now: fixedNow, online: false, systemAnchors: () => ({ status: { source: 'system', available: false, count: 0, reason: 'unsupported-runtime' }, anchors: [] }) })
+    ? await analyseCardCertificates(read, {
+        now,
+        online: false,
+        systemAnchors: () => ({ status: { source: 'system', available: false, count: 0, reason: 'unsupported-runtime' }, anchors: [] }),
+        ...(options.anchorsFile && { anchorsFile: options.anchorsFile }),
+      })
     : null;
   const facts: DiagnosisFacts = {
-    generatedAt: fixedNow,
+    generatedAt: now,
     app: { version: '0.1.0' },
     os: { name: 'Linux 6.1.0', platform: 'linux', arch: 'x64' },
     online: false,
-    demoCard: name,
+    demoCard: spec.name,
     service: { available: true },
     readers: [{ name: transport.readerName, cardPresent: true, atr: transport.atr }],
     selectedReader: transport.readerName,

@@ -1,7 +1,7 @@
 import * as tls from 'node:tls';
 import * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { anchorsFromFile, loadSystemAnchors, splitCardCertificates, type TrustAnchor } from '../../../electron/pki/anchors.js';
+import { anchorsFromFile, cardCaCertificates, loadSystemAnchors, pinnedAnchors, type TrustAnchor } from '../../../electron/pki/anchors.js';
 import { validateWithPkijsEngine, verifyChain } from '../../../electron/pki/chain.js';
 import { parseCertificate, pkijsCertificate, toPem, type CertificateInfo } from '../../../electron/pki/parse.js';
 import { generateKeys, mintCertificate, mintPersonAuthCertificate, type Minted } from '../../fixtures/pki/mint.js';
@@ -76,6 +76,14 @@ describe('verifyChain on the real TEST chain', () => {
     const chain = await verifyChain(rootV1, { anchors: [file(rootV1)] });
     expect(chain).toMatchObject({ status: 'trusted', anchor: { knownRoot: 'SITHS Root CA v1' } });
     expect(chain.path).toHaveLength(1);
+  });
+
+  it('pins the production SITHS Root CA v1 by its fingerprint (with its source), not the TEST root', async () => {
+    const pinned = pinnedAnchors([leaf, functionCa, testRoot, rootV1]);
+    expect(pinned.status).toEqual({ source: 'pinned', available: true, count: 1 });
+    expect(pinned.anchors.map((a) => [a.certificate.subject.commonName, a.source])).toEqual([['SITHS Root CA v1', 'pinned']]);
+    expect(pinned.anchors[0]?.origin).toMatch(/siths-facts/);
+    expect(await verifyChain(rootV1, { anchors: pinned.anchors })).toMatchObject({ status: 'trusted', anchor: { source: 'pinned', knownRoot: 'SITHS Root CA v1' } });
   });
 
   it('prefers the anchor when the same root also came as an intermediate', async () => {
@@ -162,15 +170,20 @@ describe('verifyChain on minted chains', () => {
     expect(await verifyChain(leaf.info, { intermediates: [rekeyed.info], anchors: [anchor(root)] })).toMatchObject({ status: 'incomplete' });
   });
 
-  it('the card’s root counts as an anchor from the card; its intermediates are never anchors', async () => {
-    const card = splitCardCertificates([leaf.info, ca.info, root.info]);
-    expect(card.anchors.map((a) => [a.certificate.subject.commonName, a.source])).toEqual([['Kortkoll Root CA', 'card']]);
-    expect(card.intermediates.map((c) => c.subject.commonName)).toEqual(['Kortkoll Person CA']);
-    expect(await verifyChain(leaf.info, { intermediates: card.intermediates, anchors: card.anchors, anchorSources: [card.status] })).toMatchObject({
-      status: 'trusted',
-      anchor: { source: 'card' },
-      anchorSources: [{ source: 'card', available: true, count: 1 }],
+  it('a root on the card is never an anchor: the chain ends there as untrusted-root; all its CA certificates help build the path', async () => {
+    const card = cardCaCertificates([leaf.info, ca.info, root.info]);
+    expect(card.intermediates.map((c) => c.subject.commonName)).toEqual(['Kortkoll Person CA', 'Kortkoll Root CA']);
+    expect(card.roots.map((c) => c.subject.commonName)).toEqual(['Kortkoll Root CA']);
+    expect(await verifyChain(leaf.info, { intermediates: card.intermediates })).toMatchObject({
+      status: 'untrusted-root',
+      root: { subjectCommonName: 'Kortkoll Root CA', presented: true, sha256: root.info.fingerprints.sha256 },
     });
+    // The same root named by the user (--anchors) is trusted, from the file.
+    expect(await verifyChain(leaf.info, { intermediates: card.intermediates, anchors: [anchor(root)] })).toMatchObject({ status: 'trusted', anchor: { source: 'file' } });
+  });
+
+  it('pins only real production SITHS roots by fingerprint, with where the fingerprint comes from', () => {
+    expect(pinnedAnchors([leaf.info, ca.info, root.info])).toEqual({ status: { source: 'pinned', available: true, count: 0 }, anchors: [] });
   });
 
   it('anchors from the computer’s store when the runtime can read it', async () => {
