@@ -9,6 +9,7 @@ import { realpathSync } from 'node:fs';
 import { defaultLang, defineMessages, parseLang, type Lang } from './i18n/index.js';
 import { ExitCode, type CliCommand, type CliIo } from './cli/command.js';
 import { packageVersion } from './cli/package-version.js';
+import { removePendingFiles, runInterruptCleanups, signalExitCodes } from './cli/interrupt.js';
 
 type CommandLoader = () => Promise<CliCommand>;
 
@@ -109,11 +110,31 @@ function isMainModule(): boolean {
   }
 }
 
+/** How long the clean-up after Ctrl-C/SIGTERM may take (release the card, remove a temporary file). */
+const interruptCleanupMs = 1500;
+
 if (isMainModule() || process.env.KORTKOLL_CLI_ENTRY === '1') {
+  // Every command ends on the first Ctrl-C or SIGTERM: watch and guide see `interrupted` and stop,
+  // the others are not waited for. Registered clean-ups run (bounded), then we exit 130 / 143.
+  // A second signal during the clean-up exits at once.
+  let resolveInterrupted: () => void = () => undefined;
   const interrupted = new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    resolveInterrupted = resolve;
   });
+  let interruptedBy: keyof typeof signalExitCodes | undefined;
+  const onSignal = (signal: keyof typeof signalExitCodes) => {
+    const code = signalExitCodes[signal];
+    if (interruptedBy !== undefined) {
+      removePendingFiles();
+      process.exit(code);
+    }
+    interruptedBy = signal;
+    process.exitCode = code;
+    resolveInterrupted();
+    void runInterruptCleanups(interruptCleanupMs).finally(() => process.exit(code));
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
   runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -121,11 +142,14 @@ if (isMainModule() || process.env.KORTKOLL_CLI_ENTRY === '1') {
     interrupted,
   }).then(
     (code) => {
+      // After a signal, the signal's code wins (watch and guide return 0 when stopped).
+      if (interruptedBy !== undefined) return;
       process.exitCode = code;
       // Long-lived handles (a PC/SC context) must not keep a finished command alive.
       setImmediate(() => process.exit(code));
     },
     (e: unknown) => {
+      if (interruptedBy !== undefined) return;
       process.stderr.write(`kortkoll: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
       process.exit(ExitCode.internal);
     },

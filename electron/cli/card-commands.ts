@@ -14,6 +14,7 @@ import { parseCertificate } from '../pki/parse.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { parseArgs, UsageError } from './args.js';
 import { openReaderMonitor, pickReader } from './pcsc.js';
+import { onInterrupt } from './interrupt.js';
 
 const m = defineMessages(
   'cli-card',
@@ -137,6 +138,7 @@ export const readersCommand: CliCommand = {
     const json = jsonOnly(args, io);
     if (json === null) return ExitCode.usage;
     const monitor = await openReaderMonitor();
+    const dropCleanup = onInterrupt(() => monitor.close());
     try {
       const readers = monitor.readers();
       if (json) {
@@ -154,6 +156,7 @@ export const readersCommand: CliCommand = {
       }
       return monitor.serviceAvailable && readers.length > 0 ? ExitCode.ok : ExitCode.unavailable;
     } finally {
+      dropCleanup();
       await monitor.close();
     }
   },
@@ -222,6 +225,7 @@ export const readCommand: CliCommand = {
       result = await readCard(session.connect(), { ...(onProgress && { onProgress }) });
     } else {
       const monitor: ReaderMonitor = await openReaderMonitor();
+      const dropMonitorCleanup = onInterrupt(() => monitor.close());
       try {
         if (!monitor.serviceAvailable) {
           io.stderr(m.t('serviceDown', io.lang) + '\n');
@@ -239,12 +243,16 @@ export const readCommand: CliCommand = {
         }
         if (!json) io.stderr(m.t('reading', io.lang, { reader: reader.name }) + '\n');
         const connection = await monitor.connect(reader.name);
+        // On Ctrl-C the card is released before the monitor closes.
+        const dropConnectionCleanup = onInterrupt(() => connection.disconnect().catch(() => undefined));
         try {
           result = await readCard(connection, { ...(onProgress && { onProgress }) });
         } finally {
+          dropConnectionCleanup();
           await connection.disconnect().catch(() => undefined);
         }
       } finally {
+        dropMonitorCleanup();
         await monitor.close();
       }
     }
@@ -289,8 +297,10 @@ export const watchCommand: CliCommand = {
     };
     monitor.onEvent(print);
     if (!json) io.stderr(m.t('watching', io.lang) + '\n');
+    const dropCleanup = onInterrupt(() => monitor.close());
     monitor.start();
     await io.interrupted;
+    dropCleanup();
     await monitor.close();
     return ExitCode.ok;
   },
