@@ -606,6 +606,9 @@ async function checkCrl(url: string, certificate: pkijs.Certificate, leaf: Certi
   const body = await httpRequest(fetchImpl, url, { method: 'GET', headers: { Accept: 'application/pkix-crl' } }, deadline, maxBytes, policy);
   const crl = parseCrl(body);
   if (!crl.issuer.isEqual(issuer.subject)) throw new CheckFailure('out-of-scope', 'the CRL is from another CA');
+  // Before the signature: pkijs refuses to verify a CRL with a critical extension it does not know,
+  // and "unsupported" says more than "bad signature". Either way the answer is could-not-check.
+  checkCrlScope(crl, leaf, url);
   let signed = false;
   try {
     signed = await crl.verify({ issuerCertificate: issuer }, cryptoEngine());
@@ -616,7 +619,6 @@ async function checkCrl(url: string, certificate: pkijs.Certificate, leaf: Certi
   const thisUpdate = crl.thisUpdate.value;
   const nextUpdate = crl.nextUpdate?.value;
   checkFresh(thisUpdate, nextUpdate, f, 'CRL');
-  checkCrlScope(crl, leaf, url);
   const entry = crl.revokedCertificates?.find((r) => r.userCertificate.isEqual(certificate.serialNumber));
   const common = nextUpdate ? { thisUpdate, nextUpdate } : { thisUpdate };
   if (!entry) return { ...common, status: 'good' };
