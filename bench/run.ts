@@ -14,7 +14,9 @@
  *
  * Options: --repeat N (runs per measurement, default 3), --cards a,b (default: every virtual card),
  * --no-build, --no-write (leave docs/benchmark.md alone), --quick (one run each, netid-legacy and
- * siths-eid-2024 only, nothing written).
+ * siths-eid-2024 only, nothing written), --only hostile-input (just the hostile-input phase:
+ * `cert` and `diag --anchors` on /dev/zero, a FIFO, a huge file and crafted 1 MiB files; no pcscd
+ * needed, nothing written).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -40,6 +42,7 @@ import {
 } from './figures.js';
 import type { PcscdPhaseResult } from './pcscd-phase.js';
 import { gnuTimeAvailable, timeProcess } from './processes.js';
+import { judgeHostileTargets, runHostileInputPhase, type HostileRun } from './hostile-input.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI_ENTRY = join(ROOT, 'bin', 'kortkoll.js');
@@ -148,6 +151,17 @@ async function runPcscdPhase(cards: readonly VirtualCardName[], repeat: number):
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// ---- hostile input ------------------------------------------------------------------------------
+
+async function hostilePhase(repeat: number, peakRss: boolean): Promise<HostileRun[]> {
+  say(`hostile input: cert and diag --anchors on 7 inputs × ${repeat} runs …`);
+  const runs = await runHostileInputPhase(CLI_ENTRY, ROOT, { repeat, peakRss });
+  say();
+  say(`=== Hostile input (whole process; median wall time of ${repeat} runs, largest peak RSS; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores) ===`);
+  say(textTable(['command', 'input', 'exit', 'wall ms', 'peak RSS MiB'], runs.map((run) => [run.command, run.input, String(run.exitCode), String(Math.round(run.wallMs)), run.peakRssKb === null ? '–' : (run.peakRssKb / 1024).toFixed(0)])));
+  return runs;
 }
 
 // ---- report -------------------------------------------------------------------------------------
@@ -411,6 +425,7 @@ async function main(): Promise<number> {
         'no-build': { type: 'boolean' },
         'no-write': { type: 'boolean' },
         quick: { type: 'boolean' },
+        only: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -425,10 +440,28 @@ async function main(): Promise<number> {
     console.error(`bench: unknown card(s) ${unknown.join(', ')}; known: ${virtualCardNames.join(', ')}`);
     return 64;
   }
+  if (values.only !== undefined && values.only !== 'hostile-input') {
+    console.error(`bench: unknown phase for --only: ${values.only} (known: hostile-input)`);
+    return 64;
+  }
   const startedAt = performance.now();
   const cliReady = ensureBuilt(values['no-build'] !== true);
   const peakRss = gnuTimeAvailable();
   if (!peakRss) say('note: GNU time (/usr/bin/time, Debian package `time`) is missing: no peak RSS per process.');
+
+  if (values.only === 'hostile-input') {
+    if (!cliReady) {
+      say('the CLI is not built (npm run build): the hostile-input phase cannot run');
+      return 70;
+    }
+    const targets = judgeHostileTargets(await hostilePhase(repeat, peakRss));
+    say();
+    say('=== Targets ===');
+    for (const target of targets) say(targetLine(target));
+    say();
+    say(`SUMMARY: ${targets.filter((t) => t.pass).length} of ${targets.length} targets met (hostile-input phase only)`);
+    return 0;
+  }
 
   const coldStarts: ColdStart[] = [];
   if (cliReady) {
@@ -440,8 +473,10 @@ async function main(): Promise<number> {
   say('renderer …');
   const renderer = await rendererBenchmark();
   const phase = cliReady ? await runPcscdPhase(cards as VirtualCardName[], repeat) : { ok: false as const, problem: 'the CLI is not built (npm run build)' };
+  const hostile = cliReady ? await hostilePhase(repeat, peakRss) : [];
 
   const targets: TargetResult[] = [];
+  targets.push(...judgeHostileTargets(hostile));
   if (phase.ok && 'cards' in phase) targets.push(...judgeCardTargets(phase.cards));
   if (renderer.kind === 'measured') targets.push(...judgeRendererTargets(renderer.figures));
   const report: Report = {

@@ -10,6 +10,7 @@ import { defaultLang, defineMessages, parseLang, type Lang } from './i18n/index.
 import { ExitCode, type CliCommand, type CliIo } from './cli/command.js';
 import { packageVersion } from './cli/package-version.js';
 import { escapeControlCharacters } from './diagnostics/terminal-text.js';
+import { removePendingFiles, runInterruptCleanups, signalExitCodes } from './cli/interrupt.js';
 
 type CommandLoader = () => Promise<CliCommand>;
 
@@ -27,13 +28,13 @@ export const commandLoaders: ReadonlyMap<string, CommandLoader> = new Map<string
 const messages = defineMessages(
   'cli',
   {
-    usage: 'Användning: kortkoll <kommando> [flaggor]\n\nKontrollerar ett SITHS-kort (e-tjänstekort) före inloggning och hjälper IT-support att hitta felet.\n\nKommandon:\n{commands}\n\nGemensamma flaggor:\n  --lang sv|en   språk (standard: svenska)\n  --help         hjälp för ett kommando: kortkoll <kommando> --help\n  --version      visa version\n\nSlutkoder: 0 allt bra, 1 varningar, 2 fel, 64 felaktigt anrop, 69 ingen tjänst/läsare/kort, 70 internt fel.',
+    usage: 'Användning: kortkoll <kommando> [flaggor]\n\nKontrollerar ett SITHS-kort (e-tjänstekort) före inloggning och hjälper IT-support att hitta felet.\n\nKommandon:\n{commands}\n\nGemensamma flaggor:\n  --lang sv|en   språk (standard: svenska)\n  --help         hjälp för ett kommando: kortkoll <kommando> --help\n  --version      visa version\n\nSlutkoder: 0 allt bra, 1 varningar, 2 fel, 64 felaktigt anrop eller ogiltig indata, 69 ingen tjänst/läsare/kort, 70 internt fel, 130/143 avbruten (Ctrl-C/SIGTERM).',
     unknownCommand: 'Okänt kommando: {name}. Se kortkoll --help.',
     badLang: 'Okänt språk: {lang}. Använd sv eller en.',
     internalError: 'Internt fel: {message}',
   },
   {
-    usage: 'Usage: kortkoll <command> [options]\n\nChecks a SITHS card (e-tjänstekort) before login and helps IT support find out what is wrong.\n\nCommands:\n{commands}\n\nCommon options:\n  --lang sv|en   language (default: Swedish)\n  --help         help for a command: kortkoll <command> --help\n  --version      show the version\n\nExit codes: 0 all good, 1 warnings, 2 errors, 64 usage error, 69 no service/reader/card, 70 internal error.',
+    usage: 'Usage: kortkoll <command> [options]\n\nChecks a SITHS card (e-tjänstekort) before login and helps IT support find out what is wrong.\n\nCommands:\n{commands}\n\nCommon options:\n  --lang sv|en   language (default: Swedish)\n  --help         help for a command: kortkoll <command> --help\n  --version      show the version\n\nExit codes: 0 all good, 1 warnings, 2 errors, 64 usage or input error, 69 no service/reader/card, 70 internal error, 130/143 stopped (Ctrl-C/SIGTERM).',
     unknownCommand: 'Unknown command: {name}. See kortkoll --help.',
     badLang: 'Unknown language: {lang}. Use sv or en.',
     internalError: 'Internal error: {message}',
@@ -114,11 +115,31 @@ function isMainModule(): boolean {
   }
 }
 
+/** How long the clean-up after Ctrl-C/SIGTERM may take (release the card, remove a temporary file). */
+const interruptCleanupMs = 1500;
+
 if (isMainModule() || process.env.KORTKOLL_CLI_ENTRY === '1') {
+  // Every command ends on the first Ctrl-C or SIGTERM: watch and guide see `interrupted` and stop,
+  // the others are not waited for. Registered clean-ups run (bounded), then we exit 130 / 143.
+  // A second signal during the clean-up exits at once.
+  let resolveInterrupted: () => void = () => undefined;
   const interrupted = new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    resolveInterrupted = resolve;
   });
+  let interruptedBy: keyof typeof signalExitCodes | undefined;
+  const onSignal = (signal: keyof typeof signalExitCodes) => {
+    const code = signalExitCodes[signal];
+    if (interruptedBy !== undefined) {
+      removePendingFiles();
+      process.exit(code);
+    }
+    interruptedBy = signal;
+    process.exitCode = code;
+    resolveInterrupted();
+    void runInterruptCleanups(interruptCleanupMs).finally(() => process.exit(code));
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
   runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -126,11 +147,14 @@ if (isMainModule() || process.env.KORTKOLL_CLI_ENTRY === '1') {
     interrupted,
   }).then(
     (code) => {
+      // After a signal, the signal's code wins (watch and guide return 0 when stopped).
+      if (interruptedBy !== undefined) return;
       process.exitCode = code;
       // Long-lived handles (a PC/SC context) must not keep a finished command alive.
       setImmediate(() => process.exit(code));
     },
     (e: unknown) => {
+      if (interruptedBy !== undefined) return;
       process.stderr.write(`kortkoll: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
       process.exit(ExitCode.internal);
     },

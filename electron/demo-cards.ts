@@ -94,3 +94,8 @@ export async function openDemoCard(name: string): Promise<DemoCardSession> {
     connect: () => new InProcessTransport(engine),
   };
 }
+
+/** Whether `name` is a card `openDemoCard` knows: commands check `--demo` before they start anything. */
+export function isDemoCardName(name: string): boolean {
+  return isVirtualCardName(name);
+}

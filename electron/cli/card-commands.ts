@@ -15,6 +15,7 @@ import { redactCardRead, redactCardReadText } from '../diagnostics/redact.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { parseArgs, UsageError } from './args.js';
 import { openReaderMonitor, pickReader } from './pcsc.js';
+import { onInterrupt } from './interrupt.js';
 
 const m = defineMessages(
   'cli-card',
@@ -138,6 +139,7 @@ export const readersCommand: CliCommand = {
     const json = jsonOnly(args, io);
     if (json === null) return ExitCode.usage;
     const monitor = await openReaderMonitor();
+    const dropCleanup = onInterrupt(() => monitor.close());
     try {
       const readers = monitor.readers();
       if (json) {
@@ -155,6 +157,7 @@ export const readersCommand: CliCommand = {
       }
       return monitor.serviceAvailable && readers.length > 0 ? ExitCode.ok : ExitCode.unavailable;
     } finally {
+      dropCleanup();
       await monitor.close();
     }
   },
@@ -230,6 +233,7 @@ export const readCommand: CliCommand = {
       result = await readCard(session.connect(), { ...(onProgress && { onProgress }) });
     } else {
       const monitor: ReaderMonitor = await openReaderMonitor();
+      const dropMonitorCleanup = onInterrupt(() => monitor.close());
       try {
         if (!monitor.serviceAvailable) {
           io.stderr(m.t('serviceDown', io.lang) + '\n');
@@ -247,12 +251,16 @@ export const readCommand: CliCommand = {
         }
         if (!json) io.stderr(m.t('reading', io.lang, { reader: reader.name }) + '\n');
         const connection = await monitor.connect(reader.name);
+        // On Ctrl-C the card is released before the monitor closes.
+        const dropConnectionCleanup = onInterrupt(() => connection.disconnect().catch(() => undefined));
         try {
           result = await readCard(connection, { ...(onProgress && { onProgress }) });
         } finally {
+          dropConnectionCleanup();
           await connection.disconnect().catch(() => undefined);
         }
       } finally {
+        dropMonitorCleanup();
         await monitor.close();
       }
     }
@@ -298,8 +306,10 @@ export const watchCommand: CliCommand = {
     };
     monitor.onEvent(print);
     if (!json) io.stderr(m.t('watching', io.lang) + '\n');
+    const dropCleanup = onInterrupt(() => monitor.close());
     monitor.start();
     await io.interrupted;
+    dropCleanup();
     await monitor.close();
     return ExitCode.ok;
   },

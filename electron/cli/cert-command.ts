@@ -5,7 +5,7 @@
  * whether it is revoked. All the certificates given serve as each other's intermediates; the roots
  * in the --anchors file and the computer's own store (where the runtime can read it) are trusted.
  */
-import { readFile as readFileFromDisk } from 'node:fs/promises';
+import { describeInputFileError, InputFileError, readBoundedFile } from './bounded-file.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { anchorsFromFile, loadSystemAnchors, type AnchorSourceStatus, type LoadedAnchors, type TrustAnchor } from '../pki/anchors.js';
@@ -50,12 +50,12 @@ const messages = defineMessages(
       '  --timeout MS    längsta väntetid för spärrkontrollen (standard 5000)',
       '',
       'Slutkoder: 0 allt bra, 1 varningar (t.ex. går snart ut), 2 fel (t.ex. utgånget, obetrodd kedja,',
-      'spärrat, oläslig fil), 64 felaktigt anrop.',
+      'spärrat, oläslig fil), 64 felaktigt anrop (också: en fil som inte är en vanlig fil på högst 1 MiB).',
     ].join('\n'),
     noFiles: 'Ange minst en certifikatfil. Se kortkoll cert --help.',
     unknownOption: 'Okänd flagga: {option}. Se kortkoll cert --help.',
     missingValue: 'Flaggan {option} behöver ett värde.',
-    badTimeout: 'Ogiltig tidsgräns: {value}. Ange millisekunder, t.ex. 5000.',
+    badTimeout: 'Ogiltig tidsgräns: {value}. Ange millisekunder från 1 till 600000, t.ex. 5000.',
     readError: 'Kan inte läsa {file}: {message}',
     parseError: '{file} innehåller inget läsbart certifikat ({message}).',
     anchorsError: 'Filen med betrodda rotcertifikat {file} går inte att använda: {message}',
@@ -105,12 +105,12 @@ const messages = defineMessages(
       '  --timeout MS    longest wait for the revocation check (default 5000)',
       '',
       'Exit codes: 0 all good, 1 warnings (e.g. expires soon), 2 errors (e.g. expired, untrusted chain,',
-      'revoked, unreadable file), 64 usage error.',
+      'revoked, unreadable file), 64 usage error (also: a file that is not a regular file of at most 1 MiB).',
     ].join('\n'),
     noFiles: 'Give at least one certificate file. See kortkoll cert --help.',
     unknownOption: 'Unknown option: {option}. See kortkoll cert --help.',
     missingValue: 'The option {option} needs a value.',
-    badTimeout: 'Invalid timeout: {value}. Give milliseconds, e.g. 5000.',
+    badTimeout: 'Invalid timeout: {value}. Give milliseconds from 1 to 600000, e.g. 5000.',
     readError: 'Cannot read {file}: {message}',
     parseError: '{file} holds no readable certificate ({message}).',
     anchorsError: 'The trusted roots file {file} cannot be used: {message}',
@@ -163,6 +163,9 @@ interface CertArgs {
   timeoutMs: number;
 }
 
+/** The revocation check's budget: 1 ms to 10 minutes. */
+const maxTimeoutMs = 600_000;
+
 type ParsedArgs = { ok: true; args: CertArgs } | { ok: false; message: string };
 
 function parseArgs(argv: readonly string[], lang: Lang): ParsedArgs {
@@ -196,7 +199,7 @@ function parseArgs(argv: readonly string[], lang: Lang): ParsedArgs {
         const text = value();
         if (text === undefined) return { ok: false, message: messages.t('missingValue', lang, { option: name }) };
         const ms = Number(text);
-        if (!Number.isInteger(ms) || ms <= 0) return { ok: false, message: messages.t('badTimeout', lang, { value: text }) };
+        if (!Number.isInteger(ms) || ms < 1 || ms > maxTimeoutMs) return { ok: false, message: messages.t('badTimeout', lang, { value: text }) };
         args.timeoutMs = ms;
         break;
       }
@@ -291,7 +294,7 @@ interface JsonCertificate {
 }
 
 export function createCertCommand(deps: CertCommandDeps = {}): CliCommand {
-  const readFile = deps.readFile ?? (async (path: string) => new Uint8Array(await readFileFromDisk(path)));
+  const readFile = deps.readFile ?? readBoundedFile;
   const systemAnchors = deps.systemAnchors ?? (() => loadSystemAnchors());
   const now = deps.now ?? (() => new Date());
 
@@ -309,17 +312,39 @@ export function createCertCommand(deps: CertCommandDeps = {}): CliCommand {
       if (!args.json) io.stderr(message + '\n');
     };
 
+    // Every file first, before any work: a file Kortkoll refuses to read (a device, a FIFO, a
+    // directory, larger than 1 MiB) is an input error, like a usage error.
+    const contents = new Map<string, Uint8Array | InputFileError | Error>();
+    for (const file of [...args.anchorFiles, ...args.files]) {
+      if (contents.has(file)) continue;
+      try {
+        contents.set(file, await readFile(file));
+      } catch (e) {
+        if (e instanceof InputFileError && e.refused) {
+          io.stderr(describeInputFileError(e, lang) + '\n');
+          return ExitCode.usage;
+        }
+        contents.set(file, e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+    const contentOf = (file: string): Uint8Array => {
+      const content = contents.get(file);
+      if (content instanceof Uint8Array) return content;
+      throw content ?? new Error('not read');
+    };
+    const readMessage = (file: string, e: unknown) => (e instanceof InputFileError ? describeInputFileError(e, lang) : messages.t('readError', lang, { file, message: e instanceof Error ? e.message : String(e) }));
+
     // Trust anchors: the computer's store, then the files given.
     const system = systemAnchors();
     const anchors: TrustAnchor[] = [...system.anchors];
     const anchorSources: AnchorSourceStatus[] = [system.status];
     for (const file of args.anchorFiles) {
       try {
-        const loaded = anchorsFromFile(await readFile(file), file);
+        const loaded = anchorsFromFile(contentOf(file), file);
         anchors.push(...loaded.anchors);
         anchorSources.push(loaded.status);
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
+        const message = e instanceof InputFileError ? describeInputFileError(e, lang) : e instanceof Error ? e.message : String(e);
         reportError(file, e instanceof CertificateParseError ? e.code : 'read-error', messages.t('anchorsError', lang, { file, message }));
         anchorSources.push({ source: 'file', available: false, count: 0, reason: 'read-error', origin: file });
       }
@@ -331,9 +356,9 @@ export function createCertCommand(deps: CertCommandDeps = {}): CliCommand {
     for (const file of args.files) {
       let bytes: Uint8Array;
       try {
-        bytes = await readFile(file);
+        bytes = contentOf(file);
       } catch (e) {
-        reportError(file, 'read-error', messages.t('readError', lang, { file, message: e instanceof Error ? e.message : String(e) }));
+        reportError(file, 'read-error', readMessage(file, e));
         continue;
       }
       try {

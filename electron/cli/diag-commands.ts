@@ -2,8 +2,6 @@
  * `kortkoll diag` (the whole diagnosis as one report) and `kortkoll guide` (the four login steps,
  * live). Both run the same application service as the desktop app.
  */
-import { writeFile } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
 import type { AppState } from '../ipc-contract.js';
 import { defineMessages } from '../i18n/index.js';
 import { reportExitCode } from '../diagnostics/diagnose.js';
@@ -11,7 +9,12 @@ import { renderReport } from '../diagnostics/render.js';
 import { redactReport } from '../diagnostics/redact.js';
 import { createKortkollService, type KortkollServiceOptions } from '../service.js';
 import type { KortkollService } from '../service-types.js';
-import { demoCards, UnknownDemoCardError } from '../demo-cards.js';
+import { demoCards, isDemoCardName, UnknownDemoCardError } from '../demo-cards.js';
+import { anchorsFromFile } from '../pki/anchors.js';
+import { CertificateParseError } from '../pki/errors.js';
+import { describeInputFileError, InputFileError, readBoundedFile } from './bounded-file.js';
+import { onInterrupt } from './interrupt.js';
+import { checkOutputPath, OutputFileError, writeOutputFile } from './output-file.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { parseArgs, UsageError } from './args.js';
 import { packageVersion } from './package-version.js';
@@ -20,13 +23,14 @@ const m = defineMessages(
   'cli-diag',
   {
     diagSummary: 'hela diagnosen som en rapport (text, JSON eller HTML)',
-    diagHelp: 'Användning: kortkoll diag [--text|--json|--html FIL] [--redact] [--online] [--anchors FIL] [--pkcs11 SÖKVÄG|auto] [--demo KORT]\n\nKontrollerar allt i ordning: kortläsartjänsten, läsarna, kortet, SITHS-applikationen, certifikaten (giltighet, kedja, spärr), HSA-id, PIN- och PUK-räknarna, mellanprogrammet och datorns klocka. Skriver en rapport att klistra in i ett ärende.\n\nFlaggor:\n  --text         rapporten som text (standard)\n  --json         rapporten som JSON (schema: electron/diagnostics/report.schema.json)\n  --html FIL     spara rapporten som en fristående HTML-sida\n  --redact       maskera namn, HSA-id, personnummer och kortnummer\n  --online       kontrollera spärrstatus (OCSP/spärrlista; kräver nätverk)\n  --anchors FIL  betrodda rotcertifikat (PEM) utöver datorns egna\n  --pkcs11 SÖKVÄG|auto  fråga mellanprogrammets PKCS#11-modul om den ser kortet (auto: de som hittas)\n  --demo KORT    diagnostisera ett virtuellt demokort ({cards})\n\nSlutkoder: 0 allt bra, 1 varningar, 2 fel, 64 felaktigt anrop.',
+    diagHelp: 'Användning: kortkoll diag [--text|--json|--html FIL] [--redact] [--online] [--anchors FIL] [--pkcs11 SÖKVÄG|auto] [--demo KORT]\n\nKontrollerar allt i ordning: kortläsartjänsten, läsarna, kortet, SITHS-applikationen, certifikaten (giltighet, kedja, spärr), HSA-id, PIN- och PUK-räknarna, mellanprogrammet och datorns klocka. Skriver en rapport att klistra in i ett ärende.\n\nFlaggor:\n  --text         rapporten som text (standard)\n  --json         rapporten som JSON (schema: electron/diagnostics/report.schema.json)\n  --html FIL     spara rapporten som en fristående HTML-sida\n  --redact       maskera namn, HSA-id, personnummer och kortnummer\n  --online       kontrollera spärrstatus (OCSP/spärrlista; kräver nätverk)\n  --anchors FIL  betrodda rotcertifikat (PEM) utöver datorns egna\n  --pkcs11 SÖKVÄG|auto  fråga mellanprogrammets PKCS#11-modul om den ser kortet (auto: de som hittas)\n  --demo KORT    diagnostisera ett virtuellt demokort ({cards})\n\nSlutkoder: 0 allt bra, 1 varningar, 2 fel, 64 felaktigt anrop (också: okänt demokort, en --anchors-fil utan certifikat eller som inte är en vanlig fil på högst 1 MiB, en --html-sökväg som inte går att skriva).',
     guideSummary: 'de fyra inloggningsstegen, live i terminalen',
     guideHelp: 'Användning: kortkoll guide [--demo KORT]\n\nVisar de fyra stegen för inloggning med e-tjänstekort och uppdaterar dem när kortet sätts i eller tas ut. Avsluta med Ctrl-C.',
     saved: 'Rapporten sparades i {file}.',
     waiting: 'Väntar på kortet …',
     unknownDemo: 'Okänt demokort: {name}. Välj bland: {cards}.',
     anchorsUnreadable: 'Kan inte läsa {file}: {message}',
+    anchorsNoCertificate: 'Filen med betrodda rotcertifikat {file} går inte att använda: {message}',
     statusWaiting: 'väntar',
     statusActive: 'gör nu',
     statusDone: 'klart',
@@ -35,13 +39,14 @@ const m = defineMessages(
   },
   {
     diagSummary: 'the whole diagnosis as one report (text, JSON or HTML)',
-    diagHelp: 'Usage: kortkoll diag [--text|--json|--html FILE] [--redact] [--online] [--anchors FILE] [--pkcs11 PATH|auto] [--demo CARD]\n\nChecks everything in order: the smart-card service, the readers, the card, the SITHS application, the certificates (validity, chain, revocation), HSA-id, the PIN and PUK counters, the middleware and the computer clock. Prints a report to paste into a ticket.\n\nOptions:\n  --text         the report as text (default)\n  --json         the report as JSON (schema: electron/diagnostics/report.schema.json)\n  --html FILE    save the report as a self-contained HTML page\n  --redact       mask names, HSA-id, personal identity numbers and card numbers\n  --online       check revocation (OCSP/CRL; needs the network)\n  --anchors FILE trusted root certificates (PEM) besides the computer’s own\n  --pkcs11 PATH|auto  ask the middleware’s PKCS#11 module whether it sees the card (auto: those found)\n  --demo CARD    diagnose a virtual demo card ({cards})\n\nExit codes: 0 all good, 1 warnings, 2 errors, 64 usage error.',
+    diagHelp: 'Usage: kortkoll diag [--text|--json|--html FILE] [--redact] [--online] [--anchors FILE] [--pkcs11 PATH|auto] [--demo CARD]\n\nChecks everything in order: the smart-card service, the readers, the card, the SITHS application, the certificates (validity, chain, revocation), HSA-id, the PIN and PUK counters, the middleware and the computer clock. Prints a report to paste into a ticket.\n\nOptions:\n  --text         the report as text (default)\n  --json         the report as JSON (schema: electron/diagnostics/report.schema.json)\n  --html FILE    save the report as a self-contained HTML page\n  --redact       mask names, HSA-id, personal identity numbers and card numbers\n  --online       check revocation (OCSP/CRL; needs the network)\n  --anchors FILE trusted root certificates (PEM) besides the computer’s own\n  --pkcs11 PATH|auto  ask the middleware’s PKCS#11 module whether it sees the card (auto: those found)\n  --demo CARD    diagnose a virtual demo card ({cards})\n\nExit codes: 0 all good, 1 warnings, 2 errors, 64 usage error (also: an unknown demo card, an --anchors file without a certificate or that is not a regular file of at most 1 MiB, an --html path that cannot be written).',
     guideSummary: 'the four login steps, live in the terminal',
     guideHelp: 'Usage: kortkoll guide [--demo CARD]\n\nShows the four steps of logging in with the e-tjänstekort and updates them when the card is inserted or taken out. Stop with Ctrl-C.',
     saved: 'The report was saved to {file}.',
     waiting: 'Waiting for the card …',
     unknownDemo: 'Unknown demo card: {name}. Choose from: {cards}.',
     anchorsUnreadable: 'Cannot read {file}: {message}',
+    anchorsNoCertificate: 'The trusted roots file {file} cannot be used: {message}',
     statusWaiting: 'waiting',
     statusActive: 'do now',
     statusDone: 'done',
@@ -116,20 +121,44 @@ export const diagCommand: CliCommand = {
       }
       throw e;
     }
+    // Everything the user named is checked before the diagnosis runs: the demo card, the anchors
+    // file (bounded read, and it must hold a certificate) and the report's path.
+    const demo = parsed.values.get('demo');
+    if (demo !== undefined && !isDemoCardName(demo)) {
+      io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoNames() }) + '\n');
+      return ExitCode.usage;
+    }
     let anchors: KortkollServiceOptions['anchorsFile'];
     const anchorsPath = parsed.values.get('anchors');
     if (anchorsPath !== undefined) {
       try {
-        anchors = { content: await readFile(anchorsPath), origin: anchorsPath };
+        const content = await readBoundedFile(anchorsPath);
+        anchorsFromFile(content, anchorsPath);
+        anchors = { content, origin: anchorsPath };
       } catch (e) {
-        io.stderr(m.t('anchorsUnreadable', io.lang, { file: anchorsPath, message: e instanceof Error ? e.message : String(e) }) + '\n');
+        if (e instanceof InputFileError) io.stderr(describeInputFileError(e, io.lang) + '\n');
+        else if (e instanceof CertificateParseError) io.stderr(m.t('anchorsNoCertificate', io.lang, { file: anchorsPath, message: e.message }) + '\n');
+        else io.stderr(m.t('anchorsUnreadable', io.lang, { file: anchorsPath, message: e instanceof Error ? e.message : String(e) }) + '\n');
+        return ExitCode.usage;
+      }
+    }
+    const htmlPath = parsed.values.get('html');
+    if (htmlPath !== undefined) {
+      try {
+        await checkOutputPath(htmlPath);
+      } catch (e) {
+        if (!(e instanceof OutputFileError)) throw e;
+        io.stderr(e.describe(io.lang) + '\n');
         return ExitCode.usage;
       }
     }
     let service: KortkollService;
+    let dropCleanup: () => void = () => undefined;
     try {
       const pkcs11 = parsed.values.get('pkcs11');
-      service = await cliService(io, { demo: parsed.values.get('demo'), online: parsed.switches.has('online'), anchors, ...(pkcs11 !== undefined && { pkcs11: [pkcs11] }) });
+      service = await cliService(io, { demo, online: parsed.switches.has('online'), anchors, ...(pkcs11 !== undefined && { pkcs11: [pkcs11] }) });
+      const started = service;
+      dropCleanup = onInterrupt(() => started.close());
       await service.start();
     } catch (e) {
       if (e instanceof UnknownDemoCardError) {
@@ -152,15 +181,21 @@ export const diagCommand: CliCommand = {
       const report = state.report;
       if (!report) return ExitCode.unavailable;
       const shown = parsed.switches.has('redact') ? redactReport(report) : report;
-      const html = parsed.values.get('html');
-      if (html !== undefined) {
-        await writeFile(html, renderReport(shown, 'html'));
-        io.stdout(m.t('saved', io.lang, { file: html }) + '\n');
+      if (htmlPath !== undefined) {
+        try {
+          await writeOutputFile(htmlPath, renderReport(shown, 'html'));
+        } catch (e) {
+          if (!(e instanceof OutputFileError)) throw e;
+          io.stderr(e.describe(io.lang) + '\n');
+          return ExitCode.usage;
+        }
+        io.stdout(m.t('saved', io.lang, { file: htmlPath }) + '\n');
       } else {
         io.stdout(renderReport(shown, parsed.switches.has('json') ? 'json' : 'text'));
       }
       return reportExitCode(report);
     } finally {
+      dropCleanup();
       await service.close();
     }
   },
@@ -194,7 +229,13 @@ export const guideCommand: CliCommand = {
       }
       throw e;
     }
-    const service = await cliService(io, { demo: parsed.values.get('demo') });
+    const demo = parsed.values.get('demo');
+    if (demo !== undefined && !isDemoCardName(demo)) {
+      io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoNames() }) + '\n');
+      return ExitCode.usage;
+    }
+    const service = await cliService(io, { demo });
+    const dropCleanup = onInterrupt(() => service.close());
     let last = '';
     const show = (state: AppState) => {
       if (state.phase === 'starting') return;
@@ -214,6 +255,7 @@ export const guideCommand: CliCommand = {
       await io.interrupted;
       return ExitCode.ok;
     } finally {
+      dropCleanup();
       await service.close();
     }
   },

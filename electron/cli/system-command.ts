@@ -180,7 +180,8 @@ export function createSystemCommand(deps: SystemCommandDeps = {}): CliCommand {
         const timeout = parsed.values.get('pkcs11-timeout');
         if (timeout !== undefined) {
           const seconds = Number(timeout);
-          if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--pkcs11-timeout needs a number of seconds');
+          // setTimeout turns anything above 2^31-1 ms into 1 ms: a sane range, not a silent wrap.
+          if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 600) throw new UsageError('--pkcs11-timeout needs a number of seconds from 0.1 to 600');
           timeoutMs = Math.round(seconds * 1000);
         }
       } catch (e) {

@@ -7,7 +7,8 @@ export type CertificateParseErrorCode =
   | 'trailing-data'
   | 'not-a-certificate'
   | 'bad-field'
-  | 'several-certificates';
+  | 'several-certificates'
+  | 'too-many-objects';
 
 /**
  * The only error the certificate parser throws: whatever the input, a caller catches this one

@@ -401,7 +401,6 @@ interface PemBlock {
   der: Uint8Array;
 }
 
-const pemBlock = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
 const base64Body = /^[A-Za-z0-9+/=\s]*$/;
 
 function decodeBase64(body: string, index?: number): Uint8Array {
@@ -414,16 +413,90 @@ function decodeBase64(body: string, index?: number): Uint8Array {
   return new Uint8Array(Buffer.from(compact, 'base64'));
 }
 
+/** More PEM blocks or DER objects than this in one input is not a certificate file. */
+export const maxObjectsPerInput = 64;
+
+function tooMany(): CertificateParseError {
+  return new CertificateParseError('too-many-objects', `More than ${maxObjectsPerInput} objects in one file; a certificate file holds a few.`);
+}
+
+function isPemLabel(label: string): boolean {
+  if (label.length === 0) return false;
+  for (let i = 0; i < label.length; i++) {
+    const c = label.charCodeAt(i);
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x20)) return false;
+  }
+  return true;
+}
+
+/**
+ * PEM blocks by a forward scan with indexOf, never a regex over the whole text: each END line is
+ * paired with the last BEGIN before it, and the scan resumes after the END. Every character is
+ * looked at a bounded number of times, whatever the input (a file of repeated BEGIN lines made
+ * the old lazy regex quadratic).
+ */
 function pemBlocks(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
-  let index = 0;
-  for (const match of text.matchAll(pemBlock)) {
-    const label = match[1] as string;
-    if (label !== match[3]) throw new CertificateParseError('not-pem', `PEM block ${label} ends with ${match[3]}.`, index);
-    blocks.push({ label, der: decodeBase64(match[2] as string, index) });
-    index++;
+  let from = 0;
+  for (;;) {
+    const end = text.indexOf('-----END ', from);
+    if (end < 0) break;
+    const endLabelStart = end + '-----END '.length;
+    const endLabelEnd = text.indexOf('-----', endLabelStart);
+    if (endLabelEnd < 0) break;
+    const next = endLabelEnd + 5;
+    const endLabel = text.slice(endLabelStart, endLabelEnd);
+    const begin = text.lastIndexOf('-----BEGIN ', end);
+    if (begin < from || !isPemLabel(endLabel)) {
+      from = next;
+      continue;
+    }
+    const labelStart = begin + '-----BEGIN '.length;
+    const labelEnd = text.indexOf('-----', labelStart);
+    const label = labelEnd >= 0 && labelEnd < end ? text.slice(labelStart, labelEnd) : '';
+    if (!isPemLabel(label)) {
+      from = next;
+      continue;
+    }
+    if (blocks.length >= maxObjectsPerInput) throw tooMany();
+    if (label !== endLabel) throw new CertificateParseError('not-pem', `PEM block ${label} ends with ${endLabel}.`, blocks.length);
+    blocks.push({ label, der: decodeBase64(text.slice(labelEnd + 5, end), blocks.length) });
+    from = next;
   }
   return blocks;
+}
+
+/**
+ * The length of the one DER object at `offset` (header and contents), read from its header alone,
+ * or undefined when the header is not valid DER or claims more bytes than there are.
+ */
+export function derObjectLength(bytes: Uint8Array, offset = 0): number | undefined {
+  let at = offset;
+  const available = bytes.length;
+  if (at >= available) return undefined;
+  const first = bytes[at++] as number;
+  if ((first & 0x1f) === 0x1f) {
+    // High tag number: base-128 digits, the last without its top bit. Four are plenty.
+    let digits = 0;
+    for (;;) {
+      if (at >= available || ++digits > 4) return undefined;
+      if (((bytes[at++] as number) & 0x80) === 0) break;
+    }
+  }
+  if (at >= available) return undefined;
+  const lengthByte = bytes[at++] as number;
+  let length: number;
+  if (lengthByte < 0x80) {
+    length = lengthByte;
+  } else {
+    const count = lengthByte & 0x7f;
+    // 0x80 is BER's indefinite length (not DER); more than 4 length bytes is beyond any input we read.
+    if (count === 0 || count > 4 || at + count > available) return undefined;
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (bytes[at++] as number);
+  }
+  const total = at - offset + length;
+  return offset + total <= available ? total : undefined;
 }
 
 const textDecoder = new TextDecoder('latin1');
@@ -453,22 +526,26 @@ function certificatesFromPkcs7(der: Uint8Array, index?: number): CertificateInfo
   }
   const out: CertificateInfo[] = [];
   for (const item of signedData.certificates ?? []) {
+    if (out.length >= maxObjectsPerInput) throw tooMany();
     if (item instanceof pkijs.Certificate) out.push(infoFromDer(new Uint8Array(item.toSchema().toBER(false)), index));
   }
   if (out.length === 0) throw new CertificateParseError('not-a-certificate', 'The PKCS#7 bundle holds no certificates.', index);
   return out;
 }
 
-/** Splits concatenated DER objects (some tools write a chain as DER back to back). */
+/**
+ * Splits concatenated DER objects (some tools write a chain as DER back to back) by reading each
+ * header: views of one input, never a copy of the rest per object, and at most maxObjectsPerInput.
+ */
 function derObjects(bytes: Uint8Array): Uint8Array[] {
   const objects: Uint8Array[] = [];
   let offset = 0;
   while (offset < bytes.length) {
-    const rest = bytes.subarray(offset);
-    const asn1 = asn1js.fromBER(rest);
-    if (asn1.offset === -1 || asn1.offset === 0) throw new CertificateParseError('bad-der', 'Not valid DER.', objects.length);
-    objects.push(rest.subarray(0, asn1.offset));
-    offset += asn1.offset;
+    if (objects.length >= maxObjectsPerInput) throw tooMany();
+    const length = derObjectLength(bytes, offset);
+    if (length === undefined) throw new CertificateParseError('bad-der', 'Not valid DER.', objects.length);
+    objects.push(bytes.subarray(offset, offset + length));
+    offset += length;
   }
   return objects;
 }
@@ -504,9 +581,9 @@ function parseTextInput(text: string): CertificateInfo[] {
       out.push(infoFromDer(block.der, index));
     } else if (block.label === 'TRUSTED CERTIFICATE') {
       // openssl's trusted form: the certificate followed by its trust settings.
-      const asn1 = asn1js.fromBER(block.der);
-      if (asn1.offset === -1) throw new CertificateParseError('bad-der', 'Not valid DER.', index);
-      out.push(infoFromDer(block.der.subarray(0, asn1.offset), index));
+      const length = derObjectLength(block.der);
+      if (length === undefined) throw new CertificateParseError('bad-der', 'Not valid DER.', index);
+      out.push(infoFromDer(block.der.subarray(0, length), index));
     } else if (block.label === 'PKCS7' || block.label === 'CMS') {
       out.push(...certificatesFromPkcs7(block.der, index));
     }

@@ -13,12 +13,22 @@
  *   a response without nextUpdate must be at most `maxAgeWithoutNextUpdateMs` old.
  * - The nonce, when the responder echoes one, must be ours. Responders that serve pre-signed
  *   responses do not echo nonces; that is accepted and reported as `nonce: 'not-returned'`.
- * - A CRL signed by the issuing CA, with the CA's name, fresh by the same rules. Delta and indirect
- *   CRLs are not followed.
+ * - A response without our nonce only when its thisUpdate is recent (`maxAgeWithoutNonceMs`).
+ * - A CRL signed by the issuing CA, with the CA's name, fresh by the same rules, whose scope covers
+ *   the certificate (issuing distribution point) and without critical extensions we do not
+ *   understand. Delta and indirect CRLs are not followed: those give "could not check".
+ *
+ * What we download: http and https only; the body is streamed and cut off at 64 KiB (OCSP) or
+ * 8 MiB (CRL), all under the one deadline. At most two redirects are followed, never to another
+ * scheme nor to a loopback, link-local or private address (every address of the name is checked).
+ * The URL in the certificate itself is not restricted that way (an internal CA's responder may
+ * well be on a private address).
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { createHash, randomBytes } from 'node:crypto';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
 import { cryptoEngine } from './engine.js';
 import { crlReasonNames, eku, extensionOids } from './oids.js';
 import { pkijsCertificate, type CertificateInfo } from './parse.js';
@@ -34,7 +44,15 @@ export type CouldNotCheckReason =
   | 'stale'
   | 'nonce-mismatch'
   | 'no-endpoint'
-  | 'no-issuer';
+  | 'no-issuer'
+  /** The answer was larger than the cap (64 KiB for OCSP, 8 MiB for a CRL) and was cut off. */
+  | 'too-large'
+  /** A redirect to another scheme, to a loopback, link-local or private address, or a third one. */
+  | 'redirect-refused'
+  /** A CRL that does not cover the certificate (issuing distribution point, another issuer, a delta CRL). */
+  | 'out-of-scope'
+  /** A CRL with a critical extension we do not understand. */
+  | 'unsupported';
 
 export interface RevocationAttempt {
   method: RevocationMethod;
@@ -93,8 +111,14 @@ export type RevocationResult = RevocationGood | RevocationRevoked | RevocationUn
 /** The part of `fetch` we use, so tests and the app can inject their own. */
 export type FetchLike = (
   url: string,
-  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: Uint8Array; signal: AbortSignal },
-) => Promise<{ status: number; headers?: { get(name: string): string | null }; arrayBuffer(): Promise<ArrayBuffer> }>;
+  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: Uint8Array; signal: AbortSignal; redirect?: 'manual' },
+) => Promise<{
+  status: number;
+  headers?: { get(name: string): string | null };
+  /** Streamed when present (real fetch): read chunk by chunk and cut off at the cap. */
+  body?: ReadableStream<Uint8Array> | null;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}>;
 
 export interface RevocationOptions {
   online: boolean;
@@ -106,14 +130,27 @@ export interface RevocationOptions {
   clockSkewMs?: number;
   /** A response without nextUpdate older than this is stale. Default 24 h. */
   maxAgeWithoutNextUpdateMs?: number;
-  /** Largest CRL we download. Default 20 MB. */
+  /** Largest CRL we download; at most (and by default) 8 MiB. */
   maxCrlBytes?: number;
+  /** A response without our nonce is accepted only when its thisUpdate is at most this old. Default 48 h. */
+  maxAgeWithoutNonceMs?: number;
+  /**
+   * Tests only: follow redirects to loopback and private addresses (the local test servers run on
+   * 127.0.0.1). Redirects to another scheme and the limit of two still apply.
+   */
+  allowPrivateRedirects?: boolean;
+  /** Name resolution for the redirect check; default dns.lookup (all addresses). */
+  lookup?: (hostname: string) => Promise<string[]>;
   /** Fall back to the CRL when OCSP could not answer. Default true. */
   crlFallback?: boolean;
 }
 
 export const defaultRevocationTimeoutMs = 5000;
-const maxOcspBytes = 1024 * 1024;
+/** Hard caps on what we download: an OCSP answer is a few KiB, a large CA's CRL some MiB. */
+export const maxOcspBytes = 64 * 1024;
+export const maxCrlBytes = 8 * 1024 * 1024;
+const maxRedirects = 2;
+const issuingDistributionPointOid = '2.5.29.28';
 
 class CheckFailure extends Error {
   constructor(
@@ -144,12 +181,90 @@ function errorCode(e: unknown): string | undefined {
   return undefined;
 }
 
+interface HttpPolicy {
+  allowPrivateRedirects: boolean;
+  lookup: (hostname: string) => Promise<string[]>;
+}
+
+const blockedAddresses = (() => {
+  const list = new BlockList();
+  for (const [network, prefix] of [
+    ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+    ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ] as const) list.addSubnet(network, prefix, 'ipv4');
+  for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) list.addSubnet(network, prefix, 'ipv6');
+  return list;
+})();
+
+/** Loopback, link-local, private, unspecified or multicast (IPv4-mapped IPv6 judged by its IPv4). */
+export function isNonPublicAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  const plain = mapped ? (mapped[1] as string) : address;
+  const family = isIP(plain);
+  if (family === 0) return true;
+  return blockedAddresses.check(plain, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+async function defaultLookup(hostname: string): Promise<string[]> {
+  return (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+}
+
+/** Throws CheckFailure('redirect-refused') unless `target` may be followed. */
+async function checkRedirectTarget(target: URL, policy: HttpPolicy): Promise<void> {
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new CheckFailure('redirect-refused', `redirect to ${target.protocol} refused`);
+  if (policy.allowPrivateRedirects) return;
+  const hostname = target.hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  try {
+    addresses = isIP(hostname) !== 0 ? [hostname] : await policy.lookup(hostname);
+  } catch (e) {
+    throw new CheckFailure('offline', `${errorCode(e) ?? 'lookup failed'} for ${hostname}`);
+  }
+  // Every address: a name with one public and one private address is refused too.
+  const refused = addresses.length === 0 ? hostname : addresses.find(isNonPublicAddress);
+  if (refused !== undefined) throw new CheckFailure('redirect-refused', `redirect to ${hostname} (${refused}) refused: not a public address`);
+}
+
+/** The body, read as it arrives and cut off (connection aborted) as soon as it exceeds `maxBytes`. */
+async function readCapped(response: Awaited<ReturnType<FetchLike>>, maxBytes: number, controller: AbortController): Promise<Uint8Array> {
+  const stream = response.body;
+  if (stream && typeof stream.getReader === 'function') {
+    const reader = stream.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        controller.abort();
+        void reader.cancel().catch(() => undefined);
+        throw new CheckFailure('too-large', `the answer exceeded ${maxBytes} bytes and was cut off`);
+      }
+      chunks.push(value);
+    }
+    const body = new Uint8Array(total);
+    let at = 0;
+    for (const chunk of chunks) {
+      body.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    return body;
+  }
+  const body = await response.arrayBuffer();
+  if (body.byteLength > maxBytes) throw new CheckFailure('too-large', `response of ${body.byteLength} bytes is too large`);
+  return new Uint8Array(body);
+}
+
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+
 async function httpRequest(
   fetchImpl: FetchLike,
   url: string,
   init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: Uint8Array },
   deadline: number,
   maxBytes: number,
+  policy: HttpPolicy,
 ): Promise<Uint8Array> {
   const remaining = deadline - Date.now();
   if (remaining <= 0) throw new CheckFailure('timeout', 'no time left');
@@ -165,31 +280,57 @@ async function httpRequest(
   try {
     return await Promise.race([
       (async () => {
-        let response: Awaited<ReturnType<FetchLike>>;
-        try {
-          response = await fetchImpl(url, { ...init, signal: controller.signal });
-        } catch (e) {
-          if (controller.signal.aborted) throw new CheckFailure('timeout', 'aborted');
-          const code = errorCode(e);
-          throw new CheckFailure('offline', code && offlineCodes.has(code) ? code : `${code ?? ''} ${e instanceof Error ? e.message : String(e)}`.trim());
+        let current = new URL(url);
+        let request = init;
+        for (let hop = 0; ; hop++) {
+          let response: Awaited<ReturnType<FetchLike>>;
+          try {
+            response = await fetchImpl(current.href, { ...request, signal: controller.signal, redirect: 'manual' });
+          } catch (e) {
+            if (controller.signal.aborted) throw new CheckFailure('timeout', 'aborted');
+            const code = errorCode(e);
+            throw new CheckFailure('offline', code && offlineCodes.has(code) ? code : `${code ?? ''} ${e instanceof Error ? e.message : String(e)}`.trim());
+          }
+          const location = redirectStatuses.has(response.status) ? response.headers?.get('location') : null;
+          if (location) {
+            void response.body?.cancel().catch(() => undefined);
+            if (hop >= maxRedirects) throw new CheckFailure('redirect-refused', `more than ${maxRedirects} redirects`, response.status);
+            let target: URL;
+            try {
+              target = new URL(location, current);
+            } catch {
+              throw new CheckFailure('redirect-refused', 'the redirect is not a URL', response.status);
+            }
+            await checkRedirectTarget(target, policy);
+            current = target;
+            // As fetch does: 303 (and 301/302 after a POST) continue as GET without the body.
+            if (response.status === 303 || ((response.status === 301 || response.status === 302) && request.method === 'POST')) request = { method: 'GET', headers: init.headers };
+            continue;
+          }
+          if (response.status !== 200) {
+            void response.body?.cancel().catch(() => undefined);
+            throw new CheckFailure('http-error', `HTTP ${response.status}`, response.status);
+          }
+          const length = Number(response.headers?.get('content-length') ?? NaN);
+          if (Number.isFinite(length) && length > maxBytes) {
+            controller.abort();
+            throw new CheckFailure('too-large', `response of ${length} bytes is too large`);
+          }
+          try {
+            return await readCapped(response, maxBytes, controller);
+          } catch (e) {
+            if (e instanceof CheckFailure) throw e;
+            if (controller.signal.aborted) throw new CheckFailure('timeout', 'aborted while reading');
+            throw new CheckFailure('offline', `reading the response failed: ${e instanceof Error ? e.message : String(e)}`);
+          }
         }
-        if (response.status !== 200) throw new CheckFailure('http-error', `HTTP ${response.status}`, response.status);
-        const length = Number(response.headers?.get('content-length') ?? NaN);
-        if (Number.isFinite(length) && length > maxBytes) throw new CheckFailure('bad-response', `response of ${length} bytes is too large`);
-        let body: ArrayBuffer;
-        try {
-          body = await response.arrayBuffer();
-        } catch (e) {
-          if (controller.signal.aborted) throw new CheckFailure('timeout', 'aborted while reading');
-          throw new CheckFailure('offline', `reading the response failed: ${e instanceof Error ? e.message : String(e)}`);
-        }
-        if (body.byteLength > maxBytes) throw new CheckFailure('bad-response', `response of ${body.byteLength} bytes is too large`);
-        return new Uint8Array(body);
       })(),
       timeout,
     ]);
   } finally {
     clearTimeout(timer);
+    // Whatever happened, no socket stays open reading an answer nobody waits for.
+    controller.abort();
   }
 }
 
@@ -204,6 +345,7 @@ interface Freshness {
   now: Date;
   skewMs: number;
   maxAgeWithoutNextUpdateMs: number;
+  maxAgeWithoutNonceMs: number;
 }
 
 function checkFresh(thisUpdate: Date, nextUpdate: Date | undefined, f: Freshness, what: string): void {
@@ -372,9 +514,9 @@ function singleStatus(single: pkijs.SingleResponse): Pick<Outcome, 'status'> & {
   throw new CheckFailure('bad-response', 'unknown certificate status in the response');
 }
 
-async function checkOcsp(url: string, certificate: pkijs.Certificate, issuer: pkijs.Certificate, fetchImpl: FetchLike, deadline: number, f: Freshness): Promise<Outcome> {
+async function checkOcsp(url: string, certificate: pkijs.Certificate, issuer: pkijs.Certificate, fetchImpl: FetchLike, deadline: number, f: Freshness, policy: HttpPolicy): Promise<Outcome> {
   const { der, certId, nonce } = await buildOcspRequest(certificate, issuer);
-  const body = await httpRequest(fetchImpl, url, { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request', Accept: 'application/ocsp-response' }, body: der }, deadline, maxOcspBytes);
+  const body = await httpRequest(fetchImpl, url, { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request', Accept: 'application/ocsp-response' }, body: der }, deadline, maxOcspBytes, policy);
   const basic = parseOcspResponse(body);
   const responder = await verifyResponder(basic, issuer, f);
   const single = basic.tbsResponseData.responses.find((r) => r.certID.isEqual(certId));
@@ -382,6 +524,10 @@ async function checkOcsp(url: string, certificate: pkijs.Certificate, issuer: pk
   const returnedNonce = nonceOf(basic);
   if (returnedNonce && !nonceMatches(returnedNonce, nonce)) throw new CheckFailure('nonce-mismatch', 'the response carries another nonce than ours (a replayed answer?)');
   checkFresh(single.thisUpdate, single.nextUpdate, f, 'OCSP');
+  // Without our nonce the answer may be a replay: only a recent one is believed.
+  if (!returnedNonce && f.now.getTime() - single.thisUpdate.getTime() > f.maxAgeWithoutNonceMs + f.skewMs) {
+    throw new CheckFailure('stale', `OCSP: no nonce in the answer and thisUpdate ${single.thisUpdate.toISOString()} is older than ${Math.round(f.maxAgeWithoutNonceMs / 3_600_000)} h`);
+  }
   const status = singleStatus(single);
   const common = { thisUpdate: single.thisUpdate, responder, nonce: returnedNonce ? ('matched' as const) : ('not-returned' as const) };
   const withNext = single.nextUpdate ? { ...common, nextUpdate: single.nextUpdate } : common;
@@ -414,10 +560,55 @@ function parseCrl(body: Uint8Array): pkijs.CertificateRevocationList {
   }
 }
 
-async function checkCrl(url: string, certificate: pkijs.Certificate, issuer: pkijs.Certificate, fetchImpl: FetchLike, deadline: number, f: Freshness, maxBytes: number): Promise<Outcome> {
-  const body = await httpRequest(fetchImpl, url, { method: 'GET', headers: { Accept: 'application/pkix-crl' } }, deadline, maxBytes);
+/** CRL extensions we understand; any other critical one means we cannot use the CRL (RFC 5280 §5.2). */
+const understoodCrlExtensions = new Set([extensionOids.authorityKeyIdentifier, '2.5.29.20' /* cRLNumber */, issuingDistributionPointOid, '2.5.29.46' /* freshestCRL */, '1.3.6.1.5.5.7.1.1' /* authorityInfoAccess */]);
+const understoodEntryExtensions = new Set([extensionOids.crlReason, '2.5.29.24' /* invalidityDate */]);
+const deltaCrlIndicatorOid = '2.5.29.27';
+
+function uriNames(names: unknown): string[] | undefined {
+  if (!Array.isArray(names)) return undefined;
+  return names.filter((n): n is pkijs.GeneralName => n instanceof pkijs.GeneralName && n.type === 6 && typeof n.value === 'string').map((n) => n.value as string);
+}
+
+/**
+ * Does this CRL cover `leaf`? Throws 'out-of-scope' for a delta CRL, an issuing distribution point
+ * that names other distribution points or only some reasons or other kinds of certificate, an
+ * indirect CRL; 'unsupported' for a critical extension we do not understand.
+ */
+function checkCrlScope(crl: pkijs.CertificateRevocationList, leaf: { isCA: boolean; crlUrls: readonly string[] }, url: string): void {
+  for (const extension of crl.crlExtensions?.extensions ?? []) {
+    if (extension.extnID === deltaCrlIndicatorOid) throw new CheckFailure('out-of-scope', 'a delta CRL (not followed)');
+    if (extension.extnID === issuingDistributionPointOid) {
+      const idp: unknown = extension.parsedValue;
+      if (!(idp instanceof pkijs.IssuingDistributionPoint)) throw new CheckFailure('unsupported', 'the issuing distribution point could not be read');
+      if (idp.indirectCRL) throw new CheckFailure('out-of-scope', 'an indirect CRL (not followed)');
+      if (idp.onlySomeReasons !== undefined) throw new CheckFailure('out-of-scope', 'the CRL lists only some revocation reasons');
+      if (idp.onlyContainsAttributeCerts) throw new CheckFailure('out-of-scope', 'the CRL covers attribute certificates only');
+      if (idp.onlyContainsCACerts && !leaf.isCA) throw new CheckFailure('out-of-scope', 'the CRL covers CA certificates only');
+      if (idp.onlyContainsUserCerts && leaf.isCA) throw new CheckFailure('out-of-scope', 'the CRL covers end-entity certificates only');
+      if (idp.distributionPoint !== undefined) {
+        const names = uriNames(idp.distributionPoint);
+        const wanted = new Set([...leaf.crlUrls, url]);
+        if (!names || !names.some((name) => wanted.has(name))) throw new CheckFailure('out-of-scope', `the CRL is for another distribution point (${names?.join(', ') || 'a relative name'})`);
+      }
+      continue;
+    }
+    if (extension.critical && !understoodCrlExtensions.has(extension.extnID)) throw new CheckFailure('unsupported', `the CRL has the critical extension ${extension.extnID}`);
+  }
+  for (const entry of crl.revokedCertificates ?? []) {
+    for (const extension of entry.crlEntryExtensions?.extensions ?? []) {
+      if (extension.critical && !understoodEntryExtensions.has(extension.extnID)) throw new CheckFailure('unsupported', `a CRL entry has the critical extension ${extension.extnID}`);
+    }
+  }
+}
+
+async function checkCrl(url: string, certificate: pkijs.Certificate, leaf: CertificateInfo, issuer: pkijs.Certificate, fetchImpl: FetchLike, deadline: number, f: Freshness, maxBytes: number, policy: HttpPolicy): Promise<Outcome> {
+  const body = await httpRequest(fetchImpl, url, { method: 'GET', headers: { Accept: 'application/pkix-crl' } }, deadline, maxBytes, policy);
   const crl = parseCrl(body);
-  if (!crl.issuer.isEqual(issuer.subject)) throw new CheckFailure('bad-response', 'the CRL is from another CA');
+  if (!crl.issuer.isEqual(issuer.subject)) throw new CheckFailure('out-of-scope', 'the CRL is from another CA');
+  // Before the signature: pkijs refuses to verify a CRL with a critical extension it does not know,
+  // and "unsupported" says more than "bad signature". Either way the answer is could-not-check.
+  checkCrlScope(crl, leaf, url);
   let signed = false;
   try {
     signed = await crl.verify({ issuerCertificate: issuer }, cryptoEngine());
@@ -488,7 +679,10 @@ export async function checkRevocation(leaf: CertificateInfo, issuer: Certificate
       now,
       skewMs: options.clockSkewMs ?? 5 * 60 * 1000,
       maxAgeWithoutNextUpdateMs: options.maxAgeWithoutNextUpdateMs ?? 24 * 60 * 60 * 1000,
+      maxAgeWithoutNonceMs: options.maxAgeWithoutNonceMs ?? 48 * 60 * 60 * 1000,
     };
+    const policy: HttpPolicy = { allowPrivateRedirects: options.allowPrivateRedirects === true, lookup: options.lookup ?? defaultLookup };
+    const crlCap = Math.min(options.maxCrlBytes ?? maxCrlBytes, maxCrlBytes);
     const certificate = pkijsCertificate(leaf);
     const issuerCertificate = pkijsCertificate(issuer);
 
@@ -501,8 +695,8 @@ export async function checkRevocation(leaf: CertificateInfo, issuer: Certificate
       try {
         const outcome =
           step.method === 'ocsp'
-            ? await checkOcsp(step.url, certificate, issuerCertificate, fetchImpl, deadline, freshness)
-            : await checkCrl(step.url, certificate, issuerCertificate, fetchImpl, deadline, freshness, options.maxCrlBytes ?? 20 * 1024 * 1024);
+            ? await checkOcsp(step.url, certificate, issuerCertificate, fetchImpl, deadline, freshness, policy)
+            : await checkCrl(step.url, certificate, leaf, issuerCertificate, fetchImpl, deadline, freshness, crlCap, policy);
         attempts.push({ method: step.method, url: step.url, outcome: outcome.status, durationMs: Date.now() - started });
         return answered(outcome, step.method, step.url, checkedAt, attempts);
       } catch (e) {

@@ -6,6 +6,7 @@
 import { fact, firstLine, commandFailure, unknownFact } from './facts.js';
 import { FactKeys } from './fact-keys.js';
 import { parsePnpReadersJson } from './windows/parse.js';
+import { windowsToolPath } from './windows/tools.js';
 import type { ProbeContext, SystemFact, SystemProbe } from './types.js';
 
 export type VirtualReaderKind = 'windows-hello' | 'tpm-virtual-smart-card' | 'vsmartcard-vpcd';
@@ -70,7 +71,7 @@ const PNP_READERS_SCRIPT =
 
 async function platformReaderFacts(ctx: ProbeContext): Promise<SystemFact[]> {
   if (ctx.platform === 'win32') {
-    const result = await ctx.run.run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', PNP_READERS_SCRIPT]);
+    const result = await ctx.run.run(windowsToolPath('powershell.exe', ctx.env), ['-NoProfile', '-NonInteractive', '-Command', PNP_READERS_SCRIPT]);
     const failure = commandFailure(result);
     if (failure) return [unknownFact(FactKeys.readers, 'command', result.commandLine, failure)];
     const parsed = parsePnpReadersJson(result.stdout);

@@ -110,6 +110,80 @@ describe('CRL over HTTP (127.0.0.1)', () => {
   });
 });
 
+/** Samples this process's RSS while `work` runs; resolves with the work's result and the peak growth. */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; growthBytes: number }> {
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, growthBytes: peak - baseline };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+const MiB = 1024 * 1024;
+// Generous: the test process's own allocations move RSS by some MiB; the unbounded read took GBs.
+const memoryMargin = 64 * MiB;
+
+describe('hostile revocation servers: always could-not-check, within the deadline, memory bounded', () => {
+  it('an endless chunked OCSP answer is cut off at the 64 KiB cap', async () => {
+    server.ocspMode = 'oversized-chunked';
+    const { result, growthBytes } = await withPeakRss(() => check(ocspLeaf, 5000));
+    expect(result).toMatchObject({ status: 'could-not-check', reason: 'too-large', method: 'ocsp' });
+    expect(growthBytes).toBeLessThan(64 * 1024 + memoryMargin);
+  });
+
+  it('an endless chunked CRL is cut off at the 8 MiB cap', async () => {
+    server.crlMode = 'oversized-chunked';
+    const { result, growthBytes } = await withPeakRss(() => check(crlLeaf, 8000));
+    expect(result).toMatchObject({ status: 'could-not-check', method: 'crl' });
+    // too-large when the cap is reached first; timeout only on a very slow machine. Never "good".
+    expect(['too-large', 'timeout']).toContain((result as { reason: string }).reason);
+    expect(growthBytes).toBeLessThan(8 * MiB + memoryMargin);
+  });
+
+  it('an endless slow answer ends at the deadline', async () => {
+    server.ocspMode = 'slow-endless';
+    expect(await check(ocspLeaf, 500)).toMatchObject({ status: 'could-not-check', reason: 'timeout' });
+    server.crlMode = 'slow-endless';
+    expect(await check(crlLeaf, 500)).toMatchObject({ status: 'could-not-check', reason: 'timeout' });
+  });
+
+  it('a redirect to 127.0.0.1 is refused (the first URL may be local, a redirect there may not)', async () => {
+    server.crlMode = 'redirect-loopback';
+    const result = await check(crlLeaf);
+    expect(result).toMatchObject({ status: 'could-not-check', reason: 'redirect-refused', method: 'crl' });
+    expect((result as { detail: string }).detail).toContain('127.0.0.1');
+    server.ocspMode = 'redirect-loopback';
+    expect(await check(ocspLeaf)).toMatchObject({ status: 'could-not-check', reason: 'redirect-refused' });
+  });
+
+  it('a redirect to another scheme is refused, even where private redirects are allowed', async () => {
+    server.crlMode = 'redirect-scheme';
+    expect(await checkRevocation(crlLeaf.info, pki.personCa.info, { online: true, timeoutMs: 3000, allowPrivateRedirects: true })).toMatchObject({ status: 'could-not-check', reason: 'redirect-refused' });
+  });
+
+  it('follows one redirect, refuses a third (with private redirects allowed, as the test server is local)', async () => {
+    server.crlMode = 'redirect-once';
+    expect(await checkRevocation(crlLeaf.info, pki.personCa.info, { online: true, timeoutMs: 3000, allowPrivateRedirects: true })).toMatchObject({ status: 'good', method: 'crl' });
+    server.crlMode = 'redirect-thrice';
+    expect(await checkRevocation(crlLeaf.info, pki.personCa.info, { online: true, timeoutMs: 3000, allowPrivateRedirects: true })).toMatchObject({ status: 'could-not-check', reason: 'redirect-refused' });
+  });
+
+  it('a CRL of the wrong scope (another distribution point) never says "not revoked"', async () => {
+    server.crlMode = 'wrong-scope';
+    expect(await check(crlLeaf)).toMatchObject({ status: 'could-not-check', reason: 'out-of-scope', method: 'crl' });
+  });
+
+  it('a CRL with an unknown critical extension gives could-not-check', async () => {
+    server.crlMode = 'critical-extension';
+    expect(await check(crlLeaf)).toMatchObject({ status: 'could-not-check', reason: 'unsupported', method: 'crl' });
+  });
+});
+
 describe('kortkoll cert --online against the local responder', () => {
   it('prints the revocation status in Swedish and English and sets the exit code', async () => {
     const files = new Map([

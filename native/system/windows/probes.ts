@@ -21,12 +21,13 @@ import {
   type ServiceConfigResult,
   type ServiceStateResult,
 } from './parse.js';
+import { windowsToolPath } from './tools.js';
 
 const POWERSHELL_TIMEOUT_MS = 15_000;
 
 async function serviceFacts(ctx: ProbeContext, service: string, stateKey: string, startTypeKey: string, assess: (state: ServiceStateResult, config: ServiceConfigResult) => { assessment?: FactAssessment; note?: string }): Promise<SystemFact[]> {
-  const query = await ctx.run.run('sc.exe', ['query', service]);
-  const qc = await ctx.run.run('sc.exe', ['qc', service]);
+  const query = await ctx.run.run(windowsToolPath('sc.exe', ctx.env), ['query', service]);
+  const qc = await ctx.run.run(windowsToolPath('sc.exe', ctx.env), ['qc', service]);
   const state = commandRanAtAll(query) ? parseScQuery(query.stdout, query.stderr, query.exitCode) : { kind: 'unknown' as const, note: commandFailure(query) ?? 'no answer' };
   const config = commandRanAtAll(qc) ? parseScQc(qc.stdout, qc.stderr, qc.exitCode) : { kind: 'unknown' as const, note: commandFailure(qc) ?? 'no answer' };
   const verdict = assess(state, config);
@@ -67,7 +68,7 @@ export const certificatePropagationProbe: SystemProbe = {
   async run(ctx) {
     const facts = await serviceFacts(ctx, 'CertPropSvc', FactKeys.certPropState, FactKeys.certPropStartType, () => ({}));
     const cardsKey = 'HKLM\\SOFTWARE\\Microsoft\\Cryptography\\Calais\\SmartCards';
-    const result = await ctx.run.run('reg.exe', ['query', cardsKey, '/s']);
+    const result = await ctx.run.run(windowsToolPath('reg.exe', ctx.env), ['query', cardsKey, '/s']);
     const failure = commandFailure(result);
     if (failure) {
       facts.push(unknownFact(FactKeys.minidrivers, 'registry', cardsKey, failure), unknownFact(FactKeys.safenetMinidriver, 'registry', cardsKey, failure));
@@ -116,7 +117,7 @@ export const installedMiddlewareProbe: SystemProbe = {
     const installed: InstalledProduct[] = [];
     const failures: string[] = [];
     for (const root of uninstallRoots) {
-      const result = await ctx.run.run('reg.exe', ['query', root, '/s']);
+      const result = await ctx.run.run(windowsToolPath('reg.exe', ctx.env), ['query', root, '/s']);
       // A missing root (no 32-bit programs, no per-user installs) is normal: reg.exe exits 1.
       if (result.exitCode === 1 && !result.stdout.includes('HKEY_')) continue;
       const failure = commandFailure(result);
@@ -183,13 +184,13 @@ export const personalCertificateStoreProbe: SystemProbe = {
   platforms: ['win32'],
   timeoutMs: 25_000,
   async run(ctx) {
-    const ps = await ctx.run.run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', CERT_STORE_SCRIPT], { timeoutMs: POWERSHELL_TIMEOUT_MS });
+    const ps = await ctx.run.run(windowsToolPath('powershell.exe', ctx.env), ['-NoProfile', '-NonInteractive', '-Command', CERT_STORE_SCRIPT], { timeoutMs: POWERSHELL_TIMEOUT_MS });
     let detail = ps.commandLine;
     let parsed = commandFailure(ps) ? null : parseCertificateStoreJson(ps.stdout);
     let note = commandFailure(ps) ?? (parsed?.kind === 'unknown' ? parsed.note : '');
     if (parsed === null || parsed.kind === 'unknown') {
       // PowerShell may be blocked by policy; certutil reads the same store.
-      const certutil = await ctx.run.run('certutil.exe', ['-user', '-store', 'My']);
+      const certutil = await ctx.run.run(windowsToolPath('certutil.exe', ctx.env), ['-user', '-store', 'My']);
       const failure = commandFailure(certutil);
       if (failure) {
         note = `${note}; certutil: ${failure}`;

@@ -126,6 +126,14 @@ describe('release workflow (.github/workflows/release.yml)', () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
 
+  it('pins every action by commit SHA and checks the renderer where the build writes it (dist/renderer)', () => {
+    const uses = Object.values(workflow.jobs).flatMap((job) => job.steps.map((s) => s.uses).filter((u): u is string => u !== undefined));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const use of uses) expect(use, use).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+    expect(runs).toContain('dist/renderer/index.html');
+    expect(runs).not.toContain('renderer/dist/');
+  });
+
   it('uploads the installers and fails when there are none', () => {
     const upload = installers.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(upload?.with?.['if-no-files-found']).toBe('error');

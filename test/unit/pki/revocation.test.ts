@@ -183,3 +183,15 @@ describe('checkRevocation: CRL', () => {
     expect(responder.requests.crl).toBe(crlBefore);
   });
 });
+
+describe('redirect targets', () => {
+  it.each([['127.0.0.1'], ['10.1.2.3'], ['172.16.0.1'], ['192.168.1.1'], ['169.254.169.254'], ['100.64.0.1'], ['0.0.0.0'], ['::1'], ['fe80::1'], ['fd00::1'], ['::ffff:127.0.0.1'], ['::'], ['not-an-ip']])('%s is not public', async (address) => {
+    const { isNonPublicAddress } = await import('../../../electron/pki/revocation.js');
+    expect(isNonPublicAddress(address)).toBe(true);
+  });
+
+  it.each([['193.44.157.10'], ['8.8.8.8'], ['2001:4860:4860::8888']])('%s is public', async (address) => {
+    const { isNonPublicAddress } = await import('../../../electron/pki/revocation.js');
+    expect(isNonPublicAddress(address)).toBe(false);
+  });
+});

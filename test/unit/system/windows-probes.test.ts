@@ -48,7 +48,9 @@ const sithsEidMachine: Required<Machine> = {
 
 function script(machine: Machine) {
   const m = { ...sithsEidMachine, ...machine, uninstall: { ...sithsEidMachine.uninstall, ...machine.uninstall } };
-  return (program: string, args: readonly string[]): ScriptedCommandAnswer | undefined => {
+  return (path: string, args: readonly string[]): ScriptedCommandAnswer | undefined => {
+    // Windows' tools are started by absolute path; the script answers by the tool's name.
+    const program = path.slice(path.lastIndexOf('\\') + 1);
     const line = args.join(' ');
     if (program === 'sc.exe') {
       return { 'query SCardSvr': m.scardQuery, 'qc SCardSvr': m.scardQc, 'query CertPropSvc': m.certPropQuery, 'qc CertPropSvc': m.certPropQc }[line];
@@ -83,6 +85,28 @@ async function collect(machine: Machine, extra: { env?: Record<string, string>; 
 }
 
 const value = (facts: SystemFacts, key: string) => findFact(facts.facts, key)?.value;
+
+describe('Windows tools by absolute path', () => {
+  it('starts sc.exe, reg.exe, certutil.exe and powershell.exe under %SystemRoot%\\System32, never by bare name', async () => {
+    const runner = createScriptedCommandRunner(script({ certStorePowerShell: { stdout: '', exitCode: 1 } }));
+    await collectSystemFacts({ platform: 'win32', arch: 'x64', osRelease: '10.0.22631', env: { ...env, SystemRoot: 'D:\\WINNT' }, homeDir: 'C:\\Users\\anna', run: runner, fs: files, now: () => new Date('2025-01-01T10:00:00Z') });
+    const programs = new Set(runner.calls.map((line) => line.split(' ')[0] as string));
+    expect([...programs].sort()).toEqual([
+      'D:\\WINNT\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+      'D:\\WINNT\\System32\\certutil.exe',
+      'D:\\WINNT\\System32\\reg.exe',
+      'D:\\WINNT\\System32\\sc.exe',
+    ]);
+  });
+
+  it('falls back to C:\\Windows when SystemRoot is not set', async () => {
+    const { SystemRoot: _unset, ...withoutRoot } = env;
+    const runner = createScriptedCommandRunner(script({}));
+    await collectSystemFacts({ platform: 'win32', arch: 'x64', osRelease: '10.0.22631', env: withoutRoot, homeDir: 'C:\\Users\\anna', run: runner, fs: files, now: () => new Date('2025-01-01T10:00:00Z') });
+    expect(runner.calls.length).toBeGreaterThan(0);
+    for (const line of runner.calls) expect(line.startsWith('C:\\Windows\\System32\\')).toBe(true);
+  });
+});
 
 describe('Windows probes on recorded outputs', () => {
   it('reads a machine with the SITHS eID app, old Net iD and Certificate Propagation running', async () => {
@@ -208,7 +232,7 @@ describe('Windows probes on recorded outputs', () => {
     });
     expect(value(facts, FactKeys.sithsCertificatesInStore)).toBe(1);
     expect(value(facts, FactKeys.sithsIssuersInStore)).toEqual(['TEST SITHS e-id Person HSA-id 3 CA v1']);
-    expect(findFact(facts.facts, FactKeys.sithsCertificatesInStore)?.detail).toBe('certutil.exe -user -store My');
+    expect(findFact(facts.facts, FactKeys.sithsCertificatesInStore)?.detail).toBe('C:\\Windows\\System32\\certutil.exe -user -store My');
   });
 
   it('flags remote desktop and Citrix sessions', async () => {
