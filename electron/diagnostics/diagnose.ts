@@ -118,10 +118,13 @@ interface CheckDraft {
   summary: string;
   evidence?: ReportFact[];
   remedy?: { text: string; contact: Contact };
+  /** An `unknown` that still ends the layers above (nothing more could be read), like an error does. */
+  haltsDependents?: boolean;
 }
 
 class ReportBuilder {
   readonly checks = new Map<CheckId, ReportCheck>();
+  private readonly halted = new Set<CheckId>();
   constructor(readonly lang: Lang) {}
   t(key: DiagnosticMessageKey, params?: Record<string, string | number>): string {
     return m.t(key, this.lang, params);
@@ -135,8 +138,11 @@ class ReportBuilder {
   /** Records a check; when `after` did not pass, the check is `not-run` instead. */
   add(id: CheckId, after: CheckId | null, draft: () => CheckDraft): ReportCheck {
     const prerequisite = after === null ? undefined : this.checks.get(after);
-    const blocked = prerequisite !== undefined && (prerequisite.status === 'error' || prerequisite.status === 'not-run');
-    const result: CheckDraft = blocked ? { status: 'not-run', summary: this.t('notRun') } : draft();
+    const halted = after !== null && this.halted.has(after);
+    const blocked = prerequisite !== undefined && (prerequisite.status === 'error' || prerequisite.status === 'not-run' || halted);
+    const result: CheckDraft = blocked ? { status: 'not-run', summary: this.t(halted ? 'notRunUnread' : 'notRun') } : draft();
+    // What is not run because of a halted check halts what depends on it in turn.
+    if (result.haltsDependents || halted) this.halted.add(id);
     const check: ReportCheck = {
       id,
       status: result.status,
@@ -376,7 +382,7 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       if (isNamedPaymentCard(read.profile.smartcardListName)) {
         return { status: 'error', summary: b.t('appMissing', { name: read.profile.smartcardListName ?? '' }), evidence, remedy: b.remedy('appMissingRemedy', 'self') };
       }
-      return { status: 'unknown', summary: b.t('structureUnknown'), evidence, remedy: b.remedy('structureUnknownRemedy', 'local-it') };
+      return { status: 'unknown', summary: b.t('structureUnknown'), evidence, remedy: b.remedy('structureUnknownRemedy', 'local-it'), haltsDependents: true };
     }
     if (read.kind === 'card-error') {
       const meaning = read.statusMeaning ?? read.message;

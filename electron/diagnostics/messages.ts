@@ -35,6 +35,7 @@ export const diagnosticMessages = defineMessages(
     'title.middleware': 'Mellanprogram (Net iD, SITHS eID)',
     'title.system-clock': 'Datorns klocka',
     notRun: 'Inte kontrollerat: ett fel längre upp måste lösas först.',
+    notRunUnread: 'Inte kontrollerat: Kortkoll kunde inte läsa certifikaten på kortet.',
     // pcsc-service
     serviceRunning: 'Tjänsten är igång.',
     serviceDemo: 'Demoläge: ett virtuellt kort används, ingen kortläsartjänst behövs.',
@@ -243,6 +244,7 @@ export const diagnosticMessages = defineMessages(
     'title.middleware': 'Middleware (Net iD, SITHS eID)',
     'title.system-clock': 'Computer clock',
     notRun: 'Not checked: a problem further up must be solved first.',
+    notRunUnread: 'Not checked: Kortkoll could not read the certificates on the card.',
     serviceRunning: 'The service is running.',
     serviceDemo: 'Demo mode: a virtual card is used; no smart-card service is needed.',
     serviceDown: 'The service the computer uses for card readers is not running.',
