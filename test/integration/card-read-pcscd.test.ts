@@ -26,7 +26,9 @@ function essence(result: CardReadResult): string {
   if (json.kind !== 'snapshot') return `${json.kind}: ${json.message}`;
   return JSON.stringify({
     certificates: json.certificates.map((c) => [c.derBase64, c.source, c.role]),
-    pins: json.pins.map((p) => [p.reference, p.role, p.triesLeft, p.maxTries, p.blocked]),
+    pins: json.pins.map((p) => [p.reference, p.role, p.triesLeft, p.maxTries, p.blocked, p.counter.unknownReason]),
+    structure: json.structure,
+    authentication: json.authentication,
     tokenInfo: json.tokenInfo,
     apduCount: json.stats.apduCount,
   });
@@ -69,7 +71,20 @@ describeWithPcscd('readCard through pcscd and vpcd', () => {
     await monitor?.close();
   });
 
-  it.each([['netid-legacy'], ['siths-eid-2024']] as [VirtualCardName][])('reads %s as in process, with the latency model', async (name) => {
+  const throughPcscd: VirtualCardName[] = [
+    'netid-legacy',
+    'siths-eid-2024',
+    // Thales IDPrime: compressed and plain certificates, the strict and T=0-style variants, PIN states.
+    'siths-eid-idprime',
+    'idprime-strict',
+    'idprime-t0',
+    'idprime-uncompressed',
+    'idprime-empty-cmapfile',
+    'idprime-auth-pin-one-try',
+    'idprime-auth-pin-blocked',
+    'reservkort',
+  ];
+  it.each(throughPcscd.map((name) => [name]))('reads %s as in process, with the latency model', async (name) => {
     const spec = await buildVirtualCardSpec(name, { behaviour: latency });
     const inProcess = await readCard(new InProcessTransport(new ApduEngine({ ...spec, behaviour: { ...spec.behaviour, ...{ latencyPerApduMs: 0, latencyPerByteMs: 0 } } })), { smartcardListPath: null });
     expect(inProcess.kind).toBe('snapshot');
@@ -88,6 +103,14 @@ describeWithPcscd('readCard through pcscd and vpcd', () => {
         `${result.stats.bytesSent}+${result.stats.bytesReceived} bytes, whole card ${result.stats.durationMs.toFixed(0)} ms, ` +
         `auth-ready ${authReady?.elapsedMs.toFixed(0)} ms after ${authReady?.apduCount} APDUs`,
     );
+  });
+
+  it('says so for a card whose structure it does not know, and sends it no PIN command', async () => {
+    const engine = new ApduEngine(await buildVirtualCardSpec('unknown-structure', { behaviour: latency }));
+    const result = await readCard(await insert(engine), { smartcardListPath: null });
+    expect(result.kind).toBe('unknown-structure');
+    expect(result.kind === 'unknown-structure' && result.probes.map((probe) => probe.statusWord)).toEqual(['6A82', '6A82', '6A82', '6A82']);
+    expect(engine.apduLog.filter((entry) => [0x20, 0x21, 0x24, 0x2c].includes(entry.command[1] as number))).toEqual([]);
   });
 
   it('gives a typed failure when the card leaves the reader in the middle of a read, and reads cleanly after reinsertion', async () => {

@@ -14,6 +14,8 @@ import { ApduEngine } from '../../native/simulator/apdu-engine.js';
 import type { VirtualCardSpec } from '../../native/simulator/card-model.js';
 import { OPENSC_023_IDPRIME_ATR, VIRTUAL_CARD_PINS, atrMatchesMasked, buildVirtualCardSpec } from '../../native/simulator/cards.js';
 import { VpcdCardSocket } from '../../native/simulator/vpcd-client.js';
+import { InProcessTransport } from '../../native/simulator/in-process-transport.js';
+import { readCard } from '../../electron/card/read-card.js';
 import { toHex } from '../../native/transport.js';
 import { VPCD_READERS } from './helpers/pcscd.js';
 import { openscCertificateDigests, openscUnavailableReason, openscWaitForCard, parsePkcs15ToolOutput, runOpensc, sha256Hex } from './helpers/opensc.js';
@@ -68,6 +70,10 @@ describe.skipIf(reason !== undefined && !IN_CI)('OpenSC 0.23 reads the siths-eid
     // OpenSC 0.23 numbers the certificates in index order: IDs 0001, 0002.
     expect(read.map((certificate) => certificate.id)).toEqual(['0001', '0002']);
     expect(read.map((certificate) => certificate.sha256)).toEqual(expected.map((certificate) => sha256Hex(certificate.der)));
+    // And they are the certificates Kortkoll reads from the same card (its own IDPrime reader).
+    const kortkoll = await readCard(new InProcessTransport(new ApduEngine(spec)), { smartcardListPath: null });
+    expect(kortkoll.kind === 'snapshot' && kortkoll.structure).toBe('idprime');
+    expect(kortkoll.kind === 'snapshot' && kortkoll.certificates.map((certificate) => sha256Hex(certificate.der))).toEqual(read.map((certificate) => certificate.sha256));
   });
 
   it('lists PIN 0x11 (the only PIN object OpenSC 0.23 knows on IDPrime cards), padded to 16 bytes with 00', async () => {
