@@ -148,7 +148,8 @@ export interface CardFigures {
   /** What our read produced ('snapshot' or the failure kind). */
   ourOutcome: string;
   /** Our whole process: `kortkoll read --json --reader …`. */
-  ours: ApduTally & { wallMs: number; wallRuns: number[]; peakRssKb: number | null; certificates: number | null; pins: number | null };
+  /** `pinReferences`: the references of the PIN objects with one (an IDPrime PUK has none). */
+  ours: ApduTally & { wallMs: number; wallRuns: number[]; peakRssKb: number | null; certificates: number | null; pins: number | null; pinReferences?: number[] };
   /** In-process through the PC/SC layer: connect + readCard. */
   inProcess: ApduTally & {
     authReadyMs: number | null;
@@ -158,7 +159,7 @@ export interface CardFigures {
     authReadyRuns: number[];
     fullRuns: number[];
   };
-  opensc: (ApduTally & { wallMs: number; wallRuns: number[]; peakRssKb: number | null; certificates: number; pins: number }) | { skipped: string };
+  opensc: (ApduTally & { wallMs: number; wallRuns: number[]; peakRssKb: number | null; certificates: number; pins: number; pinReferences?: number[] }) | { skipped: string };
 }
 
 export function openscFigures(figures: CardFigures): Exclude<CardFigures['opensc'], { skipped: string }> | undefined {
@@ -189,12 +190,16 @@ export function judgeCardTargets(cards: readonly CardFigures[]): TargetResult[] 
   const results: TargetResult[] = [];
   const perCard = (list: readonly CardFigures[], text: (card: CardFigures) => string) => list.map((card) => `${card.card} ${text(card)}`).join('; ');
 
+  // Where both tools say which PIN references they found, every PIN object OpenSC lists must be among
+  // ours (on IDPrime cards we also know the 940 family's signature PIN, which OpenSC 0.23 does not).
   const sameObjects = compared.filter((card) => {
     const opensc = openscFigures(card)!;
-    return card.ours.certificates === opensc.certificates && card.ours.pins === opensc.pins;
+    if (card.ours.certificates !== opensc.certificates) return false;
+    if (card.ours.pinReferences && opensc.pinReferences) return opensc.pinReferences.every((reference) => card.ours.pinReferences?.includes(reference));
+    return card.ours.pins === opensc.pins;
   });
   results.push({
-    name: 'same certificates and PIN objects found as OpenSC',
+    name: 'same certificates and PIN objects found as OpenSC (every PIN OpenSC lists)',
     pass: compared.length > 0 && sameObjects.length === compared.length,
     detail: perCard(compared, (card) => `${card.ours.certificates ?? '?'}/${card.ours.pins ?? '?'} vs ${openscFigures(card)!.certificates}/${openscFigures(card)!.pins}`),
   });
@@ -313,14 +318,23 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 // ---- parsing tool output ------------------------------------------------------------------------
 
 /** Certificates and PIN objects in `pkcs15-tool --list-certificates --list-pins` output. */
-export function countPkcs15ToolObjects(stdout: string): { certificates: number; pins: number } {
+export function countPkcs15ToolObjects(stdout: string): { certificates: number; pins: number; pinReferences: number[] } {
   let certificates = 0;
   let pins = 0;
+  const pinReferences: number[] = [];
+  let inPin = false;
   for (const line of stdout.split('\n')) {
-    if (/^X\.509 Certificate \[/.test(line)) certificates++;
-    else if (/^PIN \[/.test(line)) pins++;
+    if (/^X\.509 Certificate \[/.test(line)) {
+      certificates++;
+      inPin = false;
+    } else if (/^PIN \[/.test(line)) {
+      pins++;
+      inPin = true;
+    } else if (/^\S/.test(line)) inPin = false;
+    const reference = inPin ? /^\s+Reference\s*:\s*(\d+)/.exec(line) : null;
+    if (reference) pinReferences.push(Number(reference[1]));
   }
-  return { certificates, pins };
+  return { certificates, pins, pinReferences };
 }
 
 /** Reader index by name from `opensc-tool --list-readers` (fixed-width columns). */

@@ -4,7 +4,7 @@
  * developers' shared folder and is for tests only.
  */
 import type { CardConnection } from '../native/transport.js';
-import { createVirtualCard, isVirtualCardName, virtualCardNames, type VirtualCardName } from '../native/simulator/cards.js';
+import { isVirtualCardName, virtualCardNames, type VirtualCardName } from '../native/simulator/card-names.js';
 import { InProcessTransport, DEFAULT_IN_PROCESS_READER_NAME } from '../native/simulator/in-process-transport.js';
 import type { ApduEngine } from '../native/simulator/apdu-engine.js';
 import type { DemoCardInfo } from './ipc-contract.js';
@@ -86,6 +86,8 @@ export class UnknownDemoCardError extends Error {
 
 export async function openDemoCard(name: string): Promise<DemoCardSession> {
   if (!isVirtualCardName(name)) throw new UnknownDemoCardError(name);
+  // The card builders and the test PKI load only when a demo card is opened.
+  const { createVirtualCard } = await import('../native/simulator/cards.js');
   const engine: ApduEngine = await createVirtualCard(name);
   return {
     name,

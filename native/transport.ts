@@ -48,6 +48,11 @@ export interface ReaderMonitor {
   readers(): ReaderState[];
   /** Connects in shared mode to the card in the named reader. */
   connect(reader: string): Promise<CardConnection>;
+  /**
+   * Resolves when the named reader has reported its first status (card present or not), or is
+   * gone. Optional: a monitor without it is polled.
+   */
+  readerReported?(reader: string): Promise<void>;
 }
 
 /** Errors that cross process or IPC boundaries travel as plain data. */

@@ -10,8 +10,6 @@ import { spacedHex } from '../card/atr.js';
 import { cardReadResultToJson, type CardReadResult } from '../card/card-read-result.js';
 import { openDemoCard, UnknownDemoCardError, demoCards } from '../demo-cards.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
-import { parseCertificate } from '../pki/parse.js';
-import { redactCardRead, redactCardReadText } from '../diagnostics/redact.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { parseArgs, UsageError } from './args.js';
 import { openReaderMonitor, pickReader } from './pcsc.js';
@@ -165,7 +163,9 @@ export const readersCommand: CliCommand = {
 
 // ---- read ----------------------------------------------------------------------------------------
 
-function printRead(result: CardReadResult, io: CliIo): void {
+/** Text output parses the certificates; `read --json` does not need the X.509 code at all. */
+async function printRead(result: CardReadResult, io: CliIo): Promise<void> {
+  const { parseCertificate } = await import('../pki/parse.js');
   const lang: Lang = io.lang;
   const t = (key: Parameters<typeof m.t>[0], params?: Record<string, string | number>) => m.t(key, lang, params);
   const lines: string[] = [t('header', { reader: result.reader }), t('atr', { atr: spacedHex(result.atr) }), t('profile', { profile: result.profile.displayName[lang] })];
@@ -265,8 +265,9 @@ export const readCommand: CliCommand = {
       }
     }
     const redact = parsed.switches.has('redact');
-    if (json) io.stdout(JSON.stringify(redact ? redactCardRead(result) : cardReadResultToJson(result), null, 2) + '\n');
-    else printRead(result, redact ? { ...io, stdout: (text) => io.stdout(redactCardReadText(text, result)) } : io);
+    const redaction = redact ? await import('../diagnostics/redact.js') : undefined;
+    if (json) io.stdout(JSON.stringify(redaction ? redaction.redactCardRead(result) : cardReadResultToJson(result), null, 2) + '\n');
+    else await printRead(result, redaction ? { ...io, stdout: (text) => io.stdout(redaction.redactCardReadText(text, result)) } : io);
     return result.kind === 'snapshot' ? ExitCode.ok : result.kind === 'card-removed' ? ExitCode.unavailable : ExitCode.errors;
   },
 };

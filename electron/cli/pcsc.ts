@@ -1,12 +1,13 @@
 /**
- * The CLI's way to the real readers: start the PC/SC monitor and give it a moment to report the
- * readers and cards that are already there (pcsclite reports them as events, not at once).
+ * The CLI's way to the real readers: start the PC/SC monitor and wait until the readers and cards
+ * that are already there are reported (pcsclite reports them as events, not at once): each reader
+ * says when its first status came, so nothing is polled.
  */
 import type { ReaderMonitor } from '../../native/transport.js';
 import { createPcscReaderMonitor } from '../../native/pcsc/index.js';
 
 export async function openReaderMonitor(options: { maxMs?: number } = {}): Promise<ReaderMonitor> {
-  const monitor = createPcscReaderMonitor();
+  const monitor: ReaderMonitor = createPcscReaderMonitor();
   const maxMs = options.maxMs ?? 3000;
   // Ready when the service is known to be down, or every reader has reported its first status
   // (state flags 0 = not yet reported). Bounded: a command never hangs on a silent service.
@@ -21,15 +22,17 @@ export async function openReaderMonitor(options: { maxMs?: number } = {}): Promi
     };
     const finish = () => {
       clearTimeout(overall);
-      clearInterval(poll);
+      if (poll) clearInterval(poll);
       unsubscribe();
       resolve();
     };
     const overall = setTimeout(finish, maxMs);
-    // pcsclite reports readers as events but first statuses without one when nothing changes.
-    const poll = setInterval(check, 25);
+    // pcsclite reports readers as events but first statuses without one when nothing changes:
+    // the monitor tells when each reader has reported; only a monitor that cannot is polled.
+    const poll = monitor.readerReported ? undefined : setInterval(check, 25);
     const unsubscribe = monitor.onEvent((event) => {
       if (event.type === 'service-lost') lost = true;
+      if (event.type === 'reader-added') void monitor.readerReported?.(event.reader).then(check);
       check();
     });
     monitor.start();

@@ -170,6 +170,10 @@ export class PcscReaderMonitor implements ReaderMonitor {
     return () => this.listeners.delete(listener);
   }
 
+  readerReported(reader: string): Promise<void> {
+    return this.tracked.get(reader)?.firstStatus ?? Promise.resolve();
+  }
+
   readers(): ReaderState[] {
     return [...this.tracked.entries()].map(([name, reader]) => {
       const state: ReaderState = {

@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApduEngine } from './apdu-engine.js';
+import type { VirtualCardName } from './card-names.js';
 import { buildIdprimeCard, idprimeCardBehaviour } from './idprime-card.js';
 import type { CardBehaviour, ElementaryFileSpec, PinSpec, VirtualCardSpec } from './card-model.js';
 import { defaultCardBehaviour, dedicatedFile, elementaryFile, MF_FID } from './card-model.js';
@@ -38,56 +39,7 @@ import { DAY_IN_MS, YEAR_IN_MS, getTestPki, issuePersonCertificate, type Cardhol
 import { fromHex } from '../transport.js';
 import { concatBytes, uint16 } from './tlv.js';
 
-export type VirtualCardName =
-  | 'netid-legacy'
-  | 'siths-eid-2024'
-  | 'auth-pin-blocked'
-  | 'auth-pin-one-try'
-  | 'puk-blocked'
-  | 'auth-cert-expired'
-  | 'auth-cert-expiring'
-  | 'telia-only'
-  | 'bank-card'
-  | 'corrupt-cdf'
-  | 'test-pki'
-  | 'real-test-chain'
-  | 'siths-eid-idprime'
-  | 'idprime-auth-pin-blocked'
-  | 'idprime-auth-pin-one-try'
-  | 'idprime-uncompressed'
-  | 'idprime-empty-cmapfile'
-  | 'idprime-strict'
-  | 'idprime-t0'
-  | 'reservkort'
-  | 'unknown-structure';
-
-export const virtualCardNames: readonly VirtualCardName[] = Object.freeze([
-  'netid-legacy',
-  'siths-eid-2024',
-  'auth-pin-blocked',
-  'auth-pin-one-try',
-  'puk-blocked',
-  'auth-cert-expired',
-  'auth-cert-expiring',
-  'telia-only',
-  'bank-card',
-  'corrupt-cdf',
-  'test-pki',
-  'real-test-chain',
-  'siths-eid-idprime',
-  'idprime-auth-pin-blocked',
-  'idprime-auth-pin-one-try',
-  'idprime-uncompressed',
-  'idprime-empty-cmapfile',
-  'idprime-strict',
-  'idprime-t0',
-  'reservkort',
-  'unknown-structure',
-]);
-
-export function isVirtualCardName(s: string): s is VirtualCardName {
-  return (virtualCardNames as readonly string[]).includes(s);
-}
+export { virtualCardNames, isVirtualCardName, type VirtualCardName } from './card-names.js';
 
 export const virtualCardDescriptions: Readonly<Record<VirtualCardName, string>> = Object.freeze({
   'netid-legacy': 'SetCOS card with the Net iD PKCS#15 application: SITHS authentication + signature, Telia authentication + signature, SITHS CA',

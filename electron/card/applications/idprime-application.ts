@@ -108,13 +108,19 @@ export class IdPrimeApplication implements CardApplication {
     onStage?.('directories');
     const named = (name: string, directory: string) => this.index.find((entry) => entry.name === name && entry.directory === directory);
 
+    // Only the 940 family has it, and the index does not list it: its FCP tells whether it is there.
+    // It ties each container's key to its key reference and PIN.
+    const keyReferences = await this.readKeyReferenceFile();
+
+    // Without it, the container map is what says which certificates have a key (as OpenSC reads
+    // other IDPrime cards). With it, the map would add only key sizes and names, and some 940s
+    // leave it empty although their keys exist: it is not read there (two APDUs saved).
     const cmapEntry = named('cmapfile', 'mscp');
     let containers: ContainerRecord[] | null = null;
-    if (cmapEntry) containers = parseContainerMap(await this.readEntry(cmapEntry, containerMapNeed(cmapEntry.size)));
-    else this.ownNotes.push({ code: 'idprime-file-missing', message: 'The index lists no mscp/cmapfile (container map)' });
-
-    // Only the 940 family has it, and the index does not list it: its FCP tells whether it is there.
-    const keyReferences = await this.readKeyReferenceFile();
+    if (keyReferences === null) {
+      if (cmapEntry) containers = parseContainerMap(await this.readEntry(cmapEntry, containerMapNeed(cmapEntry.size)));
+      else this.ownNotes.push({ code: 'idprime-file-missing', message: 'The index lists no mscp/cmapfile (container map)' });
+    }
 
     this.certificateFiles = this.index.flatMap((entry) => {
       const kind = certificateFileKind(entry);
@@ -163,9 +169,9 @@ export class IdPrimeApplication implements CardApplication {
         source: { structure: 'idprime', file: file.entry.fidHex, name: file.entry.name, container: file.container, compressed: false },
       };
     });
-    const privateKeys: CardPrivateKey[] = (containers ?? [])
-      .filter((record) => record.valid)
-      .map((record) => describeContainerKey(record, keyReferences?.find((k) => k.container === record.index)));
+    const privateKeys: CardPrivateKey[] = keyReferences
+      ? keyReferences.map(describeKeyReference)
+      : (containers ?? []).filter((record) => record.valid).map(describeContainerKey);
     return { certificates, pins, privateKeys };
   }
 
@@ -270,16 +276,30 @@ function idPrimePin(reference: number, role: 'authentication' | 'signature'): Li
   };
 }
 
-function describeContainerKey(record: ContainerRecord, keyReference: KeyReferenceRecord | undefined): CardPrivateKey {
+/** A key as the container map describes it: under the user PIN (the only one OpenSC knows there). */
+function describeContainerKey(record: ContainerRecord): CardPrivateKey {
   const exchange = record.keyExchangeKeyBits > 0;
   return {
     label: record.guid || null,
     id: String(record.index).padStart(2, '0'),
     keyType: 'rsa',
     usage: exchange ? ['sign', 'decrypt', 'unwrap'] : ['sign'],
-    authId: keyReference ? hex(Uint8Array.of(keyReference.pinReference)) : hex(Uint8Array.of(idPrimePinReferences.user)),
-    keyReference: keyReference?.keyReference ?? null,
+    authId: hex(Uint8Array.of(idPrimePinReferences.user)),
+    keyReference: null,
     modulusLength: exchange ? record.keyExchangeKeyBits : record.signatureKeyBits || null,
+  };
+}
+
+/** A key as the 940 family's key-reference file describes it: its reference and PIN, no size or usage. */
+function describeKeyReference(record: KeyReferenceRecord): CardPrivateKey {
+  return {
+    label: null,
+    id: String(record.container).padStart(2, '0'),
+    keyType: 'rsa',
+    usage: [],
+    authId: hex(Uint8Array.of(record.pinReference)),
+    keyReference: record.keyReference,
+    modulusLength: null,
   };
 }
 

@@ -190,8 +190,8 @@ describe('tables', () => {
 describe('parsing tool output', () => {
   it('counts certificates and PINs listed by pkcs15-tool', () => {
     const stdout = 'X.509 Certificate [Åsa Lindström, Region Stockholm]\n\tObject Flags   : [0x00]\n\nX.509 Certificate [CA]\n\tAuthority : yes\n\nPIN [Legitimering]\n\tReference : 129 (0x81)\n\nPIN [PUK]\n\tFlags : unblockingPin\n';
-    expect(countPkcs15ToolObjects(stdout)).toEqual({ certificates: 2, pins: 2 });
-    expect(countPkcs15ToolObjects('No card present.\n')).toEqual({ certificates: 0, pins: 0 });
+    expect(countPkcs15ToolObjects(stdout)).toEqual({ certificates: 2, pins: 2, pinReferences: [0x81] });
+    expect(countPkcs15ToolObjects('No card present.\n')).toEqual({ certificates: 0, pins: 0, pinReferences: [] });
   });
 
   it('finds the reader index in opensc-tool --list-readers', () => {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLI_ENTRY = `${ROOT}bin/kortkoll.js`;
-const CLI_BUILT = `${ROOT}dist/electron/cli.js`;
+const CLI_BUILT = `${ROOT}dist/cli/cli.js`;
 
 export interface BuiltCliRun {
   code: number | null;
