@@ -98,8 +98,11 @@ export function createAppApiHandlers(service: KortkollService, deps: AppApiDeps)
     },
     'diagnosis:run': async (...args) => {
       expectArgCount('diagnosis:run', args, 1);
-      const options = expectRecord('diagnosis:run', args[0], ['online']);
-      return service.runDiagnosis({ online: expectBoolean('diagnosis:run', 'online', options.online) });
+      const options = expectRecord('diagnosis:run', args[0], ['online'], ['recheckPins']);
+      return service.runDiagnosis({
+        online: expectBoolean('diagnosis:run', 'online', options.online),
+        ...(options.recheckPins !== undefined && { recheckPins: expectBoolean('diagnosis:run', 'recheckPins', options.recheckPins) }),
+      });
     },
     'report:render': async (...args) => {
       expectArgCount('report:render', args, 1);
@@ -212,18 +215,18 @@ function expectArgCount(channel: InvokeChannel, args: unknown[], count: number):
   if (args.length !== count) throw new AppApiError('bad-argument', `${channel}: expected ${count} argument(s), got ${args.length}`);
 }
 
-function expectRecord<K extends string>(channel: InvokeChannel, value: unknown, keys: readonly K[]): Record<K, unknown> {
+function expectRecord<K extends string, O extends string = never>(channel: InvokeChannel, value: unknown, keys: readonly K[], optional: readonly O[] = []): Record<K, unknown> & Partial<Record<O, unknown>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AppApiError('bad-argument', `${channel}: expected an object with ${keys.join(', ')}`);
   }
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) throw new AppApiError('bad-argument', `${channel}: expected a plain object`);
   const present = Object.keys(value);
-  const unknown = present.filter((key) => !(keys as readonly string[]).includes(key));
+  const unknown = present.filter((key) => !(keys as readonly string[]).includes(key) && !(optional as readonly string[]).includes(key));
   if (unknown.length > 0) throw new AppApiError('bad-argument', `${channel}: unknown option(s) ${unknown.join(', ')}`);
   const missing = keys.filter((key) => !present.includes(key));
   if (missing.length > 0) throw new AppApiError('bad-argument', `${channel}: missing option(s) ${missing.join(', ')}`);
-  return value as Record<K, unknown>;
+  return value as Record<K, unknown> & Partial<Record<O, unknown>>;
 }
 
 function expectBoolean(channel: InvokeChannel, name: string, value: unknown): boolean {

@@ -51,7 +51,7 @@ export interface DemoCardInfo {
 /** Invoke channels: name → signature. */
 export interface IpcInvokeContract {
   'state:get': () => AppState;
-  'diagnosis:run': (options: { online: boolean }) => AppState;
+  'diagnosis:run': (options: { online: boolean; recheckPins?: boolean }) => AppState;
   'report:render': (options: { format: ReportFormat; redact: boolean }) => Result<string>;
   'report:save': (options: { format: 'html' | 'json' | 'text'; redact: boolean }) => Result<{ path: string } | null>;
   'login:open': () => Result<null>;

@@ -14,7 +14,12 @@ export interface KortkollService {
   /** Called with every new snapshot; returns an unsubscribe function. */
   subscribe(listener: (state: AppState) => void): () => void;
   /** Reads the current card again and re-runs the diagnosis (online: also OCSP/CRL). */
-  runDiagnosis(options: { online: boolean }): Promise<AppState>;
+  /**
+   * Reads the card again and rebuilds the diagnosis. PIN counters read during this insertion are
+   * reused (asking can count as a try on some cards) unless `recheckPins`: the person's own
+   * "Kontrollera kortet igen".
+   */
+  runDiagnosis(options: { online: boolean; recheckPins?: boolean }): Promise<AppState>;
   /** The current report rendered for copying or saving. Throws when there is no report yet. */
   renderReport(options: { format: ReportFormat; redact: boolean }): string;
   chooseReader(reader: string | null): Promise<AppState>;

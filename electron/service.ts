@@ -10,7 +10,7 @@ import { isTransportError, toHex } from '../native/transport.js';
 import type { SystemFact } from '../native/system/types.js';
 import { compareMiddlewareWithCard, type MiddlewareComparison, type Pkcs11ModuleView } from '../native/system/index.js';
 import { systemClock, type Clock } from '../native/clock.js';
-import { readCard } from './card/read-card.js';
+import { readCard, type PinCounterReading } from './card/read-card.js';
 import { identifyCard } from './card/profiles.js';
 import type { CardReadResult } from './card/card-read-result.js';
 import { analyseCardCertificates, type CardAnalysis, type CardAnalysisOptions } from './diagnostics/card-analysis.js';
@@ -95,6 +95,12 @@ class Service implements KortkollService {
   private reading: { reader: string; progress: ReadProgress } | null = null;
   private selectedReader: string | null = null;
   private system: SystemFact[] | null = null;
+  /**
+   * The PIN counters asked during the current insertion, and the reader it is in: re-runs reuse
+   * them (VERIFY without data can count as a try on some cards); a new insertion, a removal or the
+   * person's own "Kontrollera kortet igen" starts afresh.
+   */
+  private insertion: { reader: string; pinCounters: Map<string, PinCounterReading> } | null = null;
   /** Bumped whenever what is in the reader changes: a read that started under an older epoch is dropped. */
   private epoch = 0;
   private seq = 0;
@@ -140,8 +146,9 @@ class Service implements KortkollService {
     return () => this.listeners.delete(listener);
   }
 
-  async runDiagnosis(options: { online: boolean }): Promise<AppState> {
+  async runDiagnosis(options: { online: boolean; recheckPins?: boolean }): Promise<AppState> {
     this.online = options.online;
+    if (options.recheckPins === true) this.insertion = null;
     this.refreshSystemFacts();
     if (this.demo) await this.readDemo();
     else {
@@ -182,6 +189,7 @@ class Service implements KortkollService {
 
   async useDemoCard(name: string | null): Promise<AppState> {
     this.epoch++;
+    this.forgetInsertion(null);
     this.card = null;
     this.reading = null;
     if (name === null) {
@@ -238,6 +246,7 @@ class Service implements KortkollService {
     switch (event.type) {
       case 'card-inserted':
         this.lastEvent = { kind: 'card-inserted', reader: event.reader, at };
+        this.forgetInsertion(event.reader);
         {
           // Read it when the user follows this reader (or any), and we are not busy with a card in
           // another reader: the first card wins until it leaves.
@@ -251,6 +260,7 @@ class Service implements KortkollService {
         break;
       case 'card-removed':
         this.lastEvent = { kind: 'card-removed', reader: event.reader, at };
+        this.forgetInsertion(event.reader);
         if (this.card?.reader === event.reader || this.reading?.reader === event.reader) {
           this.epoch++;
           this.card = null;
@@ -259,6 +269,8 @@ class Service implements KortkollService {
         break;
       case 'service-lost':
         this.lastEvent = { kind: 'service-lost', reader: null, at };
+        // While the service was away the card may have left and come back unseen.
+        this.forgetInsertion(null);
         this.serviceError = event.error;
         this.epoch++;
         this.card = null;
@@ -270,6 +282,7 @@ class Service implements KortkollService {
         break;
       case 'reader-added':
       case 'reader-removed':
+        if (event.type === 'reader-removed') this.forgetInsertion(event.reader);
         if (event.type === 'reader-removed' && this.card?.reader === event.reader) {
           this.epoch++;
           this.card = null;
@@ -341,10 +354,22 @@ class Service implements KortkollService {
     await this.readAndDiagnose(epoch, demo.readerName, demo.connect());
   }
 
+  /** The PIN counters of the insertion in this reader (a fresh memory for a new insertion). */
+  private pinCountersOf(reader: string): Map<string, PinCounterReading> {
+    if (this.insertion?.reader !== reader) this.insertion = { reader, pinCounters: new Map() };
+    return this.insertion.pinCounters;
+  }
+
+  /** The card in this reader (or any, with null) is gone or another one came: its counters are too. */
+  private forgetInsertion(reader: string | null): void {
+    if (reader === null || this.insertion?.reader === reader) this.insertion = null;
+  }
+
   private async readAndDiagnose(epoch: number, reader: string, transport: CardConnection): Promise<void> {
     this.setProgress(reader, 'reading-auth');
     const read = await readCard(transport, {
       clock: this.clock,
+      pinCounters: this.pinCountersOf(reader),
       ...(this.options.smartcardListPath !== undefined && { smartcardListPath: this.options.smartcardListPath }),
       onProgress: (event) => {
         if (event.stage === 'auth-ready' && epoch === this.epoch) this.setProgress(reader, 'auth-ready');

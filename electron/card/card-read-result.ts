@@ -93,7 +93,8 @@ export interface CardCertificate {
   source: CertificateSource;
 }
 
-export type PinCounterSource = 'verify-without-data' | 'not-probed';
+/** How the counter was known: asked now, asked earlier during the same insertion (reused), or not asked. */
+export type PinCounterSource = 'verify-without-data' | 'earlier-this-insertion' | 'not-probed';
 
 /**
  * Why a counter is unknown: the card type is not known to take VERIFY without data safely, the

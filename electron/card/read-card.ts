@@ -16,6 +16,8 @@ import { systemClock } from '../../native/clock.js';
 import { CardRemovedError, TransportError, type CardTransport } from '../../native/transport.js';
 import { formatStatusWord } from './apdu.js';
 import type { CardApplication, ListedCertificate, ListedPin, PinCounterReading } from './applications/card-application.js';
+
+export type { PinCounterReading } from './applications/card-application.js';
 import { probeIdPrime } from './applications/idprime-application.js';
 import { probePkcs15 } from './applications/pkcs15-application.js';
 import { ProbeRecorder } from './applications/probe-recorder.js';
@@ -70,6 +72,18 @@ export interface ReadCardOptions {
    * found under the PKCS#15 AID.
    */
   readApplicationLabel?: boolean;
+  /**
+   * PIN counters already asked during this insertion: reused instead of asking again, and filled
+   * with what this read asks. The caller keeps one per insertion (asking can count as a try on
+   * some cards, so re-runs must not ask again unless the person wants it).
+   */
+  pinCounters?: PinCounterMemory;
+}
+
+/** What a Map<string, PinCounterReading> gives; keys are opaque to the caller. */
+export interface PinCounterMemory {
+  get(key: string): PinCounterReading | undefined;
+  set(key: string, reading: PinCounterReading): void;
 }
 
 export async function readCard(transport: CardTransport, options: ReadCardOptions = {}): Promise<CardReadResult> {
@@ -241,8 +255,14 @@ class CardRead {
     const decision = pinCounterProbeDecision(this.profile, application.structure, pin);
     let reading: PinCounterReading = { triesLeft: 'unknown', blocked: 'unknown', verified: 'unknown', statusWord: null };
     let unknownReason: PinCounterUnknownReason | null = null;
-    if (decision.probe) {
+    const memoryKey = `${application.structure}:${pin.authId}:${pin.reference}`;
+    const remembered = decision.probe ? this.options.pinCounters?.get(memoryKey) : undefined;
+    if (remembered) {
+      reading = remembered;
+      if (reading.triesLeft === 'unknown' && reading.verified !== true) unknownReason = 'card-did-not-say';
+    } else if (decision.probe) {
       reading = await application.readPinCounter(index);
+      this.options.pinCounters?.set(memoryKey, reading);
       if (reading.triesLeft === 'unknown' && reading.verified !== true) {
         unknownReason = 'card-did-not-say';
         const sw = reading.statusWord ? parseInt(reading.statusWord, 16) : 0;
@@ -265,7 +285,7 @@ class CardRead {
       maxTries,
       blocked: reading.blocked,
       verified: reading.verified,
-      counter: { source: decision.probe ? 'verify-without-data' : 'not-probed', statusWord: reading.statusWord, unknownReason },
+      counter: { source: remembered ? 'earlier-this-insertion' : decision.probe ? 'verify-without-data' : 'not-probed', statusWord: reading.statusWord, unknownReason },
     };
   }
 

@@ -156,6 +156,12 @@ class ReportBuilder {
   }
 }
 
+const counterSourceMessage: Record<CardPin['counter']['source'], DiagnosticMessageKey> = {
+  'verify-without-data': 'value.verify',
+  'earlier-this-insertion': 'value.verifyEarlier',
+  'not-probed': 'value.notProbed',
+};
+
 const pinUnknownMessage: Record<PinCounterUnknownReason, DiagnosticMessageKey> = {
   'card-profile-forbids-probe': 'pinUnknownProfile',
   'probe-not-known-safe': 'pinUnknownNotSafe',
@@ -178,7 +184,7 @@ function pinCheck(b: ReportBuilder, pin: CardPin | undefined, role: 'authenticat
   const evidence: ReportFact[] = [
     ...(pin.label ? [b.fact('pinLabel', 'ev.label', pin.label)] : []),
     b.fact('pinReference', 'ev.reference', pin.reference === null ? '–' : `0x${pin.reference.toString(16).padStart(2, '0').toUpperCase()}`),
-    b.fact('pinCounterSource', 'ev.counterSource', pin.counter.source === 'verify-without-data' ? b.t('value.verify') : b.t('value.notProbed')),
+    b.fact('pinCounterSource', 'ev.counterSource', b.t(counterSourceMessage[pin.counter.source])),
     ...(pin.counter.statusWord ? [b.fact('pinStatusWord', 'ev.statusWord', spacedHex(pin.counter.statusWord))] : []),
   ];
   if (pin.blocked === true) {

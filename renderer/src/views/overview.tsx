@@ -122,7 +122,8 @@ function RerunControls({ state, api, t, accept, fail }: ViewProps) {
   const run = () => {
     setRunning(true);
     api
-      .runDiagnosis({ online })
+      // The person asks to check the card again: PIN counters are asked again too.
+      .runDiagnosis({ online, recheckPins: true })
       .then(accept, fail)
       .finally(() => setRunning(false));
   };
