@@ -42,7 +42,7 @@ const nulPadded = (text: string, length: number) => {
  */
 function noisyCertificate(serial: number, size: number, keyUsageBits: number[]): Uint8Array {
   const der = fakeCertificate({ serial, size, keyUsageBits });
-  let noise = new Uint8Array(0);
+  let noise: Uint8Array = new Uint8Array(0);
   for (let i = 0; noise.length < 600; i++) noise = concat(noise, createHash('sha256').update(`${serial}/${i}`).digest());
   // The signature BIT STRING is the last element: its last 600 bytes are signature content.
   der.set(noise.subarray(0, 600), der.length - 600);
