@@ -2,6 +2,7 @@
  * Acceptance (issue 3): the card is pulled out after each APDU of a read, for every APDU index.
  * Every such read ends in a typed card-removed outcome (never a partial snapshot), and the next
  * insertion — a fresh connection to the same card — reads cleanly and completely.
+ * The IDPrime cards were added for the IDPrime issue (acceptance item "card pulled mid-read").
  */
 import { describe, expect, it } from 'vitest';
 import { createVirtualCard, type VirtualCardName } from '../../../native/simulator/cards.js';
@@ -22,9 +23,27 @@ function essence(result: CardReadResult): string {
   });
 }
 
-describe.each([['netid-legacy'], ['siths-eid-2024']] as [VirtualCardName][])('card removed during a read of %s', (name) => {
+/**
+ * PKCS#15 cards, and the IDPrime cards (issue 5): the plain 940, the one strict about lengths
+ * (6C xx at the end of a file), the T=0 one (61 xx + GET RESPONSE: a removal between the two
+ * halves of one exchange), the reservkort without key-reference file, and the other variants.
+ */
+const cards: VirtualCardName[] = [
+  'netid-legacy',
+  'siths-eid-2024',
+  'siths-eid-idprime',
+  'idprime-strict',
+  'idprime-t0',
+  'reservkort',
+  'idprime-uncompressed',
+  'idprime-empty-cmapfile',
+  'idprime-auth-pin-blocked',
+];
+
+describe.each(cards.map((name) => [name]))('card removed during a read of %s', (name) => {
   it('gives card-removed after every APDU index, and the next insertion reads cleanly', async () => {
     const engine = await createVirtualCard(name);
+    const pinsBefore = engine.pinStatuses();
     const baseline = await readCard(new InProcessTransport(engine), { smartcardListPath: null });
     expect(baseline.kind).toBe('snapshot');
     const total = baseline.stats.apduCount;
@@ -46,5 +65,7 @@ describe.each([['netid-legacy'], ['siths-eid-2024']] as [VirtualCardName][])('ca
     // Pulled after the last APDU: the read was already complete.
     const complete = await readCard(new InProcessTransport(engine, { removeAfterApdus: total }), { smartcardListPath: null });
     expect(essence(complete)).toBe(essence(baseline));
+    // Dozens of interrupted reads (VERIFY without data among them) spent no PIN try.
+    expect(engine.pinStatuses()).toEqual(pinsBefore);
   });
 });
