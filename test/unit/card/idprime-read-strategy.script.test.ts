@@ -8,7 +8,8 @@
  *   1. probe by the ATR's family: IDPrime first for an IDPrime-family ATR, PKCS#15 first otherwise;
  *   2. IDPrime is confirmed only by both the applet SELECT and the index SELECT (FCP, tag 80 > 0);
  *      until then no PIN command is sent;
- *   3. index → cmapfile (up to its first unused record) → key references 0005 (FCP for the size);
+ *   3. index → key references 0005 (FCP for the size); only a card without them (not a 940) has
+ *      its container map read, up to its first unused record;
  *   4. the certificate behind PIN 0x11, then VERIFY without data 00200011 → `auth-ready`;
  *   5. VERIFY 00200083, cardid, tinfo, the other certificates, GET DATA DF30.
  * Every READ BINARY asks at most 256 bytes, the last of a file exactly what is left.
@@ -110,16 +111,12 @@ const probeAndList = `
   # The index, exactly its size (${index.length} bytes).
   => ${readBinary(0, index.length)}
   <= ${hex(index)} 9000
-  # The cmapfile (${cmapfile.length} bytes): 256 bytes hold its first unused record (at 172), so no second read.
-  => 00A4080C020204
-  <= 9000
-  => ${readBinary(0, 256)}
-  <= ${at(cmapfile, 0, 256)} 9000
   # The key-reference file 0005 is not in the index: SELECT with FCP tells whether it is there, and its size.
   => 00A4080002000500
   <= ${hex(fcp(0x0005, keyReferences.length))} 9000
   => ${readBinary(0, keyReferences.length)}
   <= ${hex(keyReferences)} 9000
+  # It ties keys to references and PINs: the cmapfile would add only key sizes and names, so it is not read.
 `;
 
 describe('IDPrime read strategy, APDU by APDU', () => {
@@ -184,10 +181,10 @@ describe('IDPrime read strategy, APDU by APDU', () => {
     expect(result.profile.family).toBe('idprime');
     expect(result.structure).toBe('idprime');
     expect(result.stats.apduCount).toBe(transport.played);
-    expect(result.stats.apduCount).toBe(22);
-    // auth-ready right after VERIFY 00200011, the 12th APDU.
-    expect(result.stats.authReady?.apduCount).toBe(12);
-    expect(result.apduLog[11]?.command).toBe('00200011');
+    expect(result.stats.apduCount).toBe(20);
+    // auth-ready right after VERIFY 00200011, the 10th APDU.
+    expect(result.stats.authReady?.apduCount).toBe(10);
+    expect(result.apduLog[9]?.command).toBe('00200011');
     expect(progress.map((p) => p.stage)).toEqual(['application-selected', 'auth-ready']);
     const authReady = progress[1];
     expect(authReady?.stage === 'auth-ready' && hex(authReady.certificate?.der ?? new Uint8Array())).toBe(hex(authDer));
@@ -202,9 +199,10 @@ describe('IDPrime read strategy, APDU by APDU', () => {
       [0x83, 'signature', 2],
       [null, 'puk', 'unknown'],
     ]);
-    expect(result.privateKeys.map((k) => [k.label, k.keyReference, k.authId])).toEqual([
-      ['{AUTH-0000}', 0x81, '11'],
-      ['{SIGN-0001}', 0x82, '83'],
+    // From the key-reference file: container, key reference, PIN.
+    expect(result.privateKeys.map((k) => [k.id, k.keyReference, k.authId])).toEqual([
+      ['00', 0x81, '11'],
+      ['01', 0x82, '83'],
     ]);
     expect(result.tokenInfo).toMatchObject({ serialNumber: hex(cardId), label: 'Kortkoll IDP' });
     expect(result.application.appletVersion).toBe('IDPrime 940 v1.2');
@@ -222,23 +220,18 @@ describe('IDPrime read strategy, APDU by APDU', () => {
       <= ${hex(fcp(0x0101, index.length))} 9000
       => ${readBinary(0, index.length)}
       <= ${hex(index)} 9000
-      # This card refuses Le 00 (256) and says 255 (6C FF): the read is sent again with Le FF, and
-      # 255 becomes the longest read for the rest of the session.
-      => 00A4080C020204
-      <= 9000
-      => ${readBinary(0, 256)}
-      <= 6CFF
-      => ${readBinary(0, 255)}
-      <= ${at(cmapfile, 0, 255)} 9000
       => 00A4080002000500
       <= 6110
       => 00C0000010
       <= ${hex(fcp(0x0005, keyReferences.length))} 9000
       => ${readBinary(0, keyReferences.length)}
       <= ${hex(keyReferences)} 9000
-      # 255 bytes at a time now; the last read asks exactly what is left.
+      # This card refuses Le 00 (256) and says 255 (6C FF): the read is sent again with Le FF, and
+      # 255 becomes the longest read for the rest of the session; the last asks exactly what is left.
       => 00A4080C020206
       <= 9000
+      => ${readBinary(0, 256)}
+      <= 6CFF
       => ${readBinary(0, 255)}
       <= ${at(kxc00, 0, 255)} 9000
       => ${readBinary(255, 255)}
@@ -279,7 +272,7 @@ describe('IDPrime read strategy, APDU by APDU', () => {
     if (result.kind !== 'snapshot') return;
     expect(result.stats.apduCount).toBe(transport.played);
     // GET RESPONSE and the resent commands are APDUs of their own.
-    expect(result.stats.authReady?.apduCount).toBe(15);
+    expect(result.stats.authReady?.apduCount).toBe(13);
     expect(result.certificates.map((c) => hex(c.der))).toEqual([hex(authDer), hex(signDer)]);
     expect(result.pins.map((p) => [p.reference, p.triesLeft, p.blocked])).toEqual([
       [0x11, 1, false],
@@ -348,9 +341,81 @@ describe('IDPrime read strategy, APDU by APDU', () => {
       ['idprime', 'SELECT IDPrime applet', '9000'],
       ['idprime', 'SELECT index 0101', '9000'],
     ]);
-    expect(result.stats.authReady?.apduCount).toBe(15);
+    expect(result.stats.authReady?.apduCount).toBe(13);
     expect(result.certificates.map((c) => c.role)).toEqual(['authentication', 'signature']);
     expect(result.application.appletVersion).toBeNull();
+  });
+});
+
+describe('an IDPrime card without the key-reference file (not of the 940 family)', () => {
+  it('reads the container map up to its first unused record, and knows only the user PIN 0x11', async () => {
+    const transport = apduScript(
+      `
+      => 00A4040C0BA000000018800000000662
+      <= 9000
+      => 00A4080002010100
+      <= ${hex(fcp(0x0101, index.length))} 9000
+      => ${readBinary(0, index.length)}
+      <= ${hex(index)} 9000
+      # No key-reference file: not a 940, so no digital-signature PIN 0x83 either.
+      => 00A4080002000500
+      <= 6A82
+      # The container map says which containers hold keys. 256 bytes hold its first unused record
+      # (at 172), so it takes one read of its ${cmapfile.length} bytes.
+      => 00A4080C020204
+      <= 9000
+      => ${readBinary(0, 256)}
+      <= ${at(cmapfile, 0, 256)} 9000
+      # Every key is behind the user PIN on these cards (as OpenSC reads them).
+      => 00A4080C020206
+      <= 9000
+      => ${readBinary(0, 256)}
+      <= ${at(kxc00, 0, 256)} 9000
+      => ${readBinary(256, 256)}
+      <= ${at(kxc00, 256, 256)} 9000
+      => ${readBinary(512, kxc00.length - 512)}
+      <= ${at(kxc00, 512, 256)} 9000
+      => 00200011
+      <= 63C3
+      # ---- auth-ready ----
+      => 00A4080C020201
+      <= 9000
+      => ${readBinary(0, 16)}
+      <= ${hex(cardId)} 9000
+      => 00A4080C020205
+      <= 9000
+      => ${readBinary(0, tinfo.length)}
+      <= ${hex(tinfo)} 9000
+      => 00A4080C020207
+      <= 9000
+      => ${readBinary(0, 256)}
+      <= ${at(ksc01, 0, 256)} 9000
+      => ${readBinary(256, 256)}
+      <= ${at(ksc01, 256, 256)} 9000
+      => ${readBinary(512, ksc01.length - 512)}
+      <= ${at(ksc01, 512, 256)} 9000
+      => 00CADF302D
+      <= 6A88
+      `,
+      { atr: idPrimeAtr },
+    );
+    const result = await readCard(transport, { smartcardListPath: null });
+    expect(result.kind).toBe('snapshot');
+    if (result.kind !== 'snapshot') return;
+    expect(result.stats.apduCount).toBe(transport.played);
+    expect(result.pins.map((p) => [p.reference, p.role])).toEqual([
+      [0x11, 'authentication'],
+      [null, 'puk'],
+    ]);
+    expect(result.certificates.map((c) => [c.role, c.pinAuthId])).toEqual([
+      ['authentication', '11'],
+      ['signature', '11'],
+    ]);
+    // Keys as the container map describes them: names and sizes, behind the user PIN.
+    expect(result.privateKeys.map((k) => [k.label, k.modulusLength, k.authId])).toEqual([
+      ['{AUTH-0000}', 2048, '11'],
+      ['{SIGN-0001}', 2048, '11'],
+    ]);
   });
 });
 
