@@ -9,6 +9,7 @@ import type { DemoCardInfo, InvokeChannel, IpcInvokeContract, ReportFormat, Resu
 import { apiNames } from './ipc-contract.js';
 import type { Lang } from './i18n/index.js';
 import type { KortkollService } from './service-types.js';
+import { renderCardProbeReportJson, renderCardProbeReportText } from './card/card-probe-report.js';
 
 /** The staff login page of 1177 Vårdguidens e-tjänster, as the support page gives it. */
 export const defaultLoginUrl = 'http://personal.minavardkontakter.se';
@@ -156,6 +157,28 @@ export function createAppApiHandlers(service: KortkollService, deps: AppApiDeps)
       }
       return service.useDemoCard(name as string | null);
     },
+    'card:probe': async (...args) => {
+      expectArgCount('card:probe', args, 1);
+      const { save } = expectRecord('card:probe', args[0], ['save']);
+      if (save !== null && save !== 'text' && save !== 'json') throw new AppApiError('bad-argument', 'card:probe: save must be text, json or null');
+      const lang = service.getState().lang;
+      let text: string;
+      let json: string;
+      try {
+        const report = await service.probeCard();
+        text = renderCardProbeReportText(report, lang);
+        json = renderCardProbeReportJson(report);
+      } catch (error) {
+        return { ok: false, error: serializeError(error, 'probe-failed') };
+      }
+      if (save === null) return { ok: true, value: { text, saved: null } };
+      try {
+        const path = await deps.saveFile(suggestedCardReportName(lang, save, now()), save === 'json' ? json : text);
+        return { ok: true, value: { text, saved: path === null ? null : { path } } };
+      } catch (error) {
+        return { ok: false, error: serializeError(error, 'save-failed') };
+      }
+    },
   };
 }
 
@@ -209,6 +232,12 @@ export function suggestedReportName(lang: Lang, format: ReportFormat, at: Date):
   const stamp = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}`;
   const extension = format === 'text' ? 'txt' : format;
   return `kortkoll-${lang === 'en' ? 'report' : 'rapport'}-${stamp}.${extension}`;
+}
+
+/** `kortkoll-kortrapport-2025-03-01-1405.txt` (Swedish) or `kortkoll-card-report-….json` (English), local time. */
+export function suggestedCardReportName(lang: Lang, format: 'text' | 'json', at: Date): string {
+  const stamp = suggestedReportName(lang, format, at).replace(/^kortkoll-(rapport|report)-/, '');
+  return `kortkoll-${lang === 'en' ? 'card-report' : 'kortrapport'}-${stamp}`;
 }
 
 function expectArgCount(channel: InvokeChannel, args: unknown[], count: number): void {

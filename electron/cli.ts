@@ -18,6 +18,7 @@ type CommandLoader = () => Promise<CliCommand>;
 export const commandLoaders: ReadonlyMap<string, CommandLoader> = new Map<string, CommandLoader>([
   ['readers', async () => (await import('./cli/card-commands.js')).readersCommand],
   ['read', async () => (await import('./cli/card-commands.js')).readCommand],
+  ['probe', async () => (await import('./cli/probe-command.js')).probeCommand],
   ['watch', async () => (await import('./cli/card-commands.js')).watchCommand],
   ['diag', async () => (await import('./cli/diag-commands.js')).diagCommand],
   ['guide', async () => (await import('./cli/diag-commands.js')).guideCommand],

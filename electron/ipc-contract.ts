@@ -43,6 +43,13 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedE
 
 export type ReportFormat = 'text' | 'html' | 'json';
 
+/** `card:probe`: the card report as text (in the app's language), and where it was saved, when asked to. */
+export interface CardReportOutcome {
+  text: string;
+  /** null: not asked to save, or the user cancelled the save dialog. */
+  saved: { path: string } | null;
+}
+
 export interface DemoCardInfo {
   name: string;
   description: string;
@@ -59,6 +66,8 @@ export interface IpcInvokeContract {
   'lang:set': (lang: Lang) => AppState;
   'demo:list': () => DemoCardInfo[];
   'demo:use': (name: string | null) => AppState;
+  /** Asks the current card the card report's questions (SELECT and GET DATA only); `save` also offers to save it. */
+  'card:probe': (options: { save: 'text' | 'json' | null }) => Result<CardReportOutcome>;
 }
 
 /** Channels the main process sends to the renderer. */
@@ -88,6 +97,7 @@ export const apiNames = {
   'lang:set': 'setLanguage',
   'demo:list': 'listDemoCards',
   'demo:use': 'useDemoCard',
+  'card:probe': 'reportCard',
 } as const satisfies Record<InvokeChannel, string>;
 type ApiName<C extends InvokeChannel> = (typeof apiNames)[C];
 

@@ -5,6 +5,7 @@
  */
 import type { AppState, DemoCardInfo, ReportFormat } from './ipc-contract.js';
 import type { Lang } from './i18n/index.js';
+import type { CardProbeReport } from './card/card-probe-report.js';
 
 export interface KortkollService {
   /** Starts watching readers (or the demo card). Resolves when the first state is known. */
@@ -27,6 +28,12 @@ export interface KortkollService {
   listDemoCards(): DemoCardInfo[];
   /** Switches to a virtual demo card (no reader needed), or back to real readers with null. */
   useDemoCard(name: string | null): Promise<AppState>;
+  /**
+   * The card report ("Rapportera kortet") of the card in the followed reader, or of the demo card:
+   * its own shared-mode connection, only SELECT and GET DATA, disconnected at once. Rejects with a
+   * `code` (no-card, busy, or the transport's) when there is no card to ask.
+   */
+  probeCard(): Promise<CardProbeReport>;
   /** The staff login page (configurable). */
   readonly loginUrl: string;
 }

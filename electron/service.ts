@@ -11,6 +11,7 @@ import type { SystemFact } from '../native/system/types.js';
 import { compareMiddlewareWithCard, type MiddlewareComparison, type Pkcs11ModuleView } from '../native/system/index.js';
 import { systemClock, type Clock } from '../native/clock.js';
 import { readCard, type PinCounterReading } from './card/read-card.js';
+import { probeCardForReport, type CardProbeReport } from './card/card-probe-report.js';
 import { identifyCard } from './card/profiles.js';
 import type { CardReadResult } from './card/card-read-result.js';
 import { analyseCardCertificates, type CardAnalysis, type CardAnalysisOptions } from './diagnostics/card-analysis.js';
@@ -206,6 +207,21 @@ class Service implements KortkollService {
     this.lastEvent = { kind: 'card-inserted', reader: this.demo.readerName, at: this.clock.now().toISOString() };
     await this.readDemo();
     return this.state;
+  }
+
+  async probeCard(): Promise<CardProbeReport> {
+    const probeOptions = { clock: this.clock, ...(this.options.smartcardListPath !== undefined && { smartcardListPath: this.options.smartcardListPath }) };
+    // Our own read selects files as it goes; a probe in between would change what it reads.
+    if (this.reading) throw Object.assign(new Error('The card is being read; try again when the read is done'), { code: 'busy' });
+    if (this.demo) return probeCardForReport(this.demo.connect(), probeOptions);
+    const reader = this.card?.reader ?? this.followedReaderWithCard();
+    if (!this.monitor || !reader) throw Object.assign(new Error('There is no card to report'), { code: 'no-card' });
+    const connection = await this.monitor.connect(reader);
+    try {
+      return await probeCardForReport(connection, probeOptions);
+    } finally {
+      await connection.disconnect().catch(() => undefined);
+    }
   }
 
   // ---- readers ---------------------------------------------------------------------------------

@@ -77,3 +77,65 @@ export function atrToSpacedHex(atr: Uint8Array): string {
 export function spacedHex(hex: string): string {
   return (hex.replace(/[^0-9a-fA-F]/g, '').toUpperCase().match(/.{2}/g) ?? []).join(' ');
 }
+
+/** One interface byte of an ATR, named as ISO/IEC 7816-3 does (`TA1`, `TD1`, `TB3`, …). */
+export interface AtrInterfaceByte {
+  name: string;
+  value: number;
+}
+
+/** One compact-TLV object of the historical bytes (ISO/IEC 7816-4 §8.1.1.2). */
+export interface AtrHistoricalObject {
+  tag: number;
+  value: Uint8Array;
+}
+
+/** The ATR byte by byte, for a report of a card Kortkoll does not know. */
+export interface AtrParts extends AtrInfo {
+  /** Initial character: 3B direct convention, 3F inverse; undefined when the ATR is empty. */
+  ts: number | undefined;
+  /** Format byte: which of TA1–TD1 follow (high nibble), how many historical bytes (low nibble). */
+  t0: number | undefined;
+  interfaceBytes: AtrInterfaceByte[];
+  /** Category indicator of the historical bytes (00, 80, 10 or proprietary), when there are any. */
+  historicalCategory: number | undefined;
+  /** Compact-TLV objects after a category indicator of 80 (or 00); empty otherwise. */
+  historicalObjects: AtrHistoricalObject[];
+  /** Check byte, when the ATR has one (any protocol other than T=0 is offered). */
+  tck: number | undefined;
+}
+
+/** `parseAtr` and the pieces a support person compares ATRs by. Never throws. */
+export function parseAtrParts(atr: Uint8Array): AtrParts {
+  const info = parseAtr(atr);
+  const parts: AtrParts = { ...info, ts: atr[0], t0: atr[1], interfaceBytes: [], historicalCategory: undefined, historicalObjects: [], tck: undefined };
+  if (atr.length < 2) return parts;
+  let position = 2;
+  let indicator = atr[1] as number;
+  for (let group = 1; group <= 8; group++) {
+    for (const [bit, letter] of [[0x10, 'A'], [0x20, 'B'], [0x40, 'C'], [0x80, 'D']] as const) {
+      if (!(indicator & bit)) continue;
+      const value = atr[position];
+      if (value === undefined) return parts;
+      parts.interfaceBytes.push({ name: `T${letter}${group}`, value });
+      position += 1;
+    }
+    if (!(indicator & 0x80)) break;
+    indicator = atr[position - 1] as number;
+  }
+  const historical = info.historicalBytes;
+  parts.historicalCategory = historical[0];
+  if (historical[0] === 0x80 || historical[0] === 0x00) {
+    const end = historical[0] === 0x00 ? historical.length - 3 : historical.length;
+    for (let at = 1; at < end; ) {
+      const header = historical[at] as number;
+      const value = historical.subarray(at + 1, at + 1 + (header & 0x0f));
+      if (value.length < (header & 0x0f)) break;
+      parts.historicalObjects.push({ tag: header >> 4, value: value.slice() });
+      at += 1 + value.length;
+    }
+  }
+  const tckAt = position + historical.length;
+  if (info.protocols.some((protocol) => protocol !== 0) && atr[tckAt] !== undefined) parts.tck = atr[tckAt];
+  return parts;
+}

@@ -56,6 +56,7 @@ describe.skipIf(skip)('accessibility (axe-core, keyboard, live region) and scree
     { name: 'ready card (netid-legacy)', demoCard: 'netid-legacy' },
     { name: 'blocked PIN (auth-pin-blocked)', demoCard: 'auth-pin-blocked' },
     { name: 'not a SITHS card (bank-card)', demoCard: 'bank-card' },
+    { name: 'unknown card structure (unknown-structure)', demoCard: 'unknown-structure' },
     { name: 'no card reader', demoCard: null },
   ];
 
@@ -100,6 +101,8 @@ describe.skipIf(skip)('accessibility (axe-core, keyboard, live region) and scree
     for (const [card, name] of [
       ['auth-pin-blocked', 'overview-blocked'],
       [null, 'overview-no-reader'],
+      ['siths-eid-idprime', 'overview-idprime'],
+      ['unknown-structure', 'overview-unknown-structure'],
     ] as const) {
       const other = await openScenario(env, { demoCard: card });
       try {
@@ -107,6 +110,13 @@ describe.skipIf(skip)('accessibility (axe-core, keyboard, live region) and scree
         for (const lang of langs) {
           await switchLanguage(other, lang);
           await screenshot(other.app.page, `${name}-${lang}`);
+          if (card === 'unknown-structure') {
+            // The same overview with the card report asked for ("Rapportera kortet").
+            await other.app.page.getByTestId('card-report-button').click();
+            await expect.poll(() => other.app.page.getByTestId('card-report-text').count()).toBe(1);
+            await other.app.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+            await screenshot(other.app.page, `overview-card-report-${lang}`);
+          }
         }
       } finally {
         await other.close();

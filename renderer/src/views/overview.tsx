@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AppState } from '../../../electron/ipc-contract.js';
 import type { ViewProps } from '../app.js';
 import { DemoPicker, Facts, StatusBadge } from '../components.js';
+import { CardReport } from '../card-report.js';
 import { formatDate, formatTime, type MessageKey, type Translate } from '../i18n.js';
 import type { Contact, ReportCheck, VerdictStatus } from '../types.js';
 
@@ -68,6 +69,7 @@ export function OverviewView(props: ViewProps) {
       <LastEvent state={state} t={t} />
       {offerDemo && demo}
       <RerunControls {...props} />
+      {verdict.tone === 'unknown-card' && <CardReport {...props} idPrefix="overview" />}
       <CardTable state={state} t={t} />
       <Checks checks={state.report?.checks ?? []} t={t} />
       {state.demoCard !== null && demo}

@@ -5,10 +5,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ViewProps } from '../app.js';
 import { errorMessage } from '../api.js';
+import { copyText, selectPreview } from '../clipboard.js';
+import { CardReport } from '../card-report.js';
 
 type Notice = { ok: boolean; text: string };
 
-export function ReportView({ state, api, t }: ViewProps) {
+export function ReportView(props: ViewProps) {
+  const { state, api, t } = props;
   const [redact, setRedact] = useState(true);
   const [text, setText] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -92,39 +95,7 @@ export function ReportView({ state, api, t }: ViewProps) {
           {text}
         </pre>
       )}
+      {state.report?.card && <CardReport {...props} idPrefix="report" />}
     </div>
   );
-}
-
-/** The clipboard API first; a hidden textarea and the copy command where the API is refused. */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.className = 'offscreen';
-    document.body.append(area);
-    area.select();
-    let copied = false;
-    try {
-      copied = document.execCommand('copy');
-    } catch {
-      copied = false;
-    }
-    area.remove();
-    return copied;
-  }
-}
-
-function selectPreview(element: HTMLElement | null): void {
-  if (!element) return;
-  const range = document.createRange();
-  range.selectNodeContents(element);
-  const selection = window.getSelection();
-  selection?.removeAllRanges();
-  selection?.addRange(range);
-  element.focus();
 }

@@ -155,6 +155,11 @@ describe('app API handlers', () => {
     ['demo:use', ['no-such-card']],
     ['demo:use', [{ name: 'netid-legacy' }]],
     ['demo:use', []],
+    ['card:probe', []],
+    ['card:probe', [{}]],
+    ['card:probe', [{ save: 'html' }]],
+    ['card:probe', [{ save: null, path: '/etc/passwd' }]],
+    ['card:probe', ['text']],
   ];
   it.each(badCalls)('rejects %s with %j as bad-argument, without calling the service', async (channel, args) => {
     const { handlers, service } = setup();
@@ -187,6 +192,27 @@ describe('app API handlers', () => {
     };
     const result = await invokeAppApi(handlers, 'diagnosis:run', [{ online: false }]);
     expect(result).toEqual({ ok: false, error: { code: 'card-removed', message: 'Card removed' } });
+  });
+
+  it('card:probe: the card report as text in the app\'s language, saved as text or JSON when asked', async () => {
+    const { handlers, service, saved, setSaveAnswer } = setup();
+    const shown = await handlers['card:probe']({ save: null });
+    expect(shown).toMatchObject({ ok: true, value: { saved: null } });
+    if (shown.ok) expect(shown.value.text).toContain('Kortrapport från Kortkoll');
+    expect(saved).toEqual([]);
+    setSaveAnswer('/home/anna/kortrapport.json');
+    expect(await handlers['card:probe']({ save: 'json' })).toMatchObject({ ok: true, value: { saved: { path: '/home/anna/kortrapport.json' } } });
+    expect(saved[0]?.name).toBe('kortkoll-kortrapport-2026-11-25-1405.json');
+    expect(JSON.parse(saved[0]?.content ?? '')).toMatchObject({ kind: 'kortkoll-card-probe-report' });
+    await handlers['lang:set']('en');
+    setSaveAnswer(null);
+    const cancelled = await handlers['card:probe']({ save: 'text' });
+    expect(cancelled).toMatchObject({ ok: true, value: { saved: null } });
+    if (cancelled.ok) expect(cancelled.value.text).toContain('Card report from Kortkoll');
+    expect(saved[1]?.name).toBe('kortkoll-card-report-2026-11-25-1405.txt');
+    expect(saved[1]?.content).toContain('SELECT IDPrime applet');
+    service.reportAvailable = false;
+    expect(await handlers['card:probe']({ save: null })).toMatchObject({ ok: false, error: { code: 'no-card' } });
   });
 
   it('reports a missing report as a result, not a crash', async () => {

@@ -4,8 +4,27 @@ import { fileURLToPath } from 'node:url';
 import type { AppState, DemoCardInfo, ReportFormat } from '../../../electron/ipc-contract.js';
 import type { Lang } from '../../../electron/i18n/index.js';
 import type { KortkollService } from '../../../electron/service-types.js';
+import type { CardProbeReport } from '../../../electron/card/card-probe-report.js';
 
 const fixture = fileURLToPath(new URL('../../e2e/fixtures/app-state.netid-legacy.json', import.meta.url));
+
+/** What the fake's probeCard answers: a minimal report of an unknown card. */
+export const fakeProbeReport: CardProbeReport = {
+  kind: 'kortkoll-card-probe-report',
+  version: 1,
+  generatedAt: '2025-03-01T12:00:00.000Z',
+  reader: 'Fake Reader 00',
+  atr: { hex: '3B0200', ts: '3B', t0: '02', interfaceBytes: [], protocols: [0], historicalBytes: '0000', historicalCategory: '00', historicalObjects: [], tck: null, wellFormed: false, extendedLength: null },
+  smartcardListName: null,
+  profile: { id: 'unknown', family: 'unknown', known: false, displayName: { sv: 'Okänt kort', en: 'Unknown card' } },
+  probes: [{ target: 'idprime-applet', label: 'SELECT IDPrime applet', command: '00A4040C0BA000000018800000000662', statusWord: '6A82', statusMeaning: 'File or application not found', response: null }],
+  cplc: null,
+  cplcFields: null,
+  appletVersion: null,
+  structuresFound: [],
+  structureGuess: 'unknown',
+  apduCount: 1,
+};
 
 export interface FakeService extends KortkollService {
   calls: { method: string; args: unknown[] }[];
@@ -59,6 +78,11 @@ export function createFakeService(loginUrl = 'http://personal.minavardkontakter.
       { name: 'netid-legacy', description: 'Net iD card' },
       { name: 'siths-eid-2024', description: '2024 card' },
     ],
+    probeCard: async () => {
+      record('probeCard', []);
+      if (!service.reportAvailable) throw Object.assign(new Error('There is no card to report'), { code: 'no-card' });
+      return fakeProbeReport;
+    },
     useDemoCard: async (name) => {
       record('useDemoCard', [name]);
       return service.emit({ demoCard: name });

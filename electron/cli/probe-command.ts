@@ -1,0 +1,126 @@
+/**
+ * `kortkoll probe`: the card report for a card Kortkoll does not know ("Rapportera kortet" in the
+ * app): the ATR and its parts, the smartcard_list name, and the card's answers to the structure
+ * probes, GET DATA CPLC and applet version. Only SELECT and GET DATA reach the card; no PIN, no file
+ * read. Connects in shared mode like `read` and disconnects at once.
+ */
+import { isTransportError, type ReaderMonitor } from '../../native/transport.js';
+import { probeCardForReport, renderCardProbeReportJson, renderCardProbeReportText, type CardProbeReport } from '../card/card-probe-report.js';
+import { demoCards, openDemoCard, UnknownDemoCardError } from '../demo-cards.js';
+import { defineMessages } from '../i18n/index.js';
+import { parseArgs, UsageError } from './args.js';
+import { ExitCode, type CliCommand } from './command.js';
+import { onInterrupt } from './interrupt.js';
+import { openReaderMonitor, pickReader } from './pcsc.js';
+
+const m = defineMessages(
+  'cli-probe',
+  {
+    summary: 'kortrapport för ett okänt kort: ATR och kortets svar, utan PIN och utan personuppgifter',
+    help: 'Användning: kortkoll probe [--reader N|NAMN] [--json] [--demo KORT]\n\nGör en kortrapport ("Rapportera kortet" i appen) att skicka till IT-support när Kortkoll inte känner igen kortet: ATR:en och dess delar, namnet i pcsc-tools smartcard_list.txt, kortläsaren, och kortets svar på SELECT av IDPrime-appleten, av fil 0101, av PKCS#15-applikationen, av EF.DIR och av 3F00/5015, samt GET DATA 9F7F (CPLC, chipets tillverkningsdata) och DF30 (appletversion). Bara SELECT och GET DATA skickas: ingen PIN-kod, inga filer läses, inga certifikat eller personuppgifter kommer med.\n\nFlaggor:\n  --reader N|NAMN  läsarens nummer (0, 1, …) eller namn; standard: första läsaren med ett kort\n  --json           skriv rapporten som JSON\n  --demo KORT      fråga ett virtuellt demokort i stället för en riktig läsare ({cards})\n\nSlutkoder: 0 rapporten gjordes, 64 felaktigt anrop, 69 ingen tjänst, läsare eller kort.',
+    serviceDown: 'Kortläsartjänsten (PC/SC) är inte igång. Starta den (Linux: sudo systemctl start pcscd) eller kontakta lokal IT-support.',
+    noReaders: 'Inga kortläsare hittades.',
+    noSuchReader: 'Ingen kortläsare {reader}. Se kortkoll readers.',
+    noCard: 'Inget kort i {reader}. Sätt i kortet och försök igen.',
+    unknownDemo: 'Okänt demokort: {name}. Välj bland: {cards}.',
+    unexpectedArgument: 'Oväntat argument: {argument}. Se kortkoll probe --help.',
+    probing: 'Frågar kortet i {reader} …',
+    failed: 'Kortet kunde inte frågas: {message}',
+  },
+  {
+    summary: 'card report for an unknown card: ATR and the card’s answers, no PIN and no personal data',
+    help: 'Usage: kortkoll probe [--reader N|NAME] [--json] [--demo CARD]\n\nMakes a card report ("Report the card" in the app) to send to IT support when Kortkoll does not know the card: the ATR and its parts, its name in pcsc-tools’ smartcard_list.txt, the reader, and the card’s answers to SELECT of the IDPrime applet, of file 0101, of the PKCS#15 application, of EF.DIR and of 3F00/5015, and to GET DATA 9F7F (CPLC, the chip’s fabrication data) and DF30 (applet version). Only SELECT and GET DATA are sent: no PIN, no file is read, no certificate or personal data goes in.\n\nOptions:\n  --reader N|NAME  the reader’s number (0, 1, …) or name; default: the first reader with a card\n  --json           print the report as JSON\n  --demo CARD      ask a virtual demo card instead of a real reader ({cards})\n\nExit codes: 0 the report was made, 64 usage error, 69 no service, reader or card.',
+    serviceDown: 'The smart-card service (PC/SC) is not running. Start it (Linux: sudo systemctl start pcscd) or contact local IT support.',
+    noReaders: 'No card readers were found.',
+    noSuchReader: 'No card reader {reader}. See kortkoll readers.',
+    noCard: 'No card in {reader}. Insert the card and try again.',
+    unknownDemo: 'Unknown demo card: {name}. Choose from: {cards}.',
+    unexpectedArgument: 'Unexpected argument: {argument}. See kortkoll probe --help.',
+    probing: 'Asking the card in {reader} …',
+    failed: 'The card could not be asked: {message}',
+  },
+);
+
+function demoNames(): string {
+  return demoCards().map((c) => c.name).join(', ');
+}
+
+export const probeCommand: CliCommand = {
+  name: 'probe',
+  summary: { sv: m.sv.summary, en: m.en.summary },
+  help: (lang) => m.t('help', lang, { cards: demoNames() }),
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs(args, { values: ['reader', 'demo'], switches: ['json'] });
+    } catch (e) {
+      if (e instanceof UsageError) {
+        io.stderr(`kortkoll: ${e.message}\n`);
+        return ExitCode.usage;
+      }
+      throw e;
+    }
+    if (parsed.positionals.length > 0) {
+      io.stderr(m.t('unexpectedArgument', io.lang, { argument: parsed.positionals[0] as string }) + '\n');
+      return ExitCode.usage;
+    }
+    const json = parsed.switches.has('json');
+    const demo = parsed.values.get('demo');
+    let report: CardProbeReport;
+    try {
+      if (demo !== undefined) {
+        let session;
+        try {
+          session = await openDemoCard(demo);
+        } catch (e) {
+          if (e instanceof UnknownDemoCardError) {
+            io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoNames() }) + '\n');
+            return ExitCode.usage;
+          }
+          throw e;
+        }
+        report = await probeCardForReport(session.connect());
+      } else {
+        const monitor: ReaderMonitor = await openReaderMonitor();
+        const dropMonitorCleanup = onInterrupt(() => monitor.close());
+        try {
+          if (!monitor.serviceAvailable) {
+            io.stderr(m.t('serviceDown', io.lang) + '\n');
+            return ExitCode.unavailable;
+          }
+          const wanted = parsed.values.get('reader');
+          const reader = pickReader(monitor, wanted);
+          if (!reader) {
+            io.stderr((wanted === undefined ? m.t('noReaders', io.lang) : m.t('noSuchReader', io.lang, { reader: wanted })) + '\n');
+            return ExitCode.unavailable;
+          }
+          if (!reader.cardPresent) {
+            io.stderr(m.t('noCard', io.lang, { reader: reader.name }) + '\n');
+            return ExitCode.unavailable;
+          }
+          if (!json) io.stderr(m.t('probing', io.lang, { reader: reader.name }) + '\n');
+          const connection = await monitor.connect(reader.name);
+          const dropConnectionCleanup = onInterrupt(() => connection.disconnect().catch(() => undefined));
+          try {
+            report = await probeCardForReport(connection);
+          } finally {
+            dropConnectionCleanup();
+            await connection.disconnect().catch(() => undefined);
+          }
+        } finally {
+          dropMonitorCleanup();
+          await monitor.close();
+        }
+      }
+    } catch (e) {
+      // The card left, the reader went away, another program holds it exclusively: the environment stopped us.
+      if (isTransportError(e)) {
+        io.stderr(m.t('failed', io.lang, { message: e.message }) + '\n');
+        return ExitCode.unavailable;
+      }
+      throw e;
+    }
+    io.stdout(json ? renderCardProbeReportJson(report) : renderCardProbeReportText(report, io.lang));
+    return ExitCode.ok;
+  },
+};
