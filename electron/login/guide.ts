@@ -29,17 +29,20 @@ export function buildLoginGuide(input: LoginGuideInput): LoginGuide {
   const loginUrl = input.loginUrl ?? defaultLoginUrl;
   const t = (key: Parameters<typeof m.t>[0], params?: Record<string, string | number>) => m.t(key, lang, params);
   const cardRead = phase === 'ready' && report?.card != null;
+  // A card whose structure Kortkoll does not know may still work: the person can try.
+  const unknownCard = report?.verdict.status === 'unknown-card';
 
   const step1: LoginStep = { number: 1, title: t('step1Title'), status: 'active', detail: t('step1Waiting') };
   if (phase === 'no-service') Object.assign(step1, { status: 'blocked', detail: t('step1NoService') });
   else if (phase === 'no-reader') Object.assign(step1, { status: 'blocked', detail: t('step1NoReader') });
   else if (phase === 'reading') step1.detail = t('step1Reading');
+  else if (phase === 'card-error' && unknownCard) Object.assign(step1, { status: 'done', detail: t('step1UnknownCard'), warning: t('step1UnknownCardWarning') });
   else if (phase === 'card-error') Object.assign(step1, { status: 'blocked', detail: t('step1CardError') });
   else if (cardRead && report?.card) Object.assign(step1, { status: 'done', detail: t('step1Done', { duration: formatDuration(report.card.readMs, lang) }) });
 
-  const step2: LoginStep = { number: 2, title: t('step2Title'), status: cardRead ? 'active' : 'waiting', detail: t('step2Detail', { url: loginUrl }) };
+  const step2: LoginStep = { number: 2, title: t('step2Title'), status: cardRead || unknownCard ? 'active' : 'waiting', detail: t('step2Detail', { url: loginUrl }) };
 
-  const step3: LoginStep = { number: 3, title: t('step3Title'), status: 'waiting', detail: t('step3Waiting') };
+  const step3: LoginStep = { number: 3, title: t('step3Title'), status: 'waiting', detail: t(unknownCard ? 'step3UnknownCard' : 'step3Waiting') };
   const step4: LoginStep = { number: 4, title: t('step4Title'), status: 'waiting', detail: t('step4Detail', { tries: '' }).trim() };
 
   if (cardRead && report) {

@@ -27,13 +27,19 @@ const cards: CardExpectation[] = [
   { card: 'siths-eid-2024', phase: 'ready', verdict: 'ready' },
   { card: 'auth-pin-blocked', phase: 'ready', verdict: 'blocked', explainedBy: { check: 'auth-pin', status: 'error' }, blockedStep: 4 },
   { card: 'auth-pin-one-try', phase: 'ready', verdict: 'attention', explainedBy: { check: 'auth-pin', status: 'warning' }, warnedStep: 4 },
-  { card: 'puk-blocked', phase: 'ready', verdict: 'attention', explainedBy: { check: 'puk', status: 'warning' } },
+  // The PUK counter is not asked on SetCOS cards (not known to be harmless): unknown, not a warning.
+  { card: 'puk-blocked', phase: 'ready', verdict: 'ready', explainedBy: { check: 'puk', status: 'unknown' } },
   { card: 'auth-cert-expired', phase: 'ready', verdict: 'blocked', explainedBy: { check: 'auth-validity', status: 'error' }, blockedStep: 3 },
   { card: 'auth-cert-expiring', phase: 'ready', verdict: 'attention', explainedBy: { check: 'auth-validity', status: 'warning' }, warnedStep: 3 },
   { card: 'telia-only', phase: 'ready', verdict: 'blocked', explainedBy: { check: 'auth-certificate', status: 'error' }, blockedStep: 3 },
   { card: 'bank-card', phase: 'card-error', verdict: 'blocked', explainedBy: { check: 'siths-application', status: 'error' }, blockedStep: 1 },
   { card: 'corrupt-cdf', phase: 'card-error', verdict: 'blocked', explainedBy: { check: 'certificates-read', status: 'error' }, blockedStep: 1 },
   { card: 'test-pki', phase: 'ready', verdict: 'attention', explainedBy: { check: 'auth-certificate', status: 'warning' } },
+  { card: 'siths-eid-idprime', phase: 'ready', verdict: 'ready', explainedBy: { check: 'siths-application', status: 'ok' } },
+  { card: 'idprime-auth-pin-blocked', phase: 'ready', verdict: 'blocked', explainedBy: { check: 'auth-pin', status: 'error' }, blockedStep: 4 },
+  { card: 'idprime-auth-pin-one-try', phase: 'ready', verdict: 'attention', explainedBy: { check: 'auth-pin', status: 'warning' }, warnedStep: 4 },
+  { card: 'reservkort', phase: 'ready', verdict: 'ready' },
+  { card: 'unknown-structure', phase: 'card-error', verdict: 'unknown-card', explainedBy: { check: 'siths-application', status: 'unknown' } },
 ];
 
 const skip = skipBrowserTests();
