@@ -15,7 +15,11 @@ export interface CardTransport {
 
 /** A transport that can be closed. Closing leaves the card as it is (no reset, no power-off). */
 export interface CardConnection extends CardTransport {
-  disconnect(): Promise<void>;
+  /**
+   * Ends this connection. `resetCard`: reset the card when the handle goes (SCARD_RESET_CARD), so
+   * that a PIN verified through it does not stay verified for other programs.
+   */
+  disconnect(options?: { resetCard?: boolean }): Promise<void>;
 }
 
 export type ReaderEvent =

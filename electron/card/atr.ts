@@ -75,7 +75,8 @@ export function atrToSpacedHex(atr: Uint8Array): string {
 
 /** The same spacing for hex that is already text (ATRs, AIDs and status words in a read result). */
 export function spacedHex(hex: string): string {
-  return (hex.replace(/[^0-9a-fA-F]/g, '').toUpperCase().match(/.{2}/g) ?? []).join(' ');
+  // `*` stands for a byte that is not shown (the data of a PIN command).
+  return (hex.replace(/[^0-9a-fA-F*]/g, '').toUpperCase().match(/.{2}/g) ?? []).join(' ');
 }
 
 /** One interface byte of an ATR, named as ISO/IEC 7816-3 does (`TA1`, `TD1`, `TB3`, …). */

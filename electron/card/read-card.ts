@@ -51,7 +51,7 @@ import { FileReader } from './file-reader.js';
 import { hex } from './hex.js';
 import { pinCounterProbeDecision } from './pin-probe-policy.js';
 import { identifyCard, type CardProfile } from './profiles.js';
-import { CardSession } from './session.js';
+import { CardSession, commandHexForLog } from './session.js';
 import { describeStatusWord } from './status-words.js';
 
 export { pkcs15Aid } from './applications/pkcs15-application.js';
@@ -96,6 +96,27 @@ export async function readCard(transport: CardTransport, options: ReadCardOption
   } catch (error) {
     return run.toFailure(error);
   }
+}
+
+/**
+ * Probes the structures in the order the ATR suggests; the first one confirmed is opened.
+ * UnknownStructureError (with every probe) when neither is there.
+ */
+export async function openCardApplication(
+  session: CardSession,
+  profile: CardProfile,
+  options: { recorder?: ProbeRecorder; readApplicationLabel?: boolean } = {},
+): Promise<CardApplication> {
+  const recorder = options.recorder ?? new ProbeRecorder(session);
+  const files = new FileReader(session, { hints: profile.read });
+  for (const structure of probeOrder(profile)) {
+    const application =
+      structure === 'idprime'
+        ? await probeIdPrime(session, recorder)
+        : await probePkcs15(session, files, recorder, { readApplicationLabel: options.readApplicationLabel === true });
+    if (application) return application;
+  }
+  throw new UnknownStructureError(recorder.probes);
 }
 
 /** The order of the probes: the family the ATR suggests first. */
@@ -215,17 +236,8 @@ class CardRead {
     };
   }
 
-  /** Probes the structures in the order the ATR suggests; the first one confirmed is read. */
-  private async openApplication(): Promise<CardApplication> {
-    const files = new FileReader(this.session, { hints: this.profile.read });
-    for (const structure of probeOrder(this.profile)) {
-      const application =
-        structure === 'idprime'
-          ? await probeIdPrime(this.session, this.recorder)
-          : await probePkcs15(this.session, files, this.recorder, { readApplicationLabel: this.options.readApplicationLabel === true });
-      if (application) return application;
-    }
-    throw new UnknownStructureError(this.recorder.probes);
+  private openApplication(): Promise<CardApplication> {
+    return openCardApplication(this.session, this.profile, { recorder: this.recorder, readApplicationLabel: this.options.readApplicationLabel === true });
   }
 
   private describeCertificate(entry: ListedCertificate, read: { der: Uint8Array; source: CardCertificate['source'] }, pins: ListedPin[]): CardCertificate {
@@ -316,7 +328,7 @@ class CardRead {
 
   private apduLog(): CardApduRecord[] {
     return this.session.exchanges().map((exchange) => ({
-      command: hex(exchange.command),
+      command: commandHexForLog(exchange),
       response: hex(exchange.response),
       statusWord: exchange.response.length >= 2 ? hex(exchange.response.subarray(exchange.response.length - 2)) : '',
       atMs: exchange.atMs,

@@ -20,6 +20,7 @@ import {
 } from './apdu.js';
 import { ApduError, ApplicationNotAvailableError, MalformedResponseError, ReadLimitError } from './errors.js';
 import { getResponse, selectByAid, selectByPathFromMf, SelectP2 } from './iso7816.js';
+import { hex } from './hex.js';
 
 /** One command/response pair as it crossed the transport. */
 export interface ApduExchange {
@@ -60,6 +61,11 @@ export interface CardSessionOptions {
 
 // Instructions whose data is a PIN or other secret and must never be logged.
 const secretBearingIns = new Set([0x20, 0x21, 0x24, 0x2c]);
+
+/** A PIN command with data (VERIFY without data carries no secret). */
+function isSecretBearing(command: Uint8Array): boolean {
+  return command.length > 5 && secretBearingIns.has(command[1] as number);
+}
 
 export class CardSession {
   readonly transport: CardTransport;
@@ -108,6 +114,8 @@ export class CardSession {
       const ended = this.clock.monotonicMs();
       this.transmitMs += ended - started;
       this.record(command, response, started, ended);
+      // A command that carried a PIN: its encoded bytes are not kept beyond the exchange.
+      if (isSecretBearing(command)) command.fill(0);
     }
   }
 
@@ -182,7 +190,7 @@ export class CardSession {
   private record(command: Uint8Array, response: Uint8Array, started: number, ended: number): void {
     let logged = command;
     let redacted = false;
-    if (command.length > 5 && secretBearingIns.has(command[1] as number)) {
+    if (isSecretBearing(command)) {
       // Keep the header and length byte(s); zero everything after them.
       const headerLength = command[4] === 0 && command.length > 7 ? 7 : 5;
       logged = new Uint8Array(command.length);
@@ -192,6 +200,17 @@ export class CardSession {
     this.log.push({ command: logged.slice(), response: response.slice(), atMs: started - this.startedAt, durationMs: ended - started, redacted });
     if (this.log.length > this.logLimit) this.log.shift();
   }
+}
+
+/**
+ * An exchange's command as hex for a log or a report: a PIN command shows its header and length,
+ * then `**` for each data byte (the bytes themselves were never kept).
+ */
+export function commandHexForLog(exchange: Pick<ApduExchange, 'command' | 'redacted'>): string {
+  const text = hex(exchange.command);
+  if (!exchange.redacted) return text;
+  const headerLength = exchange.command[4] === 0 && exchange.command.length > 7 ? 7 : 5;
+  return text.slice(0, headerLength * 2) + '**'.repeat(exchange.command.length - headerLength);
 }
 
 /** Status words with which a card says "no such application" (or refuses to select it). */

@@ -57,6 +57,7 @@ export const SCARD_SHARE_SHARED = 2;
 export const SCARD_PROTOCOL_T0 = 1;
 export const SCARD_PROTOCOL_T1 = 2;
 export const SCARD_LEAVE_CARD = 0;
+export const SCARD_RESET_CARD = 1;
 
 export const SCARD_STATE_UNAWARE = 0x0000;
 export const SCARD_STATE_IGNORE = 0x0001;

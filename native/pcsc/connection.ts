@@ -12,7 +12,7 @@
  * before choosing between CardRemovedError and an error about the card or the reader.
  */
 import { CardRemovedError, PcscError, TransportError, UnresponsiveCardError, type CardConnection } from '../transport.js';
-import { SCARD_LEAVE_CARD, type PcscReaderHandle } from './binding.js';
+import { SCARD_LEAVE_CARD, SCARD_RESET_CARD, type PcscReaderHandle } from './binding.js';
 import {
   SCARD_E_INVALID_HANDLE,
   SCARD_E_NO_SMARTCARD,
@@ -84,9 +84,12 @@ export class ReaderSession {
       if (this.released) throw closedError();
       const operation = `transmit on ${this.reader.name}`;
       let response: Uint8Array;
+      // Our own copy for the binding: zeroed once the exchange is over (it may carry a PIN).
+      const outgoing = Buffer.from(command);
       try {
         response = await new Promise<Uint8Array>((resolve, reject) => {
-          this.reader.transmit(Buffer.from(command), MAX_RESPONSE_LENGTH, this.protocol, (error, data) => {
+          this.reader.transmit(outgoing, MAX_RESPONSE_LENGTH, this.protocol, (error, data) => {
+            outgoing.fill(0);
             if (error) reject(error);
             else resolve(new Uint8Array(data ?? []));
           });
@@ -170,7 +173,11 @@ export class ReaderSession {
   }
 
   /** One connection is done; the last one closes the handle. */
-  async leave(): Promise<void> {
+  /** Set when a connection asked for a reset: the handle then goes with SCARD_RESET_CARD. */
+  private resetOnRelease = false;
+
+  async leave(options: { resetCard?: boolean } = {}): Promise<void> {
+    if (options.resetCard) this.resetOnRelease = true;
     this.users = Math.max(0, this.users - 1);
     if (this.users === 0) await this.releaseHandle();
   }
@@ -200,7 +207,7 @@ export class ReaderSession {
     await this.queue;
     await new Promise<void>((resolve) => {
       try {
-        this.reader.disconnect(SCARD_LEAVE_CARD, (error) => {
+        this.reader.disconnect(this.resetOnRelease ? SCARD_RESET_CARD : SCARD_LEAVE_CARD, (error) => {
           if (error) {
             // The binding then still believes it is connected and would skip the next connect.
             this.reader.connected = false;
@@ -238,10 +245,10 @@ export class PcscCardConnection implements CardConnection {
     return this.session.transmit(command);
   }
 
-  /** Leaves the card as it is (SCARD_LEAVE_CARD). Calling it twice is harmless. */
-  async disconnect(): Promise<void> {
+  /** Leaves the card as it is (SCARD_LEAVE_CARD), or resets it. Calling it twice is harmless. */
+  async disconnect(options: { resetCard?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.session.leave();
+    await this.session.leave(options);
   }
 }

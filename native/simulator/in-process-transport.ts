@@ -70,8 +70,9 @@ export class InProcessTransport implements CardConnection {
     return response;
   }
 
-  /** Leaves the card as it is (no reset, no power-off), like SCARD_LEAVE_CARD. */
-  async disconnect(): Promise<void> {
+  /** Leaves the card as it is (no reset, no power-off), like SCARD_LEAVE_CARD; or resets it. */
+  async disconnect(options: { resetCard?: boolean } = {}): Promise<void> {
     this.disconnected = true;
+    if (options.resetCard) this.endpoint.reset();
   }
 }

@@ -67,6 +67,12 @@ export interface CardApplication {
   readCertificate(index: number): Promise<ReadCertificate>;
   /** VERIFY without data for the PIN at this index. Only called when the PIN probe policy allows it. */
   readPinCounter(index: number): Promise<PinCounterReading>;
+  /**
+   * Sends one PIN command (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER: `ins`, `p1`, P2 = that
+   * PIN's reference) with the PIN's DF current, and wipes `data` once sent. Resolves with the status
+   * word. Only pin/pin-operations.ts calls it, after its safety rules.
+   */
+  sendPinCommand(index: number, command: { ins: number; p1: number; data: Uint8Array }): Promise<number>;
   readTokenInfo(): Promise<CardTokenInfo | null>;
   /** Anything else worth knowing that login does not need (application label, applet version). */
   readDetails(): Promise<void>;

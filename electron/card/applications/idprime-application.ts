@@ -196,6 +196,17 @@ export class IdPrimeApplication implements CardApplication {
     return interpretVerifyWithoutData((await this.card.exchange(verifyStatus(pin.reference))).sw);
   }
 
+  async sendPinCommand(index: number, command: { ins: number; p1: number; data: Uint8Array }): Promise<number> {
+    const pin = this.pins[index];
+    try {
+      if (!pin || pin.reference === null) throw new RangeError(`No PIN ${index} with a reference`);
+      // The applet is still selected: nothing here selects anything outside it.
+      return (await this.card.exchange({ cla: 0x00, ins: command.ins, p1: command.p1, p2: pin.reference, data: command.data })).sw;
+    } finally {
+      command.data.fill(0);
+    }
+  }
+
   async readTokenInfo(): Promise<CardTokenInfo | null> {
     const cardId = this.index.find((entry) => entry.name === 'cardid');
     const tinfo = this.index.find((entry) => entry.name === 'tinfo' && entry.directory === 'p11');

@@ -215,7 +215,27 @@ export class Pkcs15Application implements CardApplication {
     const key = `${pin.reference}/${pin.path ? pathKey(pin.path) : pin.flags.includes('local') ? 'APP' : 'global'}`;
     const known = this.counters.get(key);
     if (known) return known;
-    // A local PIN belongs to its DF: VERIFY must be sent with that DF current.
+    await this.makePinDfCurrent(pin);
+    const reading = interpretVerifyWithoutData((await this.card.exchange(verifyStatus(pin.reference))).sw);
+    this.counters.set(key, reading);
+    return reading;
+  }
+
+  async sendPinCommand(index: number, command: { ins: number; p1: number; data: Uint8Array }): Promise<number> {
+    const pin = this.pinObjects[index];
+    if (!pin) throw new RangeError(`No PIN ${index}`);
+    try {
+      await this.makePinDfCurrent(pin);
+      // The counter changes with this command: ask the card again next time.
+      this.counters.clear();
+      return (await this.card.exchange({ cla: 0x00, ins: command.ins, p1: command.p1, p2: pin.reference, data: command.data })).sw;
+    } finally {
+      command.data.fill(0);
+    }
+  }
+
+  /** A local PIN belongs to its DF: PIN commands must be sent with that DF current. */
+  private async makePinDfCurrent(pin: PinObject): Promise<void> {
     if (pin.path && isAbsolute(pin.path.path)) {
       const where = `DF ${hex(pin.path.path)} of PIN ${pin.common.label ?? pin.reference}`;
       try {
@@ -225,9 +245,6 @@ export class Pkcs15Application implements CardApplication {
         throw error;
       }
     } else if (pin.flags.includes('local')) await this.files.ensureApplicationCurrent();
-    const reading = interpretVerifyWithoutData((await this.card.exchange(verifyStatus(pin.reference))).sw);
-    this.counters.set(key, reading);
-    return reading;
   }
 
   async readTokenInfo(): Promise<CardTokenInfo | null> {
