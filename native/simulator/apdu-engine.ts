@@ -520,6 +520,10 @@ export class ApduEngine implements VirtualCardEndpoint {
     }
     if (data.length === 0) {
       if (!this.behaviour.answersVerifyWithoutData) return statusWord(SW.WRONG_LENGTH);
+      if (this.behaviour.verifyWithoutDataCountsAsTry) {
+        if (pin.triesLeft === 0) return statusWord(SW.AUTH_METHOD_BLOCKED);
+        return this.spendTry(pin);
+      }
       if (this.verified.has(pin.reference)) return statusWord(SW.OK);
       if (pin.triesLeft === 0) return statusWord(SW.AUTH_METHOD_BLOCKED);
       return statusWord(this.triesLeftWord(pin));

@@ -51,6 +51,11 @@ export interface CardBehaviour {
   /** VERIFY without data answers `63 Cx` / `69 83` / `90 00`; otherwise `67 00` (never spends a try). */
   answersVerifyWithoutData: boolean;
   /**
+   * A test double: VERIFY without data spends a try, as a comment in OpenSC warns some cards do.
+   * Kortkoll's rules must never send it one (its profile is not known to take the probe).
+   */
+  verifyWithoutDataCountsAsTry?: boolean;
+  /**
    * Template of the answer to SELECT with P2=00 ("return FCI"): `6F` FCI (default) or `62` FCP, as
    * Thales IDPrime cards answer (OpenSC reads the file size from tag 80 of either).
    */
