@@ -13,7 +13,7 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   external: ['pcsclite', 'pkcs11js', 'electron'],
   // Some dependencies are CommonJS and call require(): give the ES module bundle one.
   banner: { js: "import { createRequire as __kortkollCreateRequire } from 'node:module'; const require = __kortkollCreateRequire(import.meta.url);" },
