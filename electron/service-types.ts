@@ -12,9 +12,10 @@ export interface KortkollService {
   start(): Promise<void>;
   close(): Promise<void>;
   getState(): AppState;
+  /** True once the middleware comparison of the current card is in, or there is none to wait for. */
+  middlewareSettled(): boolean;
   /** Called with every new snapshot; returns an unsubscribe function. */
   subscribe(listener: (state: AppState) => void): () => void;
-  /** Reads the current card again and re-runs the diagnosis (online: also OCSP/CRL). */
   /**
    * Reads the card again and rebuilds the diagnosis. PIN counters read during this insertion are
    * reused (asking can count as a try on some cards) unless `recheckPins`: the person's own

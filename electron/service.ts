@@ -68,6 +68,9 @@ const progressMessages = defineMessages(
   },
 );
 
+/** Longest wait at start for PC/SC to report the readers that are there (a machine without any sends nothing). */
+const readersSettleMs = 1500;
+
 const progressPercent: Record<ReadProgress['stage'], number> = { connecting: 5, 'reading-auth': 20, 'auth-ready': 60, 'reading-rest': 70, diagnosing: 90, done: 100 };
 
 interface CardContext {
@@ -96,6 +99,10 @@ class Service implements KortkollService {
   private reading: { reader: string; progress: ReadProgress } | null = null;
   private selectedReader: string | null = null;
   private system: SystemFact[] | null = null;
+  /** The readers that were there at start have reported (or the service is known to be down). */
+  private readersSettled = false;
+  private settleTimer: NodeJS.Timeout | undefined;
+  private settleOnReport: ((reader: string) => void) | undefined;
   /**
    * The PIN counters asked during the current insertion, and the reader it is in: re-runs reuse
    * them (VERIFY without data can count as a try on some cards); a new insertion, a removal or the
@@ -228,10 +235,22 @@ class Service implements KortkollService {
 
   private startMonitor(): void {
     if (!this.options.monitorFactory) return;
+    this.readersSettled = false;
     try {
       this.monitor = this.options.monitorFactory();
       this.unsubscribeMonitor = this.monitor.onEvent((event) => this.onReaderEvent(event));
       this.monitor.start();
+      // PC/SC reports the readers already there as events, a moment after start: a machine with no
+      // reader says so by sending none. The wait is bounded; a reader's first status ends it sooner.
+      const monitor = this.monitor;
+      const settle = () => {
+        if (this.monitor !== monitor || this.readersSettled) return;
+        this.readersSettled = true;
+        this.emit();
+      };
+      this.settleTimer = setTimeout(settle, readersSettleMs);
+      this.settleTimer.unref?.();
+      this.settleOnReport = (reader: string) => void (monitor.readerReported?.(reader) ?? Promise.resolve()).then(settle);
     } catch (e) {
       this.monitor = null;
       this.serviceError = { code: isTransportError(e) ? e.code : 'pcsc-error', message: e instanceof Error ? e.message : String(e) };
@@ -239,7 +258,14 @@ class Service implements KortkollService {
   }
 
 
+  private clearSettle(): void {
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+    this.settleOnReport = undefined;
+  }
+
   private stopMonitor(): void {
+    this.clearSettle();
     this.unsubscribeMonitor?.();
     this.unsubscribeMonitor = null;
     const monitor = this.monitor;
@@ -297,9 +323,11 @@ class Service implements KortkollService {
         this.serviceError = null;
         break;
       case 'reader-added':
+        this.settleOnReport?.(event.reader);
+        break;
       case 'reader-removed':
-        if (event.type === 'reader-removed') this.forgetInsertion(event.reader);
-        if (event.type === 'reader-removed' && this.card?.reader === event.reader) {
+        this.forgetInsertion(event.reader);
+        if (this.card?.reader === event.reader) {
           this.epoch++;
           this.card = null;
           this.reading = null;
@@ -460,7 +488,8 @@ class Service implements KortkollService {
     // Without the PC/SC layer (not given, or its binding failed to load) there is no service to ask.
     if (!this.options.monitorFactory) return 'no-service';
     if (!this.monitor || !this.monitor.serviceAvailable) return this.monitor === null && this.serviceError === null ? 'starting' : 'no-service';
-    if (readers.length === 0) return 'no-reader';
+    // Until the readers that are already there have reported, "no reader" would be a false alarm.
+    if (readers.length === 0) return this.readersSettled ? 'no-reader' : 'starting';
     if (this.reading) return 'reading';
     if (this.card) return this.card.read.kind === 'snapshot' ? 'ready' : 'card-error';
     return 'no-card';

@@ -36,6 +36,7 @@ const m = defineMessages(
     statusDone: 'klart',
     statusBlocked: 'STOPP',
     guideTitle: 'Logga in med e-tjänstekort',
+    guideLooking: 'Kortkoll letar efter kortläsare …',
   },
   {
     diagSummary: 'the whole diagnosis as one report (text, JSON or HTML)',
@@ -52,6 +53,7 @@ const m = defineMessages(
     statusDone: 'done',
     statusBlocked: 'STOP',
     guideTitle: 'Log in with the e-tjänstekort',
+    guideLooking: 'Kortkoll is looking for card readers …',
   },
 );
 
@@ -168,15 +170,14 @@ export const diagCommand: CliCommand = {
       throw e;
     }
     try {
-      // Give the readers a moment to report, then wait for the read (bounded: a diagnosis never hangs).
-      await new Promise((resolve) => setTimeout(resolve, parsed.values.has('demo') ? 0 : 400));
+      // The service stays 'starting' until the readers have reported; then wait for the read
+      // (bounded: a diagnosis never hangs).
       let state = await waitForState(service, settled, 15_000);
       // The system probes run in the background; wait briefly so the report includes them.
       state = await waitForState(service, (s) => s.report?.system.length !== 0, 8_000);
       if (parsed.values.has('pkcs11') && state.phase === 'ready') {
         // The middleware is asked after the read, in a child process bounded by its own timeout.
-        const asked = (s: AppState) => s.report?.checks.some((c) => c.id === 'middleware' && c.evidence.some((e) => e.key === 'middlewareModule')) ?? false;
-        state = await waitForState(service, asked, 30_000);
+        state = await waitForState(service, () => service.middlewareSettled(), 30_000);
       }
       const report = state.report;
       if (!report) return ExitCode.unavailable;
@@ -237,8 +238,14 @@ export const guideCommand: CliCommand = {
     const service = await cliService(io, { demo });
     const dropCleanup = onInterrupt(() => service.close());
     let last = '';
+    let lookedForReaders = false;
     const show = (state: AppState) => {
-      if (state.phase === 'starting') return;
+      // The first frame says what is going on; no verdict before the readers have reported.
+      if (state.phase === 'starting') {
+        if (!lookedForReaders) io.stdout(`${m.t('guideTitle', io.lang)}\n\n${m.t('guideLooking', io.lang)}\n`);
+        lookedForReaders = true;
+        return;
+      }
       const text = renderGuide(state, io.lang);
       if (text === last) return;
       last = text;
@@ -248,7 +255,6 @@ export const guideCommand: CliCommand = {
     try {
       await service.start();
       if (parsed.switches.has('once')) {
-        await new Promise((resolve) => setTimeout(resolve, parsed.values.has('demo') ? 0 : 400));
         show(await waitForState(service, settled, 15_000));
         return ExitCode.ok;
       }

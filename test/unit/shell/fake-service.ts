@@ -41,6 +41,7 @@ export function createFakeService(loginUrl = 'http://personal.minavardkontakter.
     calls,
     reportAvailable: true,
     loginUrl,
+    middlewareSettled: () => true,
     emit(patch) {
       state = { ...state, ...patch, seq: state.seq + 1 };
       for (const listener of listeners) listener(state);
