@@ -20,6 +20,41 @@ export interface CardConnection extends CardTransport {
    * that a PIN verified through it does not stay verified for other programs.
    */
   disconnect(options?: { resetCard?: boolean }): Promise<void>;
+  /**
+   * Secure PIN entry on the reader's own keypad (PC/SC part 10), where the transport can ask for
+   * it (real PC/SC readers). Absent: this transport has no way to ask (simulator, test doubles).
+   */
+  readonly pinpad?: CardPinpad;
+}
+
+/** What a reader said it can do for PIN entry (its answer to GET_FEATURE_REQUEST). */
+export interface PinpadFeatures {
+  /** FEATURE_VERIFY_PIN_DIRECT (tag 06): the reader can run VERIFY with the PIN typed on it. */
+  verifyPinDirect: boolean;
+  /** FEATURE_MODIFY_PIN_DIRECT (tag 07): CHANGE REFERENCE DATA / RESET RETRY COUNTER likewise. */
+  modifyPinDirect: boolean;
+  /** Every feature tag the reader listed, ascending (empty: a reader without part 10 features). */
+  featureTags: number[];
+  /** False when the reader's list was malformed; the fields above hold what could be read. */
+  listComplete: boolean;
+}
+
+/**
+ * A reader's pinpad. `features()` asks once per card connection and remembers the answer; a reader
+ * that does not support SCardControl or GET_FEATURE_REQUEST answers with no features (not an
+ * error). The two direct operations take a structure built by electron/card/pinpad.ts and
+ * resolve with the card's response APDU (data + SW1 SW2), or the reader's own status word
+ * (64 00 timeout, 64 01 cancelled, 64 02 the new PINs differ, …; see pinpadOutcome). They throw
+ * NoPinpadError when the reader lacks the feature.
+ *
+ * They wait as long as the person types: the reader ends the entry itself after the structure's
+ * bTimerOut / bTimerOut2 seconds (30 s each by default). A watchdog in the transport rejects with
+ * TransportTimeoutError only well after that, for a reader that never answers.
+ */
+export interface CardPinpad {
+  features(): Promise<PinpadFeatures>;
+  verifyPinDirect(structure: Uint8Array): Promise<Uint8Array>;
+  modifyPinDirect(structure: Uint8Array): Promise<Uint8Array>;
 }
 
 export type ReaderEvent =
@@ -39,6 +74,12 @@ export interface ReaderState {
   exclusive?: boolean;
   /** Raw PC/SC state flags, for the IT-support report. */
   stateFlags?: number;
+  /**
+   * Whether the reader offers secure PIN entry (FEATURE_VERIFY_PIN_DIRECT), as last asked through
+   * a connection to the card in it: true / false; null = asking failed; absent = never asked (a
+   * reader is asked only while it holds a card).
+   */
+  pinpad?: boolean | null;
 }
 
 /** Watches the PC/SC service, its readers and their cards. */
@@ -75,6 +116,7 @@ export type TransportErrorCode =
   | 'sharing-violation'
   | 'timeout'
   | 'unresponsive-card'
+  | 'no-pinpad'
   | 'pcsc-error';
 
 /** Base of every error a transport raises. `code` is stable and is what callers switch on. */
@@ -136,6 +178,12 @@ export class TransportTimeoutError extends TransportError {
 export class UnresponsiveCardError extends TransportError {
   constructor(message = 'The card does not answer', pcscCode?: number) {
     super('unresponsive-card', message, pcscCode);
+  }
+}
+/** The reader has no pinpad, or not the pinpad feature asked for. */
+export class NoPinpadError extends TransportError {
+  constructor(message = 'The reader has no PIN pad', pcscCode?: number) {
+    super('no-pinpad', message, pcscCode);
   }
 }
 export class PcscError extends TransportError {

@@ -20,6 +20,9 @@
  * - A running watch is NOT woken when another program takes a card exclusively; the first status
  *   of a new context does show SCARD_STATE_EXCLUSIVE.
  * - CardReader keeps one card handle; `connect()` while `connected` is true is a silent no-op.
+ * - SCardControl through a vpcd reader (pcscd 1.9.9) fails with SCARD_E_UNSUPPORTED_FEATURE
+ *   (`SCardControl error: Feature not supported.(0x8010001f)`) for every control code, including
+ *   GET_FEATURE_REQUEST: vpcd readers have no pinpad.
  */
 import { createRequire } from 'node:module';
 
@@ -39,6 +42,12 @@ export interface PcscReaderHandle {
   connect(options: { share_mode: number; protocol: number }, callback: PcscCallback<number>): void;
   disconnect(disposition: number, callback: PcscCallback<void>): void;
   transmit(data: Buffer, maxResponseLength: number, protocol: number, callback: PcscCallback<Buffer>): void;
+  /**
+   * SCardControl on the connected card handle (pcsclite's `control(data, control_code, res_len, cb)`);
+   * fails with "Card Reader not connected" without a handle. Optional: a binding without it has no
+   * way to reach a pinpad.
+   */
+  control?(data: Buffer, controlCode: number, maxResponseLength: number, callback: PcscCallback<Buffer>): void;
   close(): void;
 }
 

@@ -11,7 +11,16 @@
  * without polling, for the monitor's watch to report the card gone (which invalidates the session)
  * before choosing between CardRemovedError and an error about the card or the reader.
  */
-import { CardRemovedError, PcscError, TransportError, UnresponsiveCardError, type CardConnection } from '../transport.js';
+import {
+  CardRemovedError,
+  NoPinpadError,
+  PcscError,
+  TransportError,
+  TransportTimeoutError,
+  UnresponsiveCardError,
+  type CardConnection,
+  type CardPinpad,
+} from '../transport.js';
 import { SCARD_LEAVE_CARD, SCARD_RESET_CARD, type PcscReaderHandle } from './binding.js';
 import {
   SCARD_E_INVALID_HANDLE,
@@ -19,8 +28,10 @@ import {
   SCARD_E_NOT_TRANSACTED,
   SCARD_W_UNPOWERED_CARD,
   SCARD_W_UNRESPONSIVE_CARD,
+  formatPcscCode,
   toTransportError,
 } from './errors.js';
+import { PcscPinpad, type PinpadControl } from './pinpad.js';
 
 const closedError = () => new PcscError(SCARD_E_INVALID_HANDLE, 'The connection to the card is closed');
 
@@ -41,6 +52,8 @@ export interface ReaderSessionOptions {
   log?: (line: string) => void;
   /** See DEFAULT_CARD_GONE_WAIT_MS. */
   cardGoneWaitMs?: number;
+  /** Told each answer of the reader's pinpad feature request (see PcscPinpad). */
+  onPinpadAnswer?: (pinpad: boolean | null) => void;
 }
 
 export class ReaderSession {
@@ -50,10 +63,12 @@ export class ReaderSession {
   private releasing: Promise<void> | undefined;
   /** APDUs go to the card one at a time and in call order (the binding's thread pool does not promise order). */
   private queue: Promise<unknown> = Promise.resolve();
+  private pinpadOfSession: PcscPinpad | undefined;
   /** Woken when the session is invalidated or released (see endedWithin). */
   private readonly endWaiters = new Set<() => void>();
   private readonly log: (line: string) => void;
   private readonly cardGoneWaitMs: number;
+  private readonly onPinpadAnswer: ((pinpad: boolean | null) => void) | undefined;
 
   constructor(
     readonly reader: PcscReaderHandle,
@@ -63,6 +78,7 @@ export class ReaderSession {
   ) {
     this.log = options.log ?? (() => {});
     this.cardGoneWaitMs = options.cardGoneWaitMs ?? DEFAULT_CARD_GONE_WAIT_MS;
+    this.onPinpadAnswer = options.onPinpadAnswer;
   }
 
   get invalidated(): TransportError | undefined {
@@ -71,6 +87,13 @@ export class ReaderSession {
 
   get isOpen(): boolean {
     return !this.released && !this.invalidatedBy;
+  }
+
+  /** The reader's pinpad, shared by the session's connections (features are asked once); absent when the binding cannot reach one. */
+  get pinpad(): PcscPinpad | undefined {
+    if (typeof this.reader.control !== 'function') return undefined;
+    this.pinpadOfSession ??= new PcscPinpad((code, data, max, watchdogMs) => this.control(code, data, max, watchdogMs), this.reader.name, process.platform, this.onPinpadAnswer);
+    return this.pinpadOfSession;
   }
 
   open(): CardConnection & { readonly protocol: number } {
@@ -121,6 +144,56 @@ export class ReaderSession {
     this.queue = result.catch(() => undefined);
     return result;
   }
+
+  /**
+   * SCardControl on the session's handle, in turn with the transmits. It may block as long as a
+   * person types on a pinpad; `watchdogMs` bounds the wait for a reader that never answers: the
+   * promise then rejects with TransportTimeoutError, while the queue keeps waiting for the
+   * binding's call to return (nothing else reaches the card meanwhile).
+   */
+  control: PinpadControl = (controlCode, data, maxResponseLength, watchdogMs) => {
+    let settle: { resolve: (value: Uint8Array) => void; reject: (error: unknown) => void } | undefined;
+    const outer = new Promise<Uint8Array>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    const { resolve, reject } = settle!;
+    const operation = `SCardControl ${formatPcscCode(controlCode)} on ${this.reader.name}`;
+    const run = async (): Promise<void> => {
+      if (this.invalidatedBy) return reject(this.invalidatedBy);
+      if (this.released) return reject(closedError());
+      const control = this.reader.control;
+      if (typeof control !== 'function') return reject(new NoPinpadError(`The PC/SC binding cannot send control codes to ${this.reader.name}`));
+      const timer = setTimeout(
+        () => reject(new TransportTimeoutError(`The reader did not answer ${operation} within ${Math.round(watchdogMs / 1000)} s`)),
+        watchdogMs,
+      );
+      try {
+        const response = await new Promise<Uint8Array>((done, fail) => {
+          try {
+            control.call(this.reader, Buffer.from(data), controlCode, maxResponseLength, (error, out) => {
+              if (error) fail(error);
+              else done(new Uint8Array(out ?? []));
+            });
+          } catch (error) {
+            fail(error);
+          }
+        });
+        resolve(response);
+      } catch (error) {
+        const typed = toTransportError(error, operation);
+        if (typed.pcscCode === SCARD_E_NO_SMARTCARD || typed.code === 'card-removed' || typed.code === 'card-reset') {
+          this.invalidate(typed.code === 'card-reset' ? typed : new CardRemovedError(`The card was removed from ${this.reader.name} (${typed.message})`, typed.pcscCode), true);
+        } else if (typed.code === 'service-not-running') {
+          this.invalidate(typed, false);
+        }
+        reject(this.invalidatedBy ?? typed);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    this.queue = this.queue.then(run, run).catch(() => undefined);
+    return outer;
+  };
 
   /**
    * Marks the session dead (card removed, reader gone, service lost). Transmits then fail with
@@ -243,6 +316,18 @@ export class PcscCardConnection implements CardConnection {
   transmit(command: Uint8Array): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(closedError());
     return this.session.transmit(command);
+  }
+
+  /** The reader's pinpad through this connection (see CardPinpad); absent when the binding has no SCardControl. */
+  get pinpad(): CardPinpad | undefined {
+    const pinpad = this.session.pinpad;
+    if (!pinpad) return undefined;
+    const open = <T>(run: () => Promise<T>): Promise<T> => (this.closed ? Promise.reject(closedError()) : run());
+    return {
+      features: () => open(() => pinpad.features()),
+      verifyPinDirect: (structure) => open(() => pinpad.verifyPinDirect(structure)),
+      modifyPinDirect: (structure) => open(() => pinpad.modifyPinDirect(structure)),
+    };
   }
 
   /** Leaves the card as it is (SCARD_LEAVE_CARD), or resets it. Calling it twice is harmless. */

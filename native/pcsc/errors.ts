@@ -33,6 +33,11 @@ export const SCARD_E_READER_UNAVAILABLE = 0x80100017;
 export const SCARD_F_COMM_ERROR = 0x80100013;
 export const SCARD_F_UNKNOWN_ERROR = 0x80100014;
 export const SCARD_E_NO_SERVICE = 0x8010001d;
+/** pcsc-lite's value; Windows' SCARD_E_UNSUPPORTED_FEATURE is 0x80100022. */
+export const SCARD_E_UNSUPPORTED_FEATURE = 0x8010001f;
+export const SCARD_E_UNSUPPORTED_FEATURE_WINDOWS = 0x80100022;
+export const SCARD_E_INVALID_PARAMETER = 0x80100004;
+export const SCARD_E_INVALID_VALUE = 0x80100011;
 export const SCARD_E_SERVICE_STOPPED = 0x8010001e;
 export const SCARD_E_NO_READERS_AVAILABLE = 0x8010002e;
 export const SCARD_W_UNSUPPORTED_CARD = 0x80100065;
@@ -59,6 +64,7 @@ const CODE_BY_TEXT: readonly [RegExp, number][] = [
   [/reader is unavailable/i, SCARD_E_READER_UNAVAILABLE],
   [/unknown reader/i, SCARD_E_UNKNOWN_READER],
   [/command cancell?ed/i, SCARD_E_CANCELLED],
+  [/feature not supported/i, SCARD_E_UNSUPPORTED_FEATURE],
   // pcsc-lite's wording, then Windows' (FormatMessage) for the same code.
   [/transaction failed/i, SCARD_E_NOT_TRANSACTED],
   [/non-?existent transaction/i, SCARD_E_NOT_TRANSACTED],

@@ -14,3 +14,4 @@ export {
 } from './binding.js';
 export type { PcscBinding, PcscContextHandle, PcscReaderHandle, PcscStatus } from './binding.js';
 export { parsePcscCode, transportErrorForCode, toTransportError, formatPcscCode } from './errors.js';
+export { PcscPinpad, pinEntryWatchdogMs, FEATURE_REQUEST_WATCHDOG_MS } from './pinpad.js';

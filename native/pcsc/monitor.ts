@@ -70,6 +70,8 @@ interface TrackedReader {
   present: boolean;
   atr: Uint8Array | undefined;
   session: ReaderSession | undefined;
+  /** The last answer to a pinpad feature request through a connection (see ReaderState.pinpad). */
+  pinpad: boolean | null | undefined;
   connecting: Promise<ReaderSession> | undefined;
   firstStatus: Promise<void>;
   resolveFirstStatus: () => void;
@@ -183,6 +185,7 @@ export class PcscReaderMonitor implements ReaderMonitor {
         stateFlags: reader.flags,
       };
       if (reader.present && reader.atr) state.atr = new Uint8Array(reader.atr);
+      if (reader.pinpad !== undefined) state.pinpad = reader.pinpad;
       return state;
     });
   }
@@ -284,6 +287,10 @@ export class PcscReaderMonitor implements ReaderMonitor {
     const session = new ReaderSession(reader.handle, new Uint8Array(reader.atr ?? []), protocol, {
       log: this.log,
       cardGoneWaitMs: this.cardGoneWaitMs,
+      onPinpadAnswer: (pinpad) => {
+        // The reader, not the card, has the pinpad: the answer holds until the reader goes away.
+        if (this.tracked.get(reader.handle.name) === reader) reader.pinpad = pinpad;
+      },
     });
     if (reader.generation !== this.generation || this.tracked.get(reader.handle.name) !== reader) {
       // The service or the reader went away while connecting.
@@ -426,7 +433,7 @@ export class PcscReaderMonitor implements ReaderMonitor {
     });
     const reader: TrackedReader = {
       handle, generation, known: false, flags: 0, counter: 0, present: false, atr: undefined,
-      session: undefined, connecting: undefined, firstStatus, resolveFirstStatus,
+      session: undefined, pinpad: undefined, connecting: undefined, firstStatus, resolveFirstStatus,
     };
     const previous = this.tracked.get(handle.name);
     if (previous) this.onReaderEnded(previous);

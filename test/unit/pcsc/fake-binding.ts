@@ -10,6 +10,10 @@ import type { PcscCallback, PcscContextHandle, PcscReaderHandle } from '../../..
 export const COMM_ERROR = 'SCardGetStatusChange error: RPC transport error.(0x80100013)';
 export const NO_SERVICE = 'SCardEstablishContext error: Service not available.(0x8010001d)';
 export const CANCELLED = 'SCardGetStatusChange error: Command cancelled.(0x80100002)';
+/** What pcscd 1.9.9 answers to every SCardControl through a vpcd reader (measured). */
+export const CONTROL_NOT_SUPPORTED = 'SCardControl error: Feature not supported.(0x8010001f)';
+/** pcsclite's own refusal when the reader object holds no card handle. */
+export const NOT_CONNECTED = 'Card Reader not connected';
 
 export const PRESENT = 0x20;
 export const EMPTY = 0x10;
@@ -29,6 +33,12 @@ export class FakeReader extends EventEmitter implements PcscReaderHandle {
   /** Answers transmits; may return a delay to finish out of order. */
   transmitAnswer: (command: Buffer) => Answer<Buffer> = () => ({ value: Buffer.from([0x90, 0x00]) });
   disconnectError: Error | undefined;
+  readonly controlled: { code: number; data: string }[] = [];
+  /**
+   * Answers SCardControl. By default like a vpcd reader: no control code is supported. Set it to
+   * undefined to model a binding without control().
+   */
+  controlAnswer: ((code: number, data: Buffer) => Answer<Buffer>) | undefined = () => ({ error: new Error(CONTROL_NOT_SUPPORTED) });
 
   constructor(readonly name: string) {
     super();
@@ -75,9 +85,38 @@ export class FakeReader extends EventEmitter implements PcscReaderHandle {
     }, 'delayMs' in answer ? (answer.delayMs ?? 0) : 0);
   }
 
+  get control(): ((data: Buffer, code: number, max: number, callback: PcscCallback<Buffer>) => void) | undefined {
+    const answerOf = this.controlAnswer;
+    if (!answerOf) return undefined;
+    return (data, code, _max, callback) => {
+      // Like pcsclite: without a card handle the call fails at once.
+      if (!this.connected) {
+        callback(new Error(NOT_CONNECTED));
+        return;
+      }
+      this.controlled.push({ code, data: data.toString('hex').toUpperCase() });
+      const answer = answerOf(code, data);
+      setTimeout(() => {
+        if ('error' in answer) callback(answer.error);
+        else callback(null, answer.value);
+      }, 'delayMs' in answer ? (answer.delayMs ?? 0) : 0);
+    };
+  }
+
   close(): void {
     this.closed = true;
   }
+}
+
+/** A CCID pinpad's feature list as libccid gives it: tag, 04, control code big endian. */
+export function featureList(entries: [tag: number, code: number][]): Buffer {
+  const out = Buffer.alloc(entries.length * 6);
+  entries.forEach(([tag, code], i) => {
+    out[i * 6] = tag;
+    out[i * 6 + 1] = 4;
+    out.writeUInt32BE(code >>> 0, i * 6 + 2);
+  });
+  return out;
 }
 
 export class FakeContext extends EventEmitter implements PcscContextHandle {
