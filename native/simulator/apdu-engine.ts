@@ -578,10 +578,13 @@ export class ApduEngine implements VirtualCardEndpoint {
 
     let newPin: Uint8Array;
     if (p1 === 0x00) {
-      // Old PIN (as stored, unpadded) followed by the new one.
-      const oldLength = pin.value.length;
+      // Old PIN followed by the new one: two padded blocks of one stored length (IDPrime, PKCS#15
+      // PINs with needs-padding, pinpad readers), or the old PIN as stored, unpadded, then the new.
+      const half = data.length / 2;
+      const paddedBlocks = data.length % 2 === 0 && half > pin.value.length && bytesEqual(stripPinPadding(data.slice(0, half)), pin.value);
+      const oldLength = paddedBlocks ? half : pin.value.length;
       if (data.length <= oldLength) return statusWord(SW.WRONG_LENGTH);
-      if (!bytesEqual(data.slice(0, oldLength), pin.value)) return this.spendTry(pin);
+      if (!bytesEqual(stripPinPadding(data.slice(0, oldLength)), pin.value)) return this.spendTry(pin);
       newPin = stripPinPadding(data.slice(oldLength));
     } else {
       if (!this.verified.has(pin.reference)) return statusWord(SW.SECURITY_STATUS_NOT_SATISFIED);

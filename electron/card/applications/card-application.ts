@@ -73,6 +73,11 @@ export interface CardApplication {
    * word. Only pin/pin-operations.ts calls it, after its safety rules.
    */
   sendPinCommand(index: number, command: { ins: number; p1: number; data: Uint8Array }): Promise<number>;
+  /**
+   * Makes the PIN's DF current for a PIN command the reader sends itself (secure PIN entry on a
+   * pinpad), and resolves with the PIN's reference for its P2.
+   */
+  prepareForReaderPinCommand(index: number): Promise<number>;
   readTokenInfo(): Promise<CardTokenInfo | null>;
   /** Anything else worth knowing that login does not need (application label, applet version). */
   readDetails(): Promise<void>;

@@ -207,6 +207,13 @@ export class IdPrimeApplication implements CardApplication {
     }
   }
 
+  async prepareForReaderPinCommand(index: number): Promise<number> {
+    const pin = this.pins[index];
+    if (!pin || pin.reference === null) throw new RangeError(`No PIN ${index} with a reference`);
+    // The applet is still selected.
+    return pin.reference;
+  }
+
   async readTokenInfo(): Promise<CardTokenInfo | null> {
     const cardId = this.index.find((entry) => entry.name === 'cardid');
     const tinfo = this.index.find((entry) => entry.name === 'tinfo' && entry.directory === 'p11');

@@ -234,6 +234,14 @@ export class Pkcs15Application implements CardApplication {
     }
   }
 
+  async prepareForReaderPinCommand(index: number): Promise<number> {
+    const pin = this.pinObjects[index];
+    if (!pin) throw new RangeError(`No PIN ${index}`);
+    await this.makePinDfCurrent(pin);
+    this.counters.clear();
+    return pin.reference;
+  }
+
   /** A local PIN belongs to its DF: PIN commands must be sent with that DF current. */
   private async makePinDfCurrent(pin: PinObject): Promise<void> {
     if (pin.path && isAbsolute(pin.path.path)) {

@@ -20,7 +20,8 @@
  * verified here does not stay verified for other programs.
  */
 import type { Clock } from '../../../native/clock.js';
-import { CardRemovedError, TransportError, type CardTransport } from '../../../native/transport.js';
+import { CardRemovedError, TransportError, type CardConnection, type CardTransport } from '../../../native/transport.js';
+import { buildPinModifyStructure, buildPinVerifyStructure, pinpadOutcome, type PinFormat } from '../pinpad.js';
 import { formatStatusWord, sw1Of } from '../apdu.js';
 import type { CardApplication, ListedPin, PinCounterReading } from '../applications/card-application.js';
 import type { CardStructure } from '../card-read-result.js';
@@ -40,6 +41,19 @@ export type PinOperationRequest =
   | { kind: 'test'; pin: OperatedPin; value: PinSecret }
   | { kind: 'change'; pin: OperatedPin; current: PinSecret; next: PinSecret; confirmation: PinSecret }
   | { kind: 'unblock'; pin: OperatedPin; puk: PinSecret; next: PinSecret; confirmation: PinSecret };
+
+/**
+ * Secure PIN entry: the person types on the reader's own keypad (PC/SC part 10) and the PIN never
+ * reaches the computer. The reader checks the lengths (from the card's PIN object) and that the
+ * new PIN was typed the same twice; every other rule is the same.
+ */
+export interface PinpadOperationRequest {
+  kind: PinOperationKind;
+  pin: OperatedPin;
+  entry: 'pinpad';
+}
+
+type AnyRequest = PinOperationRequest | PinpadOperationRequest;
 
 /** What needs the person's explicit second "yes" before anything is sent. */
 export type LastTryWarning =
@@ -92,7 +106,21 @@ export type PinOperationOutcome =
   /** The card left the reader during or after the PIN command: it may or may not have taken it. */
   | (OutcomeBase & { kind: 'card-removed-during' })
   /** PC/SC said no (another program holds the card, the service went away, …). */
-  | (OutcomeBase & { kind: 'transport-error'; code: string });
+  | (OutcomeBase & { kind: 'transport-error'; code: string })
+  /** The pinpad ended the entry itself: nothing typed in time, cancelled, the new PINs differed, a wrong length. */
+  | (OutcomeBase & { kind: 'pinpad-ended'; reason: 'timeout' | 'cancelled' | 'new-pins-differ' | 'wrong-length' | 'invalid-structure'; counterAfter: PinCounterView | null });
+
+/** Whether the reader can take the PIN on its own keypad for this kind of operation. */
+export async function pinpadOffers(transport: CardTransport, kind: PinOperationKind): Promise<boolean> {
+  const pinpad = (transport as CardConnection).pinpad;
+  if (!pinpad) return false;
+  try {
+    const features = await pinpad.features();
+    return kind === 'test' ? features.verifyPinDirect : features.modifyPinDirect;
+  } catch {
+    return false;
+  }
+}
 
 export interface PinOperationOptions {
   clock?: Clock;
@@ -107,7 +135,16 @@ const busyReaders = new Set<string>();
 /** PIN commands sent per transport (to tell the caller whether a reset is owed). */
 const pinCommandsSent = new WeakMap<CardTransport, number>();
 
-export async function performPinOperation(transport: CardTransport, request: PinOperationRequest, options: PinOperationOptions = {}): Promise<PinOperationOutcome & { pinCommandSent: boolean }> {
+export function performPinOperation(transport: CardTransport, request: PinOperationRequest, options: PinOperationOptions = {}): Promise<PinOperationOutcome & { pinCommandSent: boolean }> {
+  return perform(transport, request, options);
+}
+
+/** The same operation with the PIN typed on the reader (see pinpadOffers). */
+export function performPinpadOperation(transport: CardConnection, request: PinpadOperationRequest, options: PinOperationOptions = {}): Promise<PinOperationOutcome & { pinCommandSent: boolean }> {
+  return perform(transport, request, options);
+}
+
+async function perform(transport: CardTransport, request: AnyRequest, options: PinOperationOptions): Promise<PinOperationOutcome & { pinCommandSent: boolean }> {
   const base: OutcomeBase = { operation: request.kind, pin: request.pin };
   const sentBefore = pinCommandsSent.get(transport) ?? 0;
   try {
@@ -126,7 +163,8 @@ export async function performPinOperation(transport: CardTransport, request: Pin
   }
 }
 
-function wipeRequest(request: PinOperationRequest): void {
+function wipeRequest(request: AnyRequest): void {
+  if ('entry' in request) return;
   if (request.kind === 'test') request.value.wipe();
   else {
     if (request.kind === 'change') request.current.wipe();
@@ -137,7 +175,9 @@ function wipeRequest(request: PinOperationRequest): void {
 }
 
 /** Step 1: the SITHS table, before any APDU. Returns a refusal, or null. */
-function checkPolicy(request: PinOperationRequest): { reason: PolicyRefusal } | null {
+function checkPolicy(request: AnyRequest): { reason: PolicyRefusal } | null {
+  // On a pinpad the digits never reach us: the reader checks what the structure asks of them.
+  if ('entry' in request) return null;
   switch (request.kind) {
     case 'test': {
       const format = checkSecretFormat('pin', request.value);
@@ -158,11 +198,12 @@ function checkPolicy(request: PinOperationRequest): { reason: PolicyRefusal } | 
   }
 }
 
-function warningsOf(request: PinOperationRequest): PolicyWarning[] {
-  return request.kind === 'test' ? [] : checkNewPin(request.next, request.confirmation).warnings;
+function warningsOf(request: AnyRequest): PolicyWarning[] {
+  if ('entry' in request || request.kind === 'test') return [];
+  return checkNewPin(request.next, request.confirmation).warnings;
 }
 
-async function operate(transport: CardTransport, request: PinOperationRequest, options: PinOperationOptions, base: OutcomeBase): Promise<PinOperationOutcome> {
+async function operate(transport: CardTransport, request: AnyRequest, options: PinOperationOptions, base: OutcomeBase): Promise<PinOperationOutcome> {
   const warnings = warningsOf(request);
   const profile = options.profile ?? identifyCard(transport.atr, { smartcardListPath: options.smartcardListPath });
   const session = new CardSession(transport, { ...(options.clock && { clock: options.clock }), maxApdus: 400 });
@@ -186,9 +227,12 @@ async function operate(transport: CardTransport, request: PinOperationRequest, o
     const pin = pins[pinIndex];
     if (!pin || pin.reference === null) return { ...base, kind: 'refused', reason: 'no-such-pin', structure };
     if (!canEncode(pin)) return { ...base, kind: 'refused', reason: 'encoding-not-supported', structure };
-    const newOrOnly = request.kind === 'test' ? request.value : request.next;
-    if (!fitsCardLimits(pin, newOrOnly) || (request.kind === 'change' && !fitsCardLimits(pin, request.current))) {
-      return { ...base, kind: 'refused', reason: 'outside-card-limits', structure };
+    const typed = 'entry' in request ? null : request;
+    if (typed) {
+      const newOrOnly = typed.kind === 'test' ? typed.value : typed.next;
+      if (!fitsCardLimits(pin, newOrOnly) || (typed.kind === 'change' && !fitsCardLimits(pin, typed.current))) {
+        return { ...base, kind: 'refused', reason: 'outside-card-limits', structure };
+      }
     }
 
     // Step 4: its counter, now.
@@ -203,7 +247,7 @@ async function operate(transport: CardTransport, request: PinOperationRequest, o
       pukIndex = pin.unblockedBy ? pins.findIndex((other) => other.authId === pin.unblockedBy) : pins.findIndex((other) => other.role === 'puk');
       const puk = pins[pukIndex];
       if (!puk || puk.reference === null || !canEncode(puk)) return { ...base, kind: 'refused', reason: 'no-puk', counter, structure };
-      if (!fitsCardLimits(puk, request.puk)) return { ...base, kind: 'refused', reason: 'outside-card-limits', counter, structure };
+      if (typed?.kind === 'unblock' && !fitsCardLimits(puk, typed.puk)) return { ...base, kind: 'refused', reason: 'outside-card-limits', counter, structure };
       const pukCounter = pinCounterProbeDecision(profile, structure, puk).probe ? await readCounter(application, profile, pins, pukIndex) : null;
       if (pukCounter?.blocked === true) return { ...base, kind: 'refused', reason: 'puk-blocked', counter, structure };
       // Step 5 for the PUK.
@@ -214,17 +258,33 @@ async function operate(transport: CardTransport, request: PinOperationRequest, o
       return { ...base, kind: 'refused', reason: 'not-confirmed', counter, structure };
     }
 
-    // Step 6: the one command.
-    const data =
-      request.kind === 'test'
-        ? encodePin(pin, request.value)
-        : request.kind === 'change'
-          ? joinWiping(encodePin(pin, request.current), encodePin(pin, request.next))
-          : joinWiping(encodePin(pins[pukIndex] as ListedPin, request.puk), encodePin(pin, request.next));
+    // Step 6: the one command, sent by us or, on a pinpad, by the reader with the typed digits.
     const ins = request.kind === 'test' ? 0x20 : request.kind === 'change' ? 0x24 : 0x2c;
-    sent = true;
-    pinCommandsSent.set(transport, (pinCommandsSent.get(transport) ?? 0) + 1);
-    const sw = await application.sendPinCommand(pinIndex, { ins, p1: 0x00, data });
+    let sw: number;
+    if (!typed) {
+      const pinpad = (transport as CardConnection).pinpad;
+      if (!pinpad) return { ...base, kind: 'transport-error', code: 'no-pinpad' };
+      const reference = await application.prepareForReaderPinCommand(pinIndex);
+      const header = Uint8Array.of(0x00, ins, 0x00, reference);
+      const format = pinpadFormat(pin);
+      const structure = request.kind === 'test' ? buildPinVerifyStructure(format, header) : buildPinModifyStructure(format, header, {}, request.kind === 'unblock' ? pinpadFormat(pins[pukIndex] as ListedPin) : format);
+      sent = true;
+      pinCommandsSent.set(transport, (pinCommandsSent.get(transport) ?? 0) + 1);
+      const response = request.kind === 'test' ? await pinpad.verifyPinDirect(structure) : await pinpad.modifyPinDirect(structure);
+      const ended = pinpadOutcome(response);
+      if (ended !== 'card-answer') return { ...base, kind: 'pinpad-ended', reason: ended, counterAfter: await readCounter(application, profile, pins, pinIndex) };
+      sw = ((response[response.length - 2] ?? 0) << 8) | (response[response.length - 1] ?? 0);
+    } else {
+      const data =
+        typed.kind === 'test'
+          ? encodePin(pin, typed.value)
+          : typed.kind === 'change'
+            ? joinWiping(encodePin(pin, typed.current), encodePin(pin, typed.next))
+            : joinWiping(encodePin(pins[pukIndex] as ListedPin, typed.puk), encodePin(pin, typed.next));
+      sent = true;
+      pinCommandsSent.set(transport, (pinCommandsSent.get(transport) ?? 0) + 1);
+      sw = await application.sendPinCommand(pinIndex, { ins, p1: 0x00, data });
+    }
     const counterAfter = (await readCounter(application, profile, pins, pinIndex)) ?? unknownCounter(profile, pin);
     if (sw === 0x9000) return { ...base, kind: 'done', counterAfter, warnings };
     const wrongOne = request.kind === 'unblock' ? 'puk' : 'pin';
@@ -255,6 +315,18 @@ function counterView(reading: PinCounterReading, profile: CardProfile, pin: List
   const maxTries: number | 'unknown' = typeof reading.triesLeft === 'number' && max !== undefined && reading.triesLeft > max ? 'unknown' : (max ?? 'unknown');
   const triesLeft = reading.verified === true && typeof maxTries === 'number' ? maxTries : reading.triesLeft;
   return { triesLeft, maxTries, blocked: reading.blocked, verified: reading.verified };
+}
+
+/** The card's PIN object as a pinpad structure needs it (lengths in digits, one byte per digit). */
+function pinpadFormat(pin: ListedPin): PinFormat {
+  const maxLength = pin.maxLength ?? (pin.storedLength > 0 ? pin.storedLength : 8);
+  return {
+    encoding: pin.pinType === 'utf8' ? 'utf8' : 'ascii-numeric',
+    minLength: pin.minLength,
+    maxLength,
+    storedLength: pin.flags.includes('needs-padding') || pin.storedLength > 0 ? Math.max(pin.storedLength, maxLength) : maxLength,
+    padChar: pin.padChar ?? 0xff,
+  };
 }
 
 function unknownCounter(profile: CardProfile, pin: ListedPin): PinCounterView {

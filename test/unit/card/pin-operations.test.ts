@@ -174,6 +174,8 @@ describe('PIN operations on a Thales IDPrime card (siths-eid-idprime: PIN 0x11, 
     const { engine, transport } = await card('siths-eid-idprime');
     expect(await performPinOperation(transport(), change('123456', '246813'), no)).toMatchObject({ kind: 'done' });
     expect(pinCommands(engine)).toContain(`0024001120${padded('123456')}${padded('246813')}`);
+    engine.reset();
+    expect(await performPinOperation(transport(), test('246813'), no)).toMatchObject({ kind: 'done' });
   });
 
   it('unblock is not offered: the PUK of these cards is not known; no PIN command at all', async () => {
