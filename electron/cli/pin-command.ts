@@ -372,10 +372,13 @@ function printOutcome(p: Printer, outcome: PinOperationOutcome, structure: strin
       for (const warning of outcome.warnings) p.line('warning', { what: policyWarningText(p, warning) });
       return PinExitCode.done;
     case 'wrong':
-      p.line(outcome.wrongOne === 'puk' ? 'wrongPuk' : 'wrongPin', { left: outcome.triesLeft });
-      after(outcome.counterAfter);
-      if (outcome.triesLeft === 0) return PinExitCode.blockedOrCardError;
-      return PinExitCode.wrong;
+      // 63 C0: wrong, and no try left: that is blocked (below).
+      if (outcome.triesLeft > 0) {
+        p.line(outcome.wrongOne === 'puk' ? 'wrongPuk' : 'wrongPin', { left: outcome.triesLeft });
+        after(outcome.counterAfter);
+        return PinExitCode.wrong;
+      }
+      return printOutcome(p, { ...outcome, kind: 'blocked', blockedOne: outcome.wrongOne }, structure, stdin);
     case 'blocked':
       p.line(outcome.blockedOne === 'puk' ? 'blockedPuk' : 'blockedPin');
       after(outcome.counterAfter);

@@ -148,6 +148,7 @@ describe('kortkoll pin test', () => {
     expect(right.stdout).toContain('Nu: PIN-koden för legitimering: 3 av 3 försök kvar.');
     const wrong = await pin(['test', '--demo', 'auth-pin-one-try', '--pin-stdin', '--yes-last-try'], '999999\n');
     expect(wrong.code).toBe(2);
+    expect(wrong.stdout).toContain('Fel PIN-kod: PIN-koden är nu spärrad.');
     expect(wrong.stdout).toContain('SPÄRRAD');
     expect(lastEngine().pinStatus(0x81)?.blocked).toBe(true);
   });
