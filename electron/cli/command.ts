@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Lang } from '../i18n/index.js';
 
 /** What a CLI command gets from the dispatcher (electron/cli.ts), so commands are testable in-process. */
@@ -9,7 +10,16 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Resolves when the user interrupts (Ctrl-C); long-running commands (watch, guide) stop then. */
   readonly interrupted: Promise<void>;
+  /**
+   * Standard input, for the commands that read from it (`pin`: the PIN typed without echo, or one
+   * per line with `--pin-stdin`). A function, so that stdin is opened only by those commands;
+   * absent means no input (end of file at once).
+   */
+  readonly stdin?: () => CliStdin;
 }
+
+/** What `pin` needs of standard input: bytes, and raw mode when it is a terminal. */
+export type CliStdin = Readable & { readonly isTTY?: boolean; setRawMode?(mode: boolean): unknown };
 
 /**
  * One `kortkoll <name>` command. `args` are the arguments after the command name, with the global

@@ -332,3 +332,59 @@ function pinpadFormat(pin: ListedPin): PinFormat {
 function unknownCounter(profile: CardProfile, pin: ListedPin): PinCounterView {
   return counterView({ triesLeft: 'unknown', blocked: 'unknown', verified: 'unknown', statusWord: null }, profile, pin);
 }
+
+export type PinBeforeEntry =
+  /** The operation may be offered: show these counters before the person types anything. */
+  | (OutcomeBase & { kind: 'ready'; structure: CardStructure; counter: PinCounterView; pukCounter: PinCounterView | null })
+  | (OutcomeBase & { kind: 'refused'; reason: PinOperationRefusal; counter?: PinCounterView; structure?: CardStructure })
+  | (OutcomeBase & { kind: 'card-removed-before' })
+  | (OutcomeBase & { kind: 'transport-error'; code: string })
+  | (OutcomeBase & { kind: 'card-error'; statusWord: string; counterAfter: null });
+
+/**
+ * Steps 2–4 only, before the person types: the structure, the PIN object and its counter (and the
+ * PUK's, for an unblock, where it may be asked). No PIN command is sent, only the probes and
+ * VERIFY without data where the probe policy allows it. `performPinOperation` checks all of it
+ * again; this is what the person sees first ("3 försök kvar"), and the refusals that make asking
+ * for a PIN pointless (structure unknown, PIN blocked, unblock not offered).
+ */
+export async function inspectPinBeforeEntry(transport: CardTransport, wanted: { kind: PinOperationKind; pin: OperatedPin }, options: Pick<PinOperationOptions, 'clock' | 'profile' | 'smartcardListPath'> = {}): Promise<PinBeforeEntry> {
+  const base: OutcomeBase = { operation: wanted.kind, pin: wanted.pin };
+  const profile = options.profile ?? identifyCard(transport.atr, { smartcardListPath: options.smartcardListPath });
+  const session = new CardSession(transport, { ...(options.clock && { clock: options.clock }), maxApdus: 400 });
+  try {
+    let application: CardApplication;
+    try {
+      application = await openCardApplication(session, profile);
+    } catch (error) {
+      if (error instanceof UnknownStructureError) return { ...base, kind: 'refused', reason: 'structure-unknown' };
+      throw error;
+    }
+    const structure = application.structure;
+    if (structure === 'pkcs15' && !(profile.known && profile.pinCounterProbe)) return { ...base, kind: 'refused', reason: 'card-type-unknown', structure };
+    if (wanted.kind === 'unblock' && structure === 'idprime') return { ...base, kind: 'refused', reason: 'unblock-not-offered', structure };
+    const { pins } = await application.listObjects();
+    const pinIndex = pins.findIndex((pin) => pin.role === wanted.pin);
+    const pin = pins[pinIndex];
+    if (!pin || pin.reference === null) return { ...base, kind: 'refused', reason: 'no-such-pin', structure };
+    if (!canEncode(pin)) return { ...base, kind: 'refused', reason: 'encoding-not-supported', structure };
+    const counter = await readCounter(application, profile, pins, pinIndex);
+    if (!counter) return { ...base, kind: 'refused', reason: 'counter-unknown', structure };
+    if (counter.blocked === true && wanted.kind !== 'unblock') return { ...base, kind: 'refused', reason: 'pin-blocked', counter, structure };
+    if (counter.triesLeft === 'unknown' && counter.verified !== true) return { ...base, kind: 'refused', reason: 'counter-unknown', counter, structure };
+    let pukCounter: PinCounterView | null = null;
+    if (wanted.kind === 'unblock') {
+      const pukIndex = pin.unblockedBy ? pins.findIndex((other) => other.authId === pin.unblockedBy) : pins.findIndex((other) => other.role === 'puk');
+      const puk = pins[pukIndex];
+      if (!puk || puk.reference === null || !canEncode(puk)) return { ...base, kind: 'refused', reason: 'no-puk', counter, structure };
+      pukCounter = pinCounterProbeDecision(profile, structure, puk).probe ? await readCounter(application, profile, pins, pukIndex) : null;
+      if (pukCounter?.blocked === true) return { ...base, kind: 'refused', reason: 'puk-blocked', counter, structure };
+    }
+    return { ...base, kind: 'ready', structure, counter, pukCounter };
+  } catch (error) {
+    if (error instanceof CardRemovedError) return { ...base, kind: 'card-removed-before' };
+    if (error instanceof TransportError) return { ...base, kind: 'transport-error', code: error.code };
+    if (error instanceof CardError) return { ...base, kind: 'card-error', statusWord: 'sw' in error && typeof error.sw === 'number' ? formatStatusWord(error.sw) : '', counterAfter: null };
+    throw error;
+  }
+}

@@ -23,9 +23,12 @@ export function assertBuilt(): void {
   if (!existsSync(CLI_BUILT)) throw new Error(`${CLI_BUILT} is missing: run npm run build first (npm test does)`);
 }
 
-export function startBuiltCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
+export function startBuiltCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; stdin?: string } = {}): ChildProcess {
   assertBuilt();
-  return spawn(process.execPath, [CLI_ENTRY, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, KORTKOLL_LANG: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_ENTRY, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, KORTKOLL_LANG: '', ...options.env }, stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  // Standard input piped (for `pin --pin-stdin`): written at once, then closed.
+  if (options.stdin !== undefined) child.stdin?.end(options.stdin);
+  return child;
 }
 
 /** Waits for the process to end; kills it (SIGKILL) and marks it hung after `guardMs`. */
@@ -47,6 +50,6 @@ export function finished(child: ChildProcess, guardMs = 10_000): Promise<BuiltCl
   });
 }
 
-export function runBuiltCli(args: string[], options: { env?: NodeJS.ProcessEnv; guardMs?: number } = {}): Promise<BuiltCliRun> {
+export function runBuiltCli(args: string[], options: { env?: NodeJS.ProcessEnv; guardMs?: number; cwd?: string; stdin?: string } = {}): Promise<BuiltCliRun> {
   return finished(startBuiltCli(args, options), options.guardMs);
 }
