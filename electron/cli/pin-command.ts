@@ -104,6 +104,12 @@ const m = defineMessages(
     cardError: 'Kortet svarade {sw}: åtgärden gick inte igenom.',
     cardErrorNoSw: 'Kortet svarade med ett fel: åtgärden gick inte igenom.',
     removedBefore: 'Kortet togs ut innan PIN-kommandot skickades: ingenting hände på kortet. Sätt i kortet igen och försök på nytt.',
+    pinpadEnded: 'Kortläsarens knappsats avbröt inmatningen ({reason}). Ingen PIN-kod prövades.',
+    'pinpad.timeout': 'ingen knapp trycktes i tid',
+    'pinpad.cancelled': 'avbruten på läsaren',
+    'pinpad.new-pins-differ': 'den nya PIN-koden skrevs olika två gånger',
+    'pinpad.wrong-length': 'fel antal siffror',
+    'pinpad.invalid-structure': 'läsaren godtog inte uppgifterna om PIN-formatet',
     removedDuring: 'Kortet togs ut medan PIN-kommandot skickades. Det går inte att veta om kortet hann ta emot det: {what} Sätt i kortet igen och kör kortkoll read för att se räknaren (det kostar inget försök).',
     removedDuringTest: 'ett försök kan ha räknats, eller inte.',
     removedDuringChange: 'PIN-koden kan ha bytts, eller vara den gamla; ett försök kan ha räknats.',
@@ -200,6 +206,12 @@ const m = defineMessages(
     cardError: 'The card answered {sw}: the operation did not go through.',
     cardErrorNoSw: 'The card answered an error: the operation did not go through.',
     removedBefore: 'The card was removed before the PIN command was sent: nothing happened on the card. Insert the card again and try again.',
+    pinpadEnded: 'The reader’s keypad ended the entry ({reason}). No PIN was tried.',
+    'pinpad.timeout': 'no key pressed in time',
+    'pinpad.cancelled': 'cancelled on the reader',
+    'pinpad.new-pins-differ': 'the new PIN was typed differently twice',
+    'pinpad.wrong-length': 'the wrong number of digits',
+    'pinpad.invalid-structure': 'the reader did not accept the PIN format it was given',
     removedDuring: 'The card was removed while the PIN command was sent. There is no knowing whether the card took it: {what} Insert the card again and run kortkoll read to see the counter (it costs no try).',
     removedDuringTest: 'a try may or may not have been counted.',
     removedDuringChange: 'the PIN may have been changed, or still be the old one; a try may have been counted.',
@@ -401,6 +413,10 @@ function printOutcome(p: Printer, outcome: PinOperationOutcome, structure: strin
       return PinExitCode.unavailable;
     case 'transport-error':
       return printTransport(p, outcome.code);
+    case 'pinpad-ended':
+      p.line('pinpadEnded', { reason: p.t(`pinpad.${outcome.reason}`) });
+      after(outcome.counterAfter);
+      return PinExitCode.refused;
   }
 }
 
