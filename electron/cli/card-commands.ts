@@ -12,14 +12,14 @@ import { openDemoCard, UnknownDemoCardError, demoCards } from '../demo-cards.js'
 import { defineMessages, type Lang } from '../i18n/index.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { parseArgs, UsageError } from './args.js';
-import { openReaderMonitor, pickReader } from './pcsc.js';
+import { askPinpad, openReaderMonitor, pickReader } from './pcsc.js';
 import { onInterrupt } from './interrupt.js';
 
 const m = defineMessages(
   'cli-card',
   {
     readersSummary: 'visa kortläsartjänsten och kortläsarna, med kort och ATR',
-    readersHelp: 'Användning: kortkoll readers [--json]\n\nVisar om kortläsartjänsten (PC/SC) är igång och varje kortläsare: om ett kort sitter i, kortets ATR och om ett annat program håller kortet.\n\nSlutkoder: 0 läsare finns, 69 ingen tjänst eller ingen läsare.',
+    readersHelp: 'Användning: kortkoll readers [--json]\n\nVisar om kortläsartjänsten (PC/SC) är igång och varje kortläsare: om ett kort sitter i, kortets ATR, om ett annat program håller kortet och om läsaren har en PIN-knappsats (frågas bara när ett kort sitter i).\n\nSlutkoder: 0 läsare finns, 69 ingen tjänst eller ingen läsare.',
     readSummary: 'läs kortet: certifikat, PIN-räknare och tider',
     readHelp: 'Användning: kortkoll read [--reader N|NAMN] [--json] [--redact] [--demo KORT]\n\nLäser kortet i läsaren (eller ett virtuellt demokort): certifikaten, PIN- och PUK-räknarna (utan att förbruka något försök) och hur lång tid läsningen tog.\n\nFlaggor:\n  --reader N|NAMN  läsarens nummer (0, 1, …) eller namn; standard: första läsaren med ett kort\n  --json           skriv resultatet som JSON (certifikaten som base64-kodad DER)\n  --redact         maskera namn, HSA-id, personnummer, kortnummer, egna certifikats serienummer och fingeravtryck; inga certifikatbytes eller APDU-data\n  --demo KORT      läs ett virtuellt demokort i stället för en riktig läsare ({cards})\n\nSlutkoder: 0 kortet lästes, 2 kortet kunde inte läsas, 64 felaktigt anrop, 69 ingen tjänst, läsare eller kort.',
     watchSummary: 'visa händelser live: läsare och kort som kommer och går',
@@ -32,6 +32,10 @@ const m = defineMessages(
     present: 'ja, ATR {atr}',
     absent: 'inget kort',
     exclusive: ' (upptaget av ett annat program)',
+    pinpadLine: '   PIN-knappsats: {state}',
+    pinpadYes: 'ja',
+    pinpadNo: 'nej',
+    pinpadUnknown: 'okänt (läsaren kunde inte frågas)',
     noSuchReader: 'Ingen kortläsare {reader}. Se kortkoll readers.',
     noCard: 'Inget kort i {reader}. Sätt i kortet och försök igen.',
     unknownDemo: 'Okänt demokort: {name}. Välj bland: {cards}.',
@@ -62,7 +66,7 @@ const m = defineMessages(
   },
   {
     readersSummary: 'show the smart-card service and the readers, with card and ATR',
-    readersHelp: 'Usage: kortkoll readers [--json]\n\nShows whether the smart-card service (PC/SC) is running and each reader: whether a card is in it, the card’s ATR and whether another program holds the card.\n\nExit codes: 0 readers found, 69 no service or no reader.',
+    readersHelp: 'Usage: kortkoll readers [--json]\n\nShows whether the smart-card service (PC/SC) is running and each reader: whether a card is in it, the card’s ATR, whether another program holds the card and whether the reader has a PIN pad (asked only while a card is in it).\n\nExit codes: 0 readers found, 69 no service or no reader.',
     readSummary: 'read the card: certificates, PIN counters and timing',
     readHelp: 'Usage: kortkoll read [--reader N|NAME] [--json] [--redact] [--demo CARD]\n\nReads the card in the reader (or a virtual demo card): the certificates, the PIN and PUK counters (without spending a try) and how long the read took.\n\nOptions:\n  --reader N|NAME  the reader’s number (0, 1, …) or name; default: the first reader with a card\n  --json           print the result as JSON (certificates as base64 DER)\n  --redact         mask names, HSA-id, personal identity numbers, card numbers, the serial numbers and fingerprints of your own certificates; no certificate bytes or APDU data\n  --demo CARD      read a virtual demo card instead of a real reader ({cards})\n\nExit codes: 0 the card was read, 2 the card could not be read, 64 usage error, 69 no service, reader or card.',
     watchSummary: 'show live events: readers and cards coming and going',
@@ -75,6 +79,10 @@ const m = defineMessages(
     present: 'yes, ATR {atr}',
     absent: 'no card',
     exclusive: ' (held by another program)',
+    pinpadLine: '   PIN pad: {state}',
+    pinpadYes: 'yes',
+    pinpadNo: 'no',
+    pinpadUnknown: 'unknown (the reader could not be asked)',
     noSuchReader: 'No card reader {reader}. See kortkoll readers.',
     noCard: 'No card in {reader}. Insert the card and try again.',
     unknownDemo: 'Unknown demo card: {name}. Choose from: {cards}.',
@@ -140,8 +148,11 @@ export const readersCommand: CliCommand = {
     const dropCleanup = onInterrupt(() => monitor.close());
     try {
       const readers = monitor.readers();
+      // One reader at a time: each is asked through its own short connection to its card.
+      const pinpads: (boolean | null)[] = [];
+      for (const reader of readers) pinpads.push(await askPinpad(monitor, reader));
       if (json) {
-        io.stdout(JSON.stringify({ service: monitor.serviceAvailable ? 'running' : 'not-running', readers: readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent, atr: r.atr ? toHex(r.atr) : null, exclusive: r.exclusive ?? false, stateFlags: r.stateFlags ?? null })) }, null, 2) + '\n');
+        io.stdout(JSON.stringify({ service: monitor.serviceAvailable ? 'running' : 'not-running', readers: readers.map((r, index) => ({ name: r.name, cardPresent: r.cardPresent, atr: r.atr ? toHex(r.atr) : null, exclusive: r.exclusive ?? false, stateFlags: r.stateFlags ?? null, pinpad: pinpads[index] ?? null })) }, null, 2) + '\n');
       } else if (!monitor.serviceAvailable) {
         io.stdout(m.t('serviceDown', io.lang) + '\n');
       } else {
@@ -151,6 +162,11 @@ export const readersCommand: CliCommand = {
           io.stdout(m.t('readerLine', io.lang, { index, name: r.name }) + '\n');
           const state = r.cardPresent ? m.t('present', io.lang, { atr: r.atr ? toHex(r.atr, ' ') : '?' }) : m.t('absent', io.lang);
           io.stdout(m.t('cardLine', io.lang, { state: state + (r.exclusive ? m.t('exclusive', io.lang) : '') }) + '\n');
+          if (r.cardPresent) {
+            const pinpad = pinpads[index];
+            const key = pinpad === true ? 'pinpadYes' : pinpad === false ? 'pinpadNo' : 'pinpadUnknown';
+            io.stdout(m.t('pinpadLine', io.lang, { state: m.t(key, io.lang) }) + '\n');
+          }
         });
       }
       return monitor.serviceAvailable && readers.length > 0 ? ExitCode.ok : ExitCode.unavailable;

@@ -3,7 +3,7 @@
  * that are already there are reported (pcsclite reports them as events, not at once): each reader
  * says when its first status came, so nothing is polled.
  */
-import type { ReaderMonitor } from '../../native/transport.js';
+import type { ReaderMonitor, ReaderState } from '../../native/transport.js';
 import { createPcscReaderMonitor } from '../../native/pcsc/index.js';
 
 export async function openReaderMonitor(options: { maxMs?: number } = {}): Promise<ReaderMonitor> {
@@ -46,4 +46,32 @@ export function pickReader(monitor: ReaderMonitor, wanted: string | undefined): 
   if (wanted === undefined) return readers.find((r) => r.cardPresent) ?? readers[0];
   if (/^\d+$/.test(wanted)) return readers[Number(wanted)];
   return readers.find((r) => r.name === wanted);
+}
+
+/**
+ * Asks the reader whether it has a pinpad (FEATURE_VERIFY_PIN_DIRECT), through a short shared
+ * connection to the card in it: pcsc-lite sends control codes only through a card handle. true /
+ * false; null = could not be asked (no card, the card held exclusively, a transport without
+ * pinpad support, an error or no answer within `timeoutMs`). Never throws.
+ */
+export async function askPinpad(monitor: ReaderMonitor, reader: ReaderState, timeoutMs = 2000): Promise<boolean | null> {
+  if (!reader.cardPresent || reader.exclusive) return null;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), timeoutMs);
+  });
+  const ask = (async (): Promise<boolean | null> => {
+    const connection = await monitor.connect(reader.name);
+    try {
+      if (!connection.pinpad) return null;
+      return (await connection.pinpad.features()).verifyPinDirect;
+    } finally {
+      await connection.disconnect();
+    }
+  })().catch(() => null);
+  try {
+    return await Promise.race([ask, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

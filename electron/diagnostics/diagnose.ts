@@ -572,7 +572,7 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
     checks: [...b.checks.values()],
     certificates: snapshot && analysis ? reportCertificates(b, snapshot, analysis) : [],
     pins: snapshot ? reportPins(b, snapshot) : [],
-    readers: facts.readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent, ...(r.atr && { atr: atrToSpacedHex(r.atr) }), flags: readerFlags(r, facts.selectedReader) })),
+    readers: facts.readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent, ...(r.atr && { atr: atrToSpacedHex(r.atr) }), flags: readerFlags(r, facts.selectedReader), ...(r.pinpad !== undefined && { pinpad: r.pinpad }) })),
     system: (facts.system ?? []).map((f) => ({
       key: f.key,
       label: systemFactLabel(f.key, lang),

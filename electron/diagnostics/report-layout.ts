@@ -174,7 +174,8 @@ export function layoutReport(report: DiagnosticReport): LayoutSection[] {
     rows: report.readers.map((reader): Row => {
       const flagKeys = { virtual: 'flagVirtual', contactless: 'flagContactless', exclusive: 'flagExclusive', selected: 'flagSelected' } as const;
       const flags = reader.flags.map((flag) => (flag in flagKeys ? t(flagKeys[flag as keyof typeof flagKeys]) : flag));
-      const state = [reader.cardPresent ? t('cardPresent') : t('noCard'), ...flags].join(', ');
+      const pinpad = reader.pinpad === undefined ? [] : [t(reader.pinpad === true ? 'pinpadYes' : reader.pinpad === false ? 'pinpadNo' : 'pinpadUnknown')];
+      const state = [reader.cardPresent ? t('cardPresent') : t('noCard'), ...flags, ...pinpad].join(', ');
       return [reader.name, reader.atr ? `${state}; ATR ${reader.atr}` : state];
     }),
     items: [],

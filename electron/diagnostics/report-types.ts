@@ -107,6 +107,8 @@ export interface ReportReader {
   atr?: string;
   /** `virtual`, `contactless`, `exclusive`, `selected`. */
   flags: string[];
+  /** The reader has a PIN pad (secure PIN entry); null = it could not be asked; absent = not asked. */
+  pinpad?: boolean | null;
 }
 
 export interface ReportCard {
