@@ -367,6 +367,9 @@ class Service implements KortkollService {
       return;
     }
     try {
+      // Whether the reader has a PIN pad (one SCardControl, answered at once; "no" is an answer,
+      // not an error): the readers view and the report show it, PIN dialogs use it.
+      await connection.pinpad?.features().catch(() => undefined);
       await this.readAndDiagnose(epoch, reader, connection);
     } finally {
       await connection.disconnect().catch(() => undefined);
