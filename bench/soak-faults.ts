@@ -125,6 +125,8 @@ export async function garbageMatrix(rig: Rig, spec: VirtualCardSpec, reference: 
       outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
     }
     log(`  garbage ${kind.padEnd(18)} at APDU 0..${apdus - 1}: ${[...outcomes].map(([o, n]) => `${o} ×${n}`).join(', ')}`);
+    const typed = rows.filter((row) => row.kind === kind && !row.sameAsClean);
+    if (typed.length > 0) log(`    ${typed.map((row) => `@${row.atApdu} ${row.outcome}`).join('; ')}`);
   }
   return rows;
 }
