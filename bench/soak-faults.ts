@@ -109,6 +109,7 @@ export interface GarbageRow {
   outcome: string;
   /** The reading shown is exactly the card's clean one. */
   sameAsClean: boolean;
+  shown: string | null;
 }
 
 /** Garbage of every kind at every APDU index of a clean read of `spec` (which has `apdus` APDUs). */
@@ -120,7 +121,7 @@ export async function garbageMatrix(rig: Rig, spec: VirtualCardSpec, reference: 
       const { socket, outcome } = await insertFaulty(rig, spec, { garbage: { atApdu, kind } });
       await removeAndWait(rig, socket);
       const sameAsClean = outcome.shown === reference;
-      rows.push({ kind, atApdu, outcome: outcome.outcome, sameAsClean });
+      rows.push({ kind, atApdu, outcome: outcome.outcome, sameAsClean, shown: outcome.shown });
       const key = sameAsClean ? 'the clean reading' : outcome.outcome;
       outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
     }
@@ -131,10 +132,13 @@ export async function garbageMatrix(rig: Rig, spec: VirtualCardSpec, reference: 
   return rows;
 }
 
-/** A typed failure, or a wrong verdict (a reading that is neither the clean one nor a failure). */
+/**
+ * A wrong verdict: a reading that is not the clean one yet carries the clean verdict (e.g. "ready"
+ * with other data). A transport error, a failing check or another verdict (e.g. "unknown card") is
+ * a typed failure.
+ */
 export function isWrongVerdict(row: GarbageRow, cleanOutcome: string): boolean {
   if (row.sameAsClean) return false;
   if (row.outcome.startsWith('transport-error:')) return false;
-  // A read that failed shows a failing check; one that shows the clean verdict with other data is wrong.
-  return row.outcome === cleanOutcome || !row.outcome.includes(':');
+  return row.outcome.split(':')[0] === cleanOutcome.split(':')[0];
 }

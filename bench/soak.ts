@@ -96,10 +96,14 @@ async function main(): Promise<number> {
 
     // ---- churn
     say('\n== churn');
-    const churn = await runChurn(specs, { cycles, log: say });
+    // Every 50 cycles in a full run; a short run still gets five samples.
+    const sampleEvery = cycles >= 250 ? 50 : Math.max(5, Math.floor(cycles / 5));
+    const churn = await runChurn(specs, { cycles, sampleEvery, log: say });
     const missed = churn.problems.length;
     judge(`churn: every insertion shows its own card's verdict, every removal "no card" (${churn.cycles} cycles)`, missed === 0 && churn.cycles === cycles, `${missed} problems`);
-    const warmUp = Math.min(100, Math.floor(cycles / 5 / 50) * 50) || 50;
+    // Warm-up: the first 20 % of the cycles, at most 100 (JIT, the certificate caches, pcscd's own).
+    const warmUp = Math.min(100, Math.ceil(cycles / 5 / sampleEvery) * sampleEvery);
+    say(`samples every ${sampleEvery} cycles, warm-up ${warmUp} cycles`);
     for (const key of ['rssMb', 'heapMb', 'fds', 'handles'] as const) {
       const g = growth(churn.samples, key, warmUp);
       const unit = key.endsWith('Mb') ? ' MiB' : '';
@@ -173,6 +177,7 @@ async function main(): Promise<number> {
 
         const rows = await garbageMatrix(rig, spec, reference, apdus, say);
         const wrong = rows.filter((row) => isWrongVerdict(row, cleanOutcome));
+        for (const w of wrong) say(`  wrong verdict, ${w.kind} at APDU ${w.atApdu}:\n    shown ${w.shown}\n    clean ${reference}`);
         judge(`fault: garbage of 5 kinds at each of ${apdus} APDU indexes: typed error or the clean reading, never a wrong verdict`, wrong.length === 0, `${rows.length} reads, ${rows.filter((r) => !r.sameAsClean).length} typed failures, ${wrong.length} wrong${wrong.length ? `: ${wrong.slice(0, 5).map((w) => `${w.kind}@${w.atApdu}=${w.outcome}`).join(', ')}` : ''}`);
 
         const slow = await insertFaulty(rig, spec, { delayPerApduMs: 300 }, 60_000);
