@@ -203,7 +203,7 @@ async function main(): Promise<number> {
       const figures = await runRendererSoak(specs, minutes, say);
       if (figures.kind === 'skipped') say(`renderer skipped: ${figures.reason}`);
       else {
-        judge('renderer: received every state', figures.missedStates === 0, `${figures.states} states, ${figures.missedStates} missed`);
+        judge('renderer: the page shows the service\'s verdict after every insertion (it is sent every state)', figures.missedStates === 0, `${figures.cycles} insertions, ${figures.states} states sent, ${figures.missedStates} not shown`);
         judge('renderer: JS heap flat after warm-up (< 10 %)', figures.heapGrowthPercent < 10, `${figures.heapFromMb.toFixed(1)} → ${figures.heapToMb.toFixed(1)} MiB (${figures.heapGrowthPercent.toFixed(1)} %)`);
         judge('renderer: page responsive (evaluate round trip < 500 ms)', figures.worstRoundTripMs < 500, `worst ${figures.worstRoundTripMs.toFixed(0)} ms`);
       }
