@@ -132,13 +132,23 @@ export async function garbageMatrix(rig: Rig, spec: VirtualCardSpec, reference: 
   return rows;
 }
 
+/** The reading with every PIN counter unknown (see fingerprint: `role:tries/blocked`). */
+const withCountersUnknown = (shown: string) => shown.replace(/(authentication|signature|puk|other):[^,|]*/g, '$1:?/');
+
 /**
  * A wrong verdict: a reading that is not the clean one yet carries the clean verdict (e.g. "ready"
  * with other data). A transport error, a failing check or another verdict (e.g. "unknown card") is
- * a typed failure.
+ * a typed failure; the clean reading with a PIN counter unknown (the card's answer to the counter
+ * probe was not a status word it can give) is a degraded reading, not a wrong one.
  */
-export function isWrongVerdict(row: GarbageRow, cleanOutcome: string): boolean {
+export function isWrongVerdict(row: GarbageRow, cleanOutcome: string, reference?: string): boolean {
   if (row.sameAsClean) return false;
   if (row.outcome.startsWith('transport-error:')) return false;
+  if (reference && row.shown && withCountersUnknown(row.shown) === withCountersUnknown(reference) && row.shown.includes(':?/')) return false;
   return row.outcome.split(':')[0] === cleanOutcome.split(':')[0];
+}
+
+/** The clean reading with a PIN counter unknown. */
+export function isDegradedCounter(row: GarbageRow, reference: string): boolean {
+  return !row.sameAsClean && row.shown !== null && row.shown.includes(':?/') && withCountersUnknown(row.shown) === withCountersUnknown(reference);
 }

@@ -36,7 +36,7 @@ import {
   isNoCard,
   type ResourceSample,
 } from './soak-lib.js';
-import { cleanRead, garbageMatrix, insertFaulty, isWrongVerdict, openRig, outcomeOf, removeAndWait, resetFromAnotherProcess } from './soak-faults.js';
+import { cleanRead, garbageMatrix, insertFaulty, isDegradedCounter, isWrongVerdict, openRig, outcomeOf, removeAndWait, resetFromAnotherProcess } from './soak-faults.js';
 import { ApduEngine } from '../native/simulator/apdu-engine.js';
 import { VpcdCardSocket } from '../native/simulator/vpcd-client.js';
 import { runRendererSoak } from './soak-renderer.js';
@@ -176,9 +176,10 @@ async function main(): Promise<number> {
         judge('fault: a card that stops answering mid-APDU gives a typed timeout (bound 5 s), then a clean read', stall.outcome.outcome === 'transport-error:timeout' && after === reference, `${stall.outcome.outcome} after ${stall.outcome.ms.toFixed(0)} ms; re-inserted: ${after === reference ? 'clean read' : 'DIFFERENT'}`);
 
         const rows = await garbageMatrix(rig, spec, reference, apdus, say);
-        const wrong = rows.filter((row) => isWrongVerdict(row, cleanOutcome));
+        const wrong = rows.filter((row) => isWrongVerdict(row, cleanOutcome, reference));
+        const degraded = rows.filter((row) => isDegradedCounter(row, reference));
         for (const w of wrong) say(`  wrong verdict, ${w.kind} at APDU ${w.atApdu}:\n    shown ${w.shown}\n    clean ${reference}`);
-        judge(`fault: garbage of 5 kinds at each of ${apdus} APDU indexes: typed error or the clean reading, never a wrong verdict`, wrong.length === 0, `${rows.length} reads, ${rows.filter((r) => !r.sameAsClean).length} typed failures, ${wrong.length} wrong${wrong.length ? `: ${wrong.slice(0, 5).map((w) => `${w.kind}@${w.atApdu}=${w.outcome}`).join(', ')}` : ''}`);
+        judge(`fault: garbage of 5 kinds at each of ${apdus} APDU indexes: typed error or the clean reading, never a wrong verdict`, wrong.length === 0, `${rows.length} reads, ${rows.filter((r) => !r.sameAsClean).length - degraded.length} typed failures, ${degraded.length} with a PIN counter unknown, ${wrong.length} wrong${wrong.length ? `: ${wrong.slice(0, 5).map((w) => `${w.kind}@${w.atApdu}=${w.outcome}`).join(', ')}` : ''}`);
 
         const slow = await insertFaulty(rig, spec, { delayPerApduMs: 300 }, 60_000);
         await removeAndWait(rig, slow.socket);
