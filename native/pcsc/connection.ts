@@ -45,6 +45,20 @@ const MAX_RESPONSE_LENGTH = 65_538;
  */
 export const DEFAULT_CARD_GONE_WAIT_MS = 1200;
 
+/**
+ * How long one exchange may take before it fails with TransportTimeoutError. Neither pcscd nor
+ * vpcd has a bound of its own: measured with pcscd 1.9.9 + vpcd, SCardTransmit to a card that
+ * stops answering mid-APDU waits for as long as the card stays in the reader (42 s and counting),
+ * with the card still reported present. A reading APDU of a SITHS card takes well under a second
+ * even over T=0 at 9600 baud (256 bytes ≈ 0.3 s), so 5 s is a generous bound.
+ *
+ * The binding's exchange cannot be cancelled (pcsc-lite's SCardCancel only ends a status wait):
+ * after a timeout the session is dead, and its handle is released once the stuck exchange
+ * returns, which it does when the card leaves the reader; a new connect() to that reader waits
+ * for that, so the reader is free again after the card is taken out.
+ */
+export const DEFAULT_TRANSMIT_TIMEOUT_MS = 5000;
+
 /** Transmit failures that a card pulled out mid-exchange produces, besides a short response. */
 const MAYBE_REMOVED_CODES: ReadonlySet<number> = new Set([SCARD_E_NOT_TRANSACTED, SCARD_W_UNRESPONSIVE_CARD, SCARD_W_UNPOWERED_CARD]);
 
@@ -54,6 +68,8 @@ export interface ReaderSessionOptions {
   cardGoneWaitMs?: number;
   /** Told each answer of the reader's pinpad feature request (see PcscPinpad). */
   onPinpadAnswer?: (pinpad: boolean | null) => void;
+  /** See DEFAULT_TRANSMIT_TIMEOUT_MS. */
+  transmitTimeoutMs?: number;
 }
 
 export class ReaderSession {
@@ -69,6 +85,9 @@ export class ReaderSession {
   private readonly log: (line: string) => void;
   private readonly cardGoneWaitMs: number;
   private readonly onPinpadAnswer: ((pinpad: boolean | null) => void) | undefined;
+  private readonly transmitTimeoutMs: number;
+  /** The binding's exchange in flight, settled or not (a timed-out one may still be running). */
+  private inFlight: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly reader: PcscReaderHandle,
@@ -79,6 +98,7 @@ export class ReaderSession {
     this.log = options.log ?? (() => {});
     this.cardGoneWaitMs = options.cardGoneWaitMs ?? DEFAULT_CARD_GONE_WAIT_MS;
     this.onPinpadAnswer = options.onPinpadAnswer;
+    this.transmitTimeoutMs = options.transmitTimeoutMs ?? DEFAULT_TRANSMIT_TIMEOUT_MS;
   }
 
   get invalidated(): TransportError | undefined {
@@ -110,15 +130,33 @@ export class ReaderSession {
       // Our own copy for the binding: zeroed once the exchange is over (it may carry a PIN).
       const outgoing = Buffer.from(command);
       try {
-        response = await new Promise<Uint8Array>((resolve, reject) => {
+        const exchange = new Promise<Uint8Array>((resolve, reject) => {
           this.reader.transmit(outgoing, MAX_RESPONSE_LENGTH, this.protocol, (error, data) => {
             outgoing.fill(0);
             if (error) reject(error);
             else resolve(new Uint8Array(data ?? []));
           });
         });
+        this.inFlight = exchange.catch(() => undefined);
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new TransportTimeoutError(`The card did not answer within ${this.transmitTimeoutMs} ms (${operation})`)),
+            this.transmitTimeoutMs,
+          );
+        });
+        try {
+          response = await Promise.race([exchange, timeout]);
+        } finally {
+          clearTimeout(timer);
+        }
       } catch (error) {
         const typed = toTransportError(error, operation);
+        if (typed.code === 'timeout') {
+          // The exchange is stuck in the binding: nothing more goes to this handle (see above).
+          this.invalidate(typed, true);
+          throw typed;
+        }
         if (typed.pcscCode === SCARD_E_NO_SMARTCARD) {
           // The card this handle was made for is no longer in the reader.
           const removed = new CardRemovedError(`The card was removed from ${this.reader.name} (${typed.message})`, typed.pcscCode);
@@ -276,8 +314,10 @@ export class ReaderSession {
   }
 
   private async disconnectHandle(): Promise<void> {
-    // Let an exchange in flight finish before the handle goes.
+    // Let an exchange in flight finish before the handle goes (a timed-out one too: the binding
+    // would otherwise block a second thread in SCardDisconnect behind it).
     await this.queue;
+    await this.inFlight;
     await new Promise<void>((resolve) => {
       try {
         this.reader.disconnect(this.resetOnRelease ? SCARD_RESET_CARD : SCARD_LEAVE_CARD, (error) => {

@@ -58,6 +58,8 @@ export interface PcscReaderMonitorOptions {
    * SCARD_E_NOT_TRANSACTED) waits for the reader to report the card gone; see connection.ts.
    */
   cardGoneWaitMs?: number;
+  /** How long one exchange may take (see DEFAULT_TRANSMIT_TIMEOUT_MS in connection.ts). */
+  transmitTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -109,6 +111,7 @@ export class PcscReaderMonitor implements ReaderMonitor {
   private readonly watchSocket: ((onChange: () => void) => () => void) | null;
   private readonly firstStatusTimeoutMs: number;
   private readonly cardGoneWaitMs: number | undefined;
+  private readonly transmitTimeoutMs: number | undefined;
   private readonly log: (line: string) => void;
 
   private readonly listeners = new Set<(event: ReaderEvent) => void>();
@@ -132,6 +135,7 @@ export class PcscReaderMonitor implements ReaderMonitor {
     this.retryDelayMs = this.minRetryDelayMs;
     this.firstStatusTimeoutMs = options.firstStatusTimeoutMs ?? 1000;
     this.cardGoneWaitMs = options.cardGoneWaitMs;
+    this.transmitTimeoutMs = options.transmitTimeoutMs;
     this.log = options.log ?? (() => {});
     const socketPath = process.env.PCSCLITE_CSOCK_NAME || DEFAULT_PCSCD_SOCKET;
     this.watchSocket = options.watchServiceSocket === undefined
@@ -291,6 +295,7 @@ export class PcscReaderMonitor implements ReaderMonitor {
         // The reader, not the card, has the pinpad: the answer holds until the reader goes away.
         if (this.tracked.get(reader.handle.name) === reader) reader.pinpad = pinpad;
       },
+      ...(this.transmitTimeoutMs !== undefined && { transmitTimeoutMs: this.transmitTimeoutMs }),
     });
     if (reader.generation !== this.generation || this.tracked.get(reader.handle.name) !== reader) {
       // The service or the reader went away while connecting.

@@ -15,6 +15,7 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import type { VirtualCardEndpoint } from './endpoint.js';
+import { FaultyCard, type CardFaults } from './faults.js';
 
 export const VPCD_DEFAULT_HOST = '127.0.0.1';
 /** "Virtual PCD 00 00"; the second reader, "Virtual PCD 00 01", listens on 35964. */
@@ -42,6 +43,8 @@ export interface VpcdCardSocketOptions {
   removeTimeoutMs?: number;
   /** Receives one line per notable happening (connection lost, endpoint failure). */
   log?: (message: string) => void;
+  /** Faults the card has (stops answering, garbage, slowness; see faults.ts). */
+  faults?: CardFaults;
 }
 
 export interface VpcdCardSocketEvents {
@@ -102,11 +105,11 @@ export class VpcdCardSocket extends EventEmitter<VpcdCardSocketEvents> {
   /** Waiters of insert() while a reconnecting socket has not connected yet. */
   private connectWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
 
-  constructor(
-    private readonly endpoint: VirtualCardEndpoint,
-    options: VpcdCardSocketOptions = {},
-  ) {
+  private readonly endpoint: VirtualCardEndpoint;
+
+  constructor(endpoint: VirtualCardEndpoint, options: VpcdCardSocketOptions = {}) {
     super();
+    this.endpoint = options.faults ? new FaultyCard(endpoint, options.faults) : endpoint;
     this.host = options.host ?? VPCD_DEFAULT_HOST;
     this.port = options.port ?? VPCD_DEFAULT_PORT;
     this.reconnect = options.reconnect ?? false;
