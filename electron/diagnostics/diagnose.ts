@@ -598,7 +598,7 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
   b.add('middleware', null, () => middlewareCheck(b, facts.system, snapshot ? facts.middleware : null));
 
   const storeMatch = loginCert && facts.browserStores
-    ? matchBrowserStores(facts.browserStores, { sha1: loginCert.info.fingerprints.sha1, hsaId: loginCert.classification.hsaId?.value ?? null, commonName: loginCert.info.subject.commonName ?? null })
+    ? matchBrowserStores(facts.browserStores, { sha1: loginCert.info.fingerprints.sha1, hsaId: loginCert.classification.hsaId?.value ?? null, commonName: loginCert.info.subject.commonName ?? null, cardThumbprints: (analysis?.certificates ?? []).map((c) => c.info.fingerprints.sha1) })
     : null;
   b.add('browser-store', 'middleware', () => browserStoreCheck(b, facts, storeMatch, loginCert));
 

@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import { createCommandRunner } from '../command-runner.js';
 import { nodeFileSystem } from '../file-system.js';
 import type { CommandRunner, FileSystemView, HostPlatform, ProbeContext } from '../types.js';
-import { readLinuxStores } from './linux.js';
+import { readLinuxStores, type InspectModule } from './linux.js';
+import { inspectPkcs11Module } from '../pkcs11/inspect.js';
 import { readMacStores } from './macos.js';
 import type { BrowserStoreView } from './types.js';
 import { readWindowsPersonalStore } from './windows.js';
@@ -21,6 +22,8 @@ export interface ReadBrowserStoresOptions {
   run?: CommandRunner;
   fs?: FileSystemView;
   timeoutMs?: number;
+  /** Loads a card module registered in an NSS database (default: the PKCS#11 worker in a child process). */
+  inspectModule?: InspectModule;
 }
 
 export async function readBrowserStores(options: ReadBrowserStoresOptions = {}): Promise<BrowserStoreView[]> {
@@ -37,7 +40,7 @@ export async function readBrowserStores(options: ReadBrowserStoresOptions = {}):
     readerNames: null,
     pcscSocketPath: '',
   };
-  const read = platform === 'win32' ? readWindowsPersonalStore(ctx).then((s) => [s]) : platform === 'darwin' ? readMacStores(ctx) : platform === 'linux' ? readLinuxStores(ctx) : Promise.resolve([]);
+  const read = platform === 'win32' ? readWindowsPersonalStore(ctx).then((s) => [s]) : platform === 'darwin' ? readMacStores(ctx) : platform === 'linux' ? readLinuxStores(ctx, options.inspectModule ?? ((path) => inspectPkcs11Module(path, { timeoutMs: 45_000 }))) : Promise.resolve([]);
   const timeoutMs = options.timeoutMs ?? BROWSER_STORES_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   try {

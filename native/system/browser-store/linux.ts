@@ -3,12 +3,16 @@
  * from ~/.pki/nssdb, Firefox from its profile folder (cert9.db, with the modules listed in
  * pkcs11.txt). A smart card shows there only when the middleware's PKCS#11 module is registered in
  * that database. Read with Debian's libnss3-tools: `modutil -list` (modules, and which slots hold
- * a token) and `certutil -L -h all` (every certificate NSS sees, the card's as "<token>:<label>"),
- * then `certutil -L -a -n <nickname>` for each, to have the certificate itself (thumbprint, names, dates).
+ * a token) and `certutil -L -h all` (every certificate NSS sees, the card's as "<token>:<label>").
+ * The certificates themselves (thumbprint, names, dates): those of the database with
+ * `certutil -L -a -n <nickname>`; those on a card token through our PKCS#11 worker, loading the
+ * module registered there. certutil cannot dump a token's certificate without logging in to the
+ * token (it asks for the PIN, and with `-h all` it ignores `-n` and `-a`), and we never log in.
  */
 import { X509Certificate } from 'node:crypto';
 import { commandFailure, firstLine } from '../facts.js';
 import type { ProbeContext } from '../types.js';
+import type { Pkcs11ModuleView } from '../pkcs11/types.js';
 import type { BrowserStoreView, NssModule, StoreCertificate } from './types.js';
 
 export const NSS_COMMAND_TIMEOUT_MS = 20_000;
@@ -118,7 +122,9 @@ export async function findNssDatabases(ctx: ProbeContext): Promise<{ dir: string
   return found;
 }
 
-export async function readNssDatabase(ctx: ProbeContext, dir: string, browsers: string[]): Promise<BrowserStoreView> {
+export type InspectModule = (modulePath: string) => Promise<Pkcs11ModuleView>;
+
+export async function readNssDatabase(ctx: ProbeContext, dir: string, browsers: string[], inspectModule?: InspectModule): Promise<BrowserStoreView> {
   const db = `sql:${dir}`;
   const base = { kind: 'nss' as const, browsers, location: dir };
   const listed = await ctx.run.run('modutil', ['-list', '-dbdir', db], { timeoutMs: NSS_COMMAND_TIMEOUT_MS });
@@ -144,29 +150,62 @@ export async function readNssDatabase(ctx: ProbeContext, dir: string, browsers: 
   const tokens = new Set((modules ?? []).filter((m) => m.kind === 'card').flatMap((m) => m.tokens ?? []));
   const certificates: StoreCertificate[] = [];
   const seen = new Set<string>();
-  for (const nickname of nicknames.nicknames.slice(0, MAX_DUMPED_NICKNAMES)) {
+  const tokenOf = (nickname: string): string | null => {
     const colon = nickname.indexOf(':');
-    const token = colon > 0 && tokens.has(nickname.slice(0, colon)) ? nickname.slice(0, colon) : null;
-    const dump = await ctx.run.run('certutil', ['-L', '-h', 'all', '-d', db, '-a', '-n', nickname], { timeoutMs: NSS_COMMAND_TIMEOUT_MS });
+    return colon > 0 && tokens.has(nickname.slice(0, colon)) ? nickname.slice(0, colon) : null;
+  };
+  const add = (entry: StoreCertificate): void => {
+    const key = `${entry.sha1}|${entry.provider ?? ''}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    certificates.push(entry);
+  };
+  // The database's own certificates (imported ones, e.g. of an earlier card): certutil gives them.
+  for (const nickname of nicknames.nicknames.filter((n) => tokenOf(n) === null).slice(0, MAX_DUMPED_NICKNAMES)) {
+    const dump = await ctx.run.run('certutil', ['-L', '-d', db, '-a', '-n', nickname], { timeoutMs: NSS_COMMAND_TIMEOUT_MS });
     const failure = commandFailure(dump);
     if (failure) {
       notes.push(`${nickname}: ${failure}`);
       continue;
     }
-    for (const cert of certificatesFromPem(dump.stdout)) {
-      const entry = storeCertificateOf(cert, token);
-      const key = `${entry.sha1}|${token ?? ''}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      certificates.push(entry);
+    for (const cert of certificatesFromPem(dump.stdout)) add(storeCertificateOf(cert, null));
+  }
+  // The card's: NSS lists them under their token; their values come from the module itself.
+  const seenTokens = new Set(nicknames.nicknames.map(tokenOf).filter((t): t is string => t !== null));
+  for (const module of (modules ?? []).filter((m) => m.kind === 'card' && m.library && (m.tokens ?? []).some((t) => seenTokens.has(t)))) {
+    if (!inspectModule) {
+      notes.push(`${module.name}: the card's certificates were not read (no PKCS#11 worker)`);
+      continue;
+    }
+    const view = await inspectModule(module.library as string);
+    if (view.status !== 'ok') {
+      notes.push(`${module.name}: the PKCS#11 worker: ${view.status}`);
+      continue;
+    }
+    for (const slot of view.slots) {
+      if (!slot.token || !seenTokens.has(slot.token.label)) continue;
+      for (const object of slot.token.certificates) {
+        if (!object.derBase64) continue;
+        try {
+          add(storeCertificateOf(new X509Certificate(Buffer.from(object.derBase64, 'base64')), slot.token.label));
+        } catch {
+          notes.push(`${slot.token.label}: a certificate that does not parse`);
+        }
+      }
     }
   }
   if (nicknames.nicknames.length > MAX_DUMPED_NICKNAMES) notes.push(`${nicknames.nicknames.length - MAX_DUMPED_NICKNAMES} more certificates not read`);
   return { ...base, detail, status: 'ok', ...(notes.length > 0 && { note: notes.join('; ') }), certificates, ...(modules && { modules }) };
 }
 
-export async function readLinuxStores(ctx: ProbeContext): Promise<BrowserStoreView[]> {
+export async function readLinuxStores(ctx: ProbeContext, inspectModule?: InspectModule): Promise<BrowserStoreView[]> {
   const stores: BrowserStoreView[] = [];
-  for (const { dir, browsers } of await findNssDatabases(ctx)) stores.push(await readNssDatabase(ctx, dir, browsers));
+  // One worker run per module file, shared by the databases that register it.
+  const views = new Map<string, Promise<Pkcs11ModuleView>>();
+  const cached: InspectModule | undefined = inspectModule && ((path) => {
+    if (!views.has(path)) views.set(path, inspectModule(path));
+    return views.get(path) as Promise<Pkcs11ModuleView>;
+  });
+  for (const { dir, browsers } of await findNssDatabases(ctx)) stores.push(await readNssDatabase(ctx, dir, browsers, cached));
   return stores;
 }

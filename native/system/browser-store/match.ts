@@ -13,6 +13,8 @@ export interface LoginCertificateIdentity {
   hsaId: string | null;
   /** Subject CN: what the picker shows. */
   commonName: string | null;
+  /** The thumbprints of the card's other certificates (signature, Telia): same person, not stale. */
+  cardThumbprints?: readonly string[];
 }
 
 /**
@@ -77,7 +79,8 @@ function sameName(cert: StoreCertificate, name: string): boolean {
   return cert.subject.toLowerCase().startsWith(wanted);
 }
 
-const severity: Record<StoreOutcome, number> = { found: 0, unknown: 1, 'module-sees-no-card': 2, missing: 3, 'software-key': 3, 'module-not-registered': 4 };
+// A software copy outranks a missing card identity: the picker then offers the copy.
+const severity: Record<StoreOutcome, number> = { found: 0, unknown: 1, 'module-sees-no-card': 2, missing: 3, 'software-key': 4, 'module-not-registered': 5 };
 
 export function matchStore(store: BrowserStoreView, login: LoginCertificateIdentity): StoreMatch {
   const sha1 = normaliseThumbprint(login.sha1);
@@ -85,7 +88,8 @@ export function matchStore(store: BrowserStoreView, login: LoginCertificateIdent
   const base = { kind: store.kind, location: store.location, browsers: store.browsers, cardModules: cardModules.map((m) => m.name), ...(store.note !== undefined && { note: store.note }) };
   const withSameSha = store.certificates.filter((c) => c.sha1 === sha1);
   const match = withSameSha.find((c) => c.onSmartCard !== false) ?? withSameSha[0] ?? null;
-  const stale = store.certificates.filter((c) => c.sha1 !== sha1 && ((login.hsaId !== null && subjectSerialNumber(c.subject)?.toUpperCase() === login.hsaId.toUpperCase()) || (login.commonName !== null && sameName(c, login.commonName))));
+  const onCard = new Set((login.cardThumbprints ?? []).map(normaliseThumbprint));
+  const stale = store.certificates.filter((c) => c.sha1 !== sha1 && !onCard.has(c.sha1) && ((login.hsaId !== null && subjectSerialNumber(c.subject)?.toUpperCase() === login.hsaId.toUpperCase()) || (login.commonName !== null && sameName(c, login.commonName))));
   const outcome = ((): StoreOutcome => {
     if (store.kind === 'nss' && store.modules && cardModules.length === 0) return 'module-not-registered';
     if (match) return match.onSmartCard === false ? 'software-key' : 'found';
