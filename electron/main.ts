@@ -137,12 +137,17 @@ function createWindow(): BrowserWindow {
  * The real readers (PC/SC) and the operating-system probes. Loaded on demand: the PC/SC binding is
  * a native module, and a demo-card session does not need it to start.
  */
-async function nativeServiceOptions(): Promise<Pick<KortkollServiceOptions, 'monitorFactory' | 'collectSystemFacts'>> {
+export async function nativeServiceOptions(): Promise<Pick<KortkollServiceOptions, 'monitorFactory' | 'collectSystemFacts' | 'inspectMiddleware' | 'inspectBrowserStores'>> {
   try {
-    const [pcsc, system] = await Promise.all([import('../native/pcsc/index.js'), import('../native/system/index.js')]);
+    const [pcsc, system, utility] = await Promise.all([import('../native/pcsc/index.js'), import('../native/system/index.js'), import('./pkcs11-utility.js')]);
+    // The PKCS#11 worker as a utilityProcess: the fuse (runAsNode: false) rules out the CLI's child.
+    const inspectModule = utility.createUtilityPkcs11Inspector();
     return {
       monitorFactory: () => pcsc.createPcscReaderMonitor(),
       collectSystemFacts: async () => (await system.collectSystemFacts()).facts,
+      // After each read: does the middleware (Net iD, SAC, OpenSC) see the card, will the browser offer it?
+      inspectMiddleware: async () => (await system.collectSystemFacts({ inspectFoundPkcs11: true, inspectModule: (path, options) => inspectModule(path, options) })).middlewareViews,
+      inspectBrowserStores: () => system.readBrowserStores({ inspectModule: (path) => inspectModule(path, { timeoutMs: 45_000 }) }),
     };
   } catch (error) {
     // Without the native layer the app still starts, with the demo cards only.

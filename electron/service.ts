@@ -8,7 +8,7 @@ import { arch, platform, release, type as osType } from 'node:os';
 import type { CardConnection, ReaderEvent, ReaderMonitor, ReaderState } from '../native/transport.js';
 import { isTransportError, toHex } from '../native/transport.js';
 import type { SystemFact } from '../native/system/types.js';
-import { compareMiddlewareWithCard, type MiddlewareComparison, type Pkcs11ModuleView } from '../native/system/index.js';
+import { compareMiddlewareWithCard, type BrowserStoreView, type MiddlewareComparison, type Pkcs11ModuleView } from '../native/system/index.js';
 import { systemClock, type Clock } from '../native/clock.js';
 import { readCard, type PinCounterReading } from './card/read-card.js';
 import { probeCardForReport, type CardProbeReport } from './card/card-probe-report.js';
@@ -40,6 +40,11 @@ export interface KortkollServiceOptions {
    * each read: the diagnosis then says whether the middleware sees the card we read. Off when absent.
    */
   inspectMiddleware?: () => Promise<Pkcs11ModuleView[]>;
+  /**
+   * Reads the browser certificate stores (native/system/browser-store) after each read, after the
+   * middleware was asked: the diagnosis then says whether the browser will offer the login certificate.
+   */
+  inspectBrowserStores?: () => Promise<BrowserStoreView[]>;
   anchorsFile?: CardAnalysisOptions['anchorsFile'];
   fetch?: CardAnalysisOptions['fetch'];
   clock?: Clock;
@@ -79,6 +84,8 @@ interface CardContext {
   analysis: CardAnalysis | null;
   /** What the middleware sees, once asked (null: not asked, or not answered yet). */
   middleware: MiddlewareComparison[] | null;
+  /** What the browser stores hold, once looked at (null: not asked, or not answered yet). */
+  browserStores: BrowserStoreView[] | null;
 }
 
 function osName(): string {
@@ -445,7 +452,7 @@ class Service implements KortkollService {
       });
       if (epoch !== this.epoch) return;
     }
-    this.card = { reader, read, analysis, middleware: null };
+    this.card = { reader, read, analysis, middleware: null, browserStores: null };
     this.reading = null;
     this.emit();
     if (read.kind === 'snapshot') this.compareWithMiddleware(epoch, read);
@@ -454,7 +461,10 @@ class Service implements KortkollService {
   /** After the read (our connection is closed by then, so the module can open the card itself). */
   private compareWithMiddleware(epoch: number, snapshot: Extract<CardReadResult, { kind: 'snapshot' }>): void {
     const inspect = this.options.inspectMiddleware;
-    if (!inspect) return;
+    if (!inspect) {
+      this.lookAtBrowserStores(epoch);
+      return;
+    }
     const certificates = snapshot.certificates.map((c) => c.der);
     const pins = snapshot.pins.map((p) => ({ label: p.label ?? p.authId, triesLeft: p.triesLeft === 'unknown' ? null : p.triesLeft, maxTries: p.maxTries === 'unknown' ? null : p.maxTries }));
     inspect().then(
@@ -464,12 +474,27 @@ class Service implements KortkollService {
         this.emit();
       },
       () => undefined,
+    ).finally(() => this.lookAtBrowserStores(epoch));
+  }
+
+  /** One module load at a time: the stores are read after the middleware was asked. */
+  private lookAtBrowserStores(epoch: number): void {
+    const read = this.options.inspectBrowserStores;
+    if (!read || epoch !== this.epoch) return;
+    read().then(
+      (stores) => {
+        if (epoch !== this.epoch || !this.card) return;
+        this.card = { ...this.card, browserStores: stores };
+        this.emit();
+      },
+      () => undefined,
     );
   }
 
   /** Resolves once the middleware comparison of the current card is in (or there is nothing to wait for). */
   middlewareSettled(): boolean {
-    return !this.options.inspectMiddleware || this.card?.read.kind !== 'snapshot' || this.card.middleware !== null;
+    if (this.card?.read.kind !== 'snapshot') return true;
+    return (!this.options.inspectMiddleware || this.card.middleware !== null) && (!this.options.inspectBrowserStores || this.card.browserStores !== null);
   }
 
   private refreshSystemFacts(): void {
@@ -513,6 +538,7 @@ class Service implements KortkollService {
       analysis: this.card?.analysis ?? null,
       system: this.system,
       middleware: this.card?.middleware ?? null,
+      browserStores: this.card?.browserStores ?? null,
     };
   }
 

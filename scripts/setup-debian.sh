@@ -3,7 +3,7 @@
 # reader driver, the PC/SC headers for the native binding, OpenSC and pcsc-tools (used by the
 # tests and the benchmark as independent tools), and Chromium for the renderer's browser tests.
 set -euo pipefail
-packages=(iproute2 pcscd vsmartcard-vpcd libpcsclite-dev libpcsclite1 pcsc-tools opensc opensc-pkcs11 chromium fonts-dejavu-core python3 make g++)
+packages=(iproute2 pcscd vsmartcard-vpcd libpcsclite-dev libpcsclite1 pcsc-tools opensc opensc-pkcs11 libnss3-tools chromium fonts-dejavu-core python3 make g++)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

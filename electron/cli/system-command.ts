@@ -113,6 +113,15 @@ export function renderSystemFactsText(facts: SystemFacts, lang: Lang): string {
     lines.push(`      ${m.t('source', lang, { source: m.t(`source.${f.source}` as MessageKey, lang), detail: f.detail })}`);
     if (f.note) lines.push(`      ${m.t('note', lang, { note: f.note })}`);
   }
+  if (facts.browserStores) {
+    lines.push('', m.t('storesHeading', lang));
+    if (facts.browserStores.length === 0) lines.push(`  ${m.t('storesNone', lang)}`);
+    for (const store of facts.browserStores) {
+      lines.push(`  ${store.location || store.kind} (${store.browsers.join(', ')}): ${store.status === 'ok' ? m.t('storesCount', lang, { count: store.certificates.length }) : `${formatFactValue(UNKNOWN, lang)}${store.note ? ` (${store.note})` : ''}`}`);
+      for (const module of store.modules?.filter((mod) => mod.kind === 'card') ?? []) lines.push(`    ${m.t('storesModule', lang, { name: module.name, library: module.library ?? '', tokens: module.tokens === null ? '?' : module.tokens.join(', ') || '–' })}`);
+      for (const cert of store.certificates) lines.push(`    ${cert.sha1.match(/../g)?.join(':')}  ${cert.subject}${cert.notAfter ? `  → ${cert.notAfter.slice(0, 10)}` : ''}${cert.onSmartCard ? `  [${cert.provider ?? 'smart card'}]` : cert.onSmartCard === false ? `  [${m.t('storesSoftware', lang)}]` : ''}`);
+    }
+  }
   if (facts.middlewareViews.length > 0) {
     lines.push('', m.t('viewsHeading', lang));
     for (const view of facts.middlewareViews) lines.push(...renderMiddlewareView(view, lang).map((l) => `  ${l}`));
@@ -196,6 +205,7 @@ export function createSystemCommand(deps: SystemCommandDeps = {}): CliCommand {
         inspectPkcs11: modules.filter((path) => path !== 'auto'),
         inspectFoundPkcs11: modules.includes('auto'),
         pkcs11: timeoutMs !== undefined ? { timeoutMs } : {},
+        browserStores: true,
         ...deps.collectOptions,
       });
       io.stdout(json ? JSON.stringify(facts, null, 2) + '\n' : renderSystemFactsText(facts, io.lang));

@@ -7,6 +7,7 @@
 import type { ReaderState } from '../../native/transport.js';
 import type { SystemFact } from '../../native/system/types.js';
 import type { MiddlewareComparison } from '../../native/system/index.js';
+import { matchBrowserStores, shortThumbprint, type BrowserStoreMatch, type BrowserStoreView, type StoreMatch } from '../../native/system/browser-store/index.js';
 import type { CardPin, CardReadResult, CardSnapshot, PinCounterUnknownReason } from '../card/card-read-result.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
 import type { NotLoginReason } from '../pki/login-choice.js';
@@ -20,6 +21,7 @@ import {
   type CheckStatus,
   type Contact,
   type DiagnosticReport,
+  type ReportBrowserStore,
   type ReportCertificate,
   type ReportCheck,
   type ReportFact,
@@ -49,6 +51,8 @@ export interface DiagnosisFacts {
   system: SystemFact[] | null;
   /** What the middleware's PKCS#11 module(s) see of the card we read, when they were asked. */
   middleware?: MiddlewareComparison[] | null;
+  /** What the browser certificate stores hold, looked at after the card was read (null: not yet, or not asked). */
+  browserStores?: BrowserStoreView[] | null;
 }
 
 const reasonMessages = defineMessages(
@@ -308,6 +312,78 @@ function middlewareCheck(b: ReportBuilder, system: SystemFact[] | null, comparis
   return { status: 'ok', summary: b.t('mwFound', { products: sithsMiddleware.map((p) => names[p]).join(', ') }), evidence };
 }
 
+const browserNames: Record<string, string> = { edge: 'Edge', chrome: 'Chrome', chromium: 'Chromium', firefox: 'Firefox', 'firefox-enterprise-roots': 'Firefox', safari: 'Safari' };
+function browsersText(browsers: readonly string[]): string {
+  return [...new Set(browsers.map((name) => browserNames[name] ?? name))].join(', ');
+}
+
+/** The card module to name in a remedy: the middleware's own module when the probes found one. */
+function cardModulePath(system: SystemFact[] | null): string {
+  for (const product of ['siths-eid', 'safenet-sac', 'netid', 'netid-client', 'netid-enterprise', 'opensc']) {
+    const value = system?.find((f) => f.key === `middleware.${product}.pkcs11`)?.value;
+    if (typeof value === 'string' && value !== 'unknown') return value;
+  }
+  return '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
+}
+
+/** Will the browser's certificate picker offer the login certificate? Matched by its SHA-1 thumbprint. */
+function browserStoreCheck(b: ReportBuilder, facts: DiagnosisFacts, match: BrowserStoreMatch | null, login: AnalysedCertificate | null): CheckDraft {
+  if (!login) return { status: 'unknown', summary: b.t(facts.reading ? 'verdictReading' : 'bsNoLogin') };
+  if (!facts.browserStores || !match) return { status: 'unknown', summary: b.t('bsNotAsked') };
+  if (match.stores.length === 0) return { status: 'unknown', summary: b.t('bsNoStore') };
+  const thumb = shortThumbprint(login.info.fingerprints.sha1);
+  const validTo = formatDate(login.info.notAfter);
+  const evidence: ReportFact[] = match.stores.map((s) => ({ key: 'browserStore', label: `${b.t('ev.store')}: ${s.location || s.kind}`, value: `${browsersText(s.browsers)}: ${b.t(`bsOutcome.${s.outcome}` as DiagnosticMessageKey)}${s.note ? ` (${s.note})` : ''}` }));
+  for (const s of match.stores) {
+    for (const stale of s.stale) {
+      evidence.push({ key: 'browserStoreStale', label: b.t('ev.thumbprint'), value: b.t('bsStale', { subject: stale.subject, validTo: stale.notAfter ? formatDate(stale.notAfter) : '?', thumb: shortThumbprint(stale.sha1) }), personal: true });
+    }
+  }
+  const worst = match.stores.find((s) => s.outcome === match.outcome) as StoreMatch | undefined;
+  const store = worst?.location ?? '';
+  const platform = facts.os.platform === 'win32' || facts.os.platform === 'darwin' ? facts.os.platform : 'linux';
+  const module = cardModulePath(facts.system);
+  switch (match.outcome) {
+    case 'found':
+      if (match.stale) {
+        const count = match.stores.reduce((n, s) => n + s.stale.length, 0);
+        return { status: 'warning', summary: b.t('bsFoundStale', { count }), evidence, remedy: b.remedy('bsStaleRemedy', 'local-it', { validTo, thumb }) };
+      }
+      return { status: 'ok', summary: b.t('bsFound', { browsers: browsersText(match.stores.filter((s) => s.outcome === 'found').flatMap((s) => s.browsers)), thumb }), evidence };
+    case 'software-key':
+      return { status: 'warning', summary: b.t('bsSoftwareKey', { provider: worst?.match?.provider ?? '?' }), evidence, remedy: b.remedy('bsSoftwareKeyRemedy', 'local-it') };
+    case 'missing':
+      return { status: 'warning', summary: b.t('bsMissing', { store }), evidence, remedy: b.remedy(`bsMissingRemedy.${platform}` as DiagnosticMessageKey, 'local-it') };
+    case 'module-not-registered': {
+      const firefox = worst?.browsers.includes('firefox') ?? false;
+      return firefox
+        ? { status: 'warning', summary: b.t('bsFirefoxNoModule', { store }), evidence, remedy: b.remedy('bsFirefoxNoModuleRemedy', 'local-it', { module }) }
+        : { status: 'warning', summary: b.t('bsChromiumNoModule', { store }), evidence, remedy: b.remedy('bsChromiumNoModuleRemedy', 'local-it', { module }) };
+    }
+    case 'module-sees-no-card':
+      return { status: 'warning', summary: b.t('bsModuleNoCard', { modules: worst?.cardModules.join(', ') ?? '', store }), evidence, remedy: b.remedy('bsModuleNoCardRemedy', 'local-it') };
+    case 'unknown':
+      return { status: 'unknown', summary: b.t('bsUnknown', { note: worst?.note ?? store }), evidence };
+  }
+}
+
+function reportBrowserStores(b: ReportBuilder, match: BrowserStoreMatch): ReportBrowserStore[] {
+  return match.stores.map((s) => ({
+    store: s.location || s.kind,
+    browsers: browsersText(s.browsers),
+    outcome: b.t(`bsOutcome.${s.outcome}` as DiagnosticMessageKey),
+    certificates: [...(s.match ? [{ relation: 'login' as const, cert: s.match }] : []), ...s.stale.map((cert) => ({ relation: 'stale' as const, cert }))].map(({ relation, cert }) => ({
+      relation,
+      subject: cert.subject,
+      issuer: cert.issuer,
+      validTo: cert.notAfter ? formatDate(cert.notAfter) : null,
+      sha1: cert.sha1,
+      onSmartCard: cert.onSmartCard,
+      provider: cert.provider,
+    })),
+  }));
+}
+
 function verdictOf(b: ReportBuilder, facts: DiagnosisFacts): ReportVerdict {
   const status = (id: CheckId) => b.checks.get(id)?.status;
   if (facts.reading) return { status: 'reading', headline: b.t('verdictReading') };
@@ -521,6 +597,11 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
 
   b.add('middleware', null, () => middlewareCheck(b, facts.system, snapshot ? facts.middleware : null));
 
+  const storeMatch = loginCert && facts.browserStores
+    ? matchBrowserStores(facts.browserStores, { sha1: loginCert.info.fingerprints.sha1, hsaId: loginCert.classification.hsaId?.value ?? null, commonName: loginCert.info.subject.commonName ?? null, cardThumbprints: (analysis?.certificates ?? []).map((c) => c.info.fingerprints.sha1) })
+    : null;
+  b.add('browser-store', 'middleware', () => browserStoreCheck(b, facts, storeMatch, loginCert));
+
   b.add('system-clock', null, () => {
     const suspect = analysis?.certificates.find((c) => c.validity.clockSuspect);
     const evidence = [b.fact('time', 'ev.time', formatDateTime(facts.generatedAt))];
@@ -579,6 +660,7 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       value: formatFactValue(f.value, lang),
       ...(f.personal && { personal: true }),
     })),
+    ...(storeMatch && { browserStores: reportBrowserStores(b, storeMatch) }),
     apduLog: (read?.apduLog ?? []).map((apdu) => ({
       command: spacedHex(apdu.command),
       response: apdu.response.length > 4 ? `(${(apdu.response.length - 4) / 2} byte)` : '',

@@ -271,6 +271,13 @@ function redactFields(report: DiagnosticReport): DiagnosticReport {
     certificates: report.certificates.map(redactCertificate),
     pins: report.pins.map((pin) => ({ ...pin, label: maskPersonnummerIn(pin.label) })),
     system: redactFacts(report.system),
+    // The person's certificates in the browser's store: names go, thumbprints are shortened.
+    ...(report.browserStores && {
+      browserStores: report.browserStores.map((store) => ({
+        ...store,
+        certificates: store.certificates.map((cert) => ({ ...cert, subject: maskName(cert.subject), sha1: `${cert.sha1.slice(0, 8)}…` })),
+      })),
+    }),
     apduLog: report.apduLog.map(redactApdu),
   };
 }

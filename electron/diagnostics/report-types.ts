@@ -26,6 +26,7 @@ export const checkIds = [
   'sign-pin',
   'puk',
   'middleware',
+  'browser-store',
   'system-clock',
 ] as const;
 export type CheckId = (typeof checkIds)[number];
@@ -136,6 +137,25 @@ export interface ReportCard {
   bytesReceived: number;
 }
 
+/** What one browser certificate store holds for this card (the login certificate, stale ones). */
+export interface ReportBrowserStore {
+  /** Where, e.g. `Cert:\\CurrentUser\\My` or a Firefox profile folder. */
+  store: string;
+  browsers: string;
+  /** Localised outcome, e.g. "har certifikatet". */
+  outcome: string;
+  certificates: {
+    relation: 'login' | 'stale';
+    /** Personal: masked in a redacted report. */
+    subject: string;
+    issuer: string | null;
+    validTo: string | null;
+    sha1: string;
+    onSmartCard: boolean | null;
+    provider: string | null;
+  }[];
+}
+
 export interface ReportApdu {
   command: string;
   response: string;
@@ -165,6 +185,8 @@ export interface DiagnosticReport {
   readers: ReportReader[];
   /** Operating-system and middleware facts, when the system probes ran. */
   system: ReportFact[];
+  /** Browser certificate stores, when they were looked at after the card was read. */
+  browserStores?: ReportBrowserStore[];
   /** The APDUs of the last read. PIN values are never recorded. */
   apduLog: ReportApdu[];
 }

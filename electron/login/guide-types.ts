@@ -10,7 +10,9 @@ export interface LoginStep {
   /** A warning that belongs to this step (Telia certificate, one PIN try left…). */
   warning?: string;
   /** Step 3: the certificate to pick, as the browser's picker shows it. */
-  certificate?: { subjectCommonName: string; issuerCommonName: string; validTo: string; serialNumber?: string };
+  certificate?: { subjectCommonName: string; issuerCommonName: string; validTo: string; serialNumber?: string; thumbprint?: string };
+  /** Step 3: will the browser's picker offer it (the "browser-store" check); absent: not checked. */
+  browser?: { shows: boolean; detail: string };
   /** Step 4: tries left for the authentication PIN (null when unknown). */
   pinTriesLeft?: number | null;
 }

@@ -8,6 +8,7 @@ import type { AppPhase } from '../ipc-contract.js';
 import type { DiagnosticReport } from '../diagnostics/report-types.js';
 import type { LoginGuide, LoginStep } from './guide-types.js';
 import { loginMessages as m } from './messages.js';
+import { shortThumbprint } from '../../native/system/browser-store/match.js';
 
 export const defaultLoginUrl = 'http://personal.minavardkontakter.se';
 
@@ -49,8 +50,21 @@ export function buildLoginGuide(input: LoginGuideInput): LoginGuide {
     const login = report.certificates.find((cert) => cert.isLoginCertificate);
     const authCheck = report.checks.find((check) => check.id === 'auth-validity');
     if (login) {
-      step3.certificate = { subjectCommonName: login.subjectCommonName, issuerCommonName: login.issuerCommonName, validTo: login.validTo, ...(login.subjectSerialNumber !== undefined && { serialNumber: login.subjectSerialNumber }) };
-      step3.detail = t('step3Detail', { name: login.subjectCommonName, issuer: login.issuerCommonName, validTo: login.validTo });
+      const thumb = shortThumbprint(login.sha1);
+      step3.certificate = { subjectCommonName: login.subjectCommonName, issuerCommonName: login.issuerCommonName, validTo: login.validTo, thumbprint: thumb, ...(login.subjectSerialNumber !== undefined && { serialNumber: login.subjectSerialNumber }) };
+      step3.detail = t('step3DetailThumb', { name: login.subjectCommonName, issuer: login.issuerCommonName, validTo: login.validTo, thumb });
+      // The browser-store check: shown only when it could tell (unknown or not asked says nothing).
+      const store = report.checks.find((check) => check.id === 'browser-store');
+      const stale = store?.evidence.some((e) => e.key === 'browserStoreStale') ?? false;
+      if (store?.status === 'ok' || (store?.status === 'warning' && stale)) {
+        step3.browser = { shows: true, detail: t('step3BrowserShows') };
+        step3.detail = `${step3.detail} ${t('step3BrowserShows')}`;
+        if (stale) step3.warning = [step3.warning, store.summary].filter(Boolean).join(' ');
+      } else if (store?.status === 'warning') {
+        const detail = t('step3BrowserWillNotShow', { remedy: store.remedy?.text ?? store.summary });
+        step3.browser = { shows: false, detail };
+        step3.detail = `${step3.detail} ${detail}`;
+      }
       if (authCheck?.status === 'error') {
         Object.assign(step3, { status: 'blocked', detail: t('step3Expired', { validTo: login.validTo }) });
       } else if (authCheck?.status === 'warning') {

@@ -11,6 +11,7 @@ import { DEFAULT_PCSCD_SOCKET, linuxProbes } from './linux/probes.js';
 import { macProbes } from './macos/probes.js';
 import { inspectPkcs11Module, type InspectPkcs11Options } from './pkcs11/inspect.js';
 import type { Pkcs11ModuleView } from './pkcs11/types.js';
+import { readBrowserStores, type BrowserStoreView } from './browser-store/index.js';
 import { classifyReaderName, readersProbe, type VirtualReaderKind } from './readers.js';
 import { runProbe } from './run-probe.js';
 import { UNKNOWN, type CommandRunner, type FileSystemView, type HostPlatform, type ProbeContext, type ProbeResult, type SystemFact, type SystemProbe } from './types.js';
@@ -50,6 +51,8 @@ export interface SystemFacts {
   summary: SystemSummary;
   /** The middleware's own view, for each module that was asked (see `inspectPkcs11`). */
   middlewareViews: Pkcs11ModuleView[];
+  /** The browser certificate stores, when asked for (`browserStores: true`). */
+  browserStores?: BrowserStoreView[];
 }
 
 export interface CollectSystemFactsOptions {
@@ -80,6 +83,8 @@ export interface CollectSystemFactsOptions {
   pkcs11?: InspectPkcs11Options;
   /** Injected for tests. */
   inspectModule?: (path: string, options: InspectPkcs11Options) => Promise<Pkcs11ModuleView>;
+  /** Also read the browser certificate stores (on Linux this loads the card modules NSS registers). */
+  browserStores?: boolean;
   now?: () => Date;
 }
 
@@ -229,7 +234,12 @@ export async function collectSystemFacts(options: CollectSystemFactsOptions = {}
   const inspect = options.inspectModule ?? inspectPkcs11Module;
   for (const path of toInspect) middlewareViews.push(await inspect(path, options.pkcs11 ?? {}));
 
+  const browserStores = options.browserStores
+    ? await readBrowserStores({ platform, env, homeDir: ctx.homeDir, run: ctx.run, fs: ctx.fs, inspectModule: (path) => inspect(path, { timeoutMs: 45_000, ...options.pkcs11 }) })
+    : undefined;
+
   return {
+    ...(browserStores && { browserStores }),
     schemaVersion: systemFactsSchemaVersion,
     collectedAt: (options.now?.() ?? new Date()).toISOString(),
     platform,

@@ -33,8 +33,21 @@ type Handle = Buffer;
 const CKR_CRYPTOKI_ALREADY_INITIALIZED = 0x191;
 const MAX_CERTIFICATES_PER_TOKEN = 64;
 
+/** Electron's utilityProcess gives the child `process.parentPort` instead of `process.send`. */
+interface ParentPort {
+  postMessage(message: unknown): void;
+  once(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
+
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => {
+    if (parentPort) {
+      // postMessage has no "written" callback; a hang right after it may lose the stage message.
+      parentPort.postMessage(message);
+      setImmediate(resolve);
+      return;
+    }
     if (!process.send) {
       resolve();
       return;
@@ -227,10 +240,13 @@ async function main(request: WorkerRequest): Promise<void> {
   await send({ type: 'stage', stage: 'done' });
 }
 
-process.once('message', (message: WorkerRequest) => {
+function handle(message: WorkerRequest): void {
   if (message?.type !== 'inspect') process.exit(64);
   main(message).then(
     () => process.exit(0),
     () => process.exit(70),
   );
-});
+}
+
+if (parentPort) parentPort.once('message', (event) => handle(event.data as WorkerRequest));
+else process.once('message', handle);

@@ -117,6 +117,27 @@ export function SystemView(props: ViewProps) {
         )}
       </section>
 
+      {report?.browserStores && report.browserStores.length > 0 && (
+        <section class="card-section" aria-labelledby="stores-heading" data-testid="browser-stores">
+          <h2 id="stores-heading">{t('storesHeading')}</h2>
+          {report.browserStores.map((store) => (
+            <div key={store.store}>
+              <p>
+                <strong>{store.browsers}</strong>: {store.outcome} <span class="muted">({store.store})</span>
+              </p>
+              {store.certificates.length > 0 && (
+                <Facts
+                  facts={store.certificates.map((cert) => ({
+                    label: cert.relation === 'login' ? t('storesLogin') : t('storesStale'),
+                    value: `${cert.subject}${cert.validTo ? `, ${cert.validTo}` : ''}, ${cert.sha1.slice(0, 8)}…`,
+                  }))}
+                />
+              )}
+            </div>
+          ))}
+        </section>
+      )}
+
       {report && report.apduLog.length > 0 && (
         <section class="card-section" aria-labelledby="apdu-heading">
           <h2 id="apdu-heading">{t('apduHeading')}</h2>

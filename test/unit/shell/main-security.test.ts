@@ -102,6 +102,8 @@ const fake = vi.hoisted(() => {
       },
     },
     shell: { openExternal: async (url: string) => void state.opened.push(url) },
+    // The PKCS#11 worker's process (electron/pkcs11-utility.ts; its own test drives it).
+    utilityProcess: { fork: () => { throw new Error('not in this test'); } },
     dialog: { showSaveDialog: async () => ({ canceled: true }), showMessageBox: async () => ({ response: 0 }) },
     Menu: { buildFromTemplate: (template: unknown) => ({ template }), setApplicationMenu: (menu: unknown) => state.menus.push(menu) },
   };
@@ -354,6 +356,9 @@ describe('the application', () => {
     expect(options.appVersion).toBe('0.1.0');
     expect(options.monitorFactory()).toEqual({ fake: 'pcsc-monitor' });
     expect(await options.collectSystemFacts()).toEqual([{ key: 'os.platform' }]);
+    // The app asks the PKCS#11 modules and the browser stores too (the worker as a utilityProcess).
+    expect(typeof (options as unknown as { inspectMiddleware?: unknown }).inspectMiddleware).toBe('function');
+    expect(typeof (options as unknown as { inspectBrowserStores?: unknown }).inspectBrowserStores).toBe('function');
   });
 
   it('runs once: a second instance quits at once and creates nothing', async () => {
