@@ -312,7 +312,11 @@ export function PinDialog({ request, view, api, t, accept, onClose }: PinDialogP
               aria-describedby={describedBy(field)}
               aria-invalid={problem?.field === field ? 'true' : undefined}
               disabled={!stillOffered}
-              onInput={field === 'next' ? (event) => setTrivial(isTrivialPin((event.currentTarget as HTMLInputElement).value)) : undefined}
+              onInput={(event) => {
+                // A problem shown for this field goes once the person changes it.
+                if (problem?.field === field) setProblem(null);
+                if (field === 'next') setTrivial(isTrivialPin((event.currentTarget as HTMLInputElement).value));
+              }}
             />
             {field === 'next' && trivial && (
               <p id="pin-trivial-warning" class="pin-field__warning">
@@ -323,7 +327,7 @@ export function PinDialog({ request, view, api, t, accept, onClose }: PinDialogP
         ))}
         {confirmKey && stillOffered && (
           <label class="checkbox pin-dialog__confirm">
-            <input type="checkbox" ref={confirmBox} aria-describedby={problem?.field === 'confirm' ? 'pin-dialog-problem' : undefined} aria-invalid={problem?.field === 'confirm' ? 'true' : undefined} />
+            <input type="checkbox" ref={confirmBox} onChange={() => problem?.field === 'confirm' && setProblem(null)} aria-describedby={problem?.field === 'confirm' ? 'pin-dialog-problem' : undefined} aria-invalid={problem?.field === 'confirm' ? 'true' : undefined} />
             {t(confirmKey)}
           </label>
         )}
