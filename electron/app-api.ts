@@ -5,7 +5,7 @@
  * `ipcMain.handle`; the end-to-end tests wire the very same handlers to a browser page, so the
  * validation the tests exercise is the one the app ships.
  */
-import type { DemoCardInfo, InvokeChannel, IpcInvokeContract, ReportFormat, Result, SerializedError } from './ipc-contract.js';
+import type { DemoCardInfo, InvokeChannel, IpcInvokeContract, OperatedPinRole, PinOperationCall, ReportFormat, Result, SerializedError } from './ipc-contract.js';
 import { apiNames } from './ipc-contract.js';
 import type { Lang } from './i18n/index.js';
 import type { KortkollService } from './service-types.js';
@@ -179,7 +179,74 @@ export function createAppApiHandlers(service: KortkollService, deps: AppApiDeps)
         return { ok: false, error: serializeError(error, 'save-failed') };
       }
     },
+    'pin:operate': async (...args) => {
+      // Never echo what came in: the arguments carry PINs. Every message below is fixed text.
+      if (args.length !== 1) throw new AppApiError('bad-argument', `pin:operate: expected 1 argument, got ${args.length}`);
+      const call = expectPinOperationCall(args[0]);
+      try {
+        return { ok: true, value: await service.pinOperation(call) };
+      } catch (error) {
+        return { ok: false, error: pinOperationError(error) };
+      }
+    },
   };
+}
+
+/** The digits of one PIN field: a string of 1–16 ASCII digits (the card limit; the policy is checked later). */
+const maxPinValueLength = 16;
+const pinValuePattern = /^[0-9]{1,16}$/;
+const pinValueKeys = { test: ['pin'], change: ['current', 'next', 'confirmation'], unblock: ['puk', 'next', 'confirmation'] } as const;
+const operatedPins: readonly OperatedPinRole[] = ['authentication', 'signature'];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function hasExactKeys(value: Record<string, unknown>, keys: readonly string[]): boolean {
+  const present = Object.keys(value);
+  return present.length === keys.length && keys.every((key) => Object.prototype.hasOwnProperty.call(value, key));
+}
+
+/**
+ * Checks a `pin:operate` request strictly: exact keys, a known kind and PIN, and each value a string
+ * of at most 16 digits. A refusal names the field at most, never its content (nor unknown keys, which
+ * could be anything a page put there).
+ */
+export function expectPinOperationCall(value: unknown): PinOperationCall {
+  const refuse = (what: string): never => {
+    throw new AppApiError('bad-argument', `pin:operate: ${what}`);
+  };
+  if (!isPlainObject(value) || !hasExactKeys(value, ['kind', 'pin', 'values', 'confirmedLastTry'])) refuse('expected an object with exactly kind, pin, values and confirmedLastTry');
+  const request = value as Record<string, unknown>;
+  const kind = request.kind;
+  if (kind !== 'test' && kind !== 'change' && kind !== 'unblock') return refuse('kind must be test, change or unblock');
+  if (!operatedPins.includes(request.pin as OperatedPinRole)) refuse('pin must be authentication or signature');
+  if (typeof request.confirmedLastTry !== 'boolean') refuse('confirmedLastTry must be true or false');
+  const keys = pinValueKeys[kind];
+  const values = request.values;
+  if (!isPlainObject(values) || !hasExactKeys(values, keys)) return refuse(`values must have exactly ${keys.join(', ')}`);
+  for (const key of keys) {
+    const digits = values[key];
+    if (typeof digits !== 'string' || digits.length > maxPinValueLength || !pinValuePattern.test(digits)) refuse(`values.${key} must be 1 to ${maxPinValueLength} digits`);
+  }
+  // A fresh object of exactly the checked fields: nothing else the page sent travels on.
+  const copy: Record<string, string> = {};
+  for (const key of keys) copy[key] = values[key] as string;
+  return { kind, pin: request.pin as OperatedPinRole, values: copy, confirmedLastTry: request.confirmedLastTry as boolean } as PinOperationCall;
+}
+
+const pinOperationErrorMessages: Record<string, string> = {
+  busy: 'The card is busy; try again when the read or operation is done',
+  'no-card': 'There is no card in the reader',
+  'sharing-violation': 'Another program holds the card',
+};
+
+/** Errors of a PIN operation cross with a fixed message for their code: nothing from the call travels back. */
+function pinOperationError(error: unknown): SerializedError {
+  const code = serializeError(error, 'pin-operation-failed').code;
+  return { code, message: pinOperationErrorMessages[code] ?? 'The PIN operation could not be done' };
 }
 
 /**

@@ -32,6 +32,95 @@ export interface AppState {
   /** The last card event, so the UI can announce it ("Kortet togs ut"). */
   lastEvent: { kind: 'card-inserted' | 'card-removed' | 'service-lost' | 'service-restored'; reader: string | null; at: string } | null;
   onlineChecks: boolean;
+  /**
+   * What may be done with the card's PINs now (test, change, unblock), from the current read; null
+   * when nothing may (no card read, structure or card type unknown).
+   */
+  pinOperations: PinOperationsView | null;
+}
+
+export type OperatedPinRole = 'authentication' | 'signature';
+export type PinOperationKind = 'test' | 'change' | 'unblock';
+
+/** One PIN the person may work on: its counter as read during this insertion, and what is offered. */
+export interface PinOperationOffer {
+  pin: OperatedPinRole;
+  label: string;
+  triesLeft: number;
+  maxTries: number | null;
+  blocked: boolean;
+  /** VERIFY with the PIN: not when blocked. */
+  test: boolean;
+  /** CHANGE REFERENCE DATA: not when blocked. */
+  change: boolean;
+  /** RESET RETRY COUNTER with the PUK: PKCS#15 cards with a PUK for this PIN. */
+  unblock: boolean;
+  /** The PUK's counter where the card may be asked; null: not asked (a second confirmation is needed). */
+  pukTriesLeft: number | null;
+}
+
+export interface PinOperationsView {
+  structure: 'pkcs15' | 'idprime';
+  /** The SITHS table the dialogs check before calling: PIN and PUK lengths in digits. */
+  policy: { pinDigits: number; pukDigits: number };
+  pins: PinOperationOffer[];
+}
+
+/**
+ * `pin:operate`: the typed digits (at most 16, digits only) travel once, in this call, and are
+ * never echoed back. `confirmedLastTry`: the person ticked the second confirmation.
+ */
+export type PinOperationCall =
+  | { kind: 'test'; pin: OperatedPinRole; values: { pin: string }; confirmedLastTry: boolean }
+  | { kind: 'change'; pin: OperatedPinRole; values: { current: string; next: string; confirmation: string }; confirmedLastTry: boolean }
+  | { kind: 'unblock'; pin: OperatedPinRole; values: { puk: string; next: string; confirmation: string }; confirmedLastTry: boolean };
+
+/**
+ * The outcome of a PIN operation as it crosses IPC: the wire form of card/pin/pin-operations.ts'
+ * `PinOperationOutcome` (which the service assigns to it, so the compiler keeps the two in step;
+ * repeated here because the renderer's compilation may not reach the card code).
+ */
+export type PinOperationRefusal =
+  | 'pin-not-six-digits'
+  | 'puk-not-eight-digits'
+  | 'new-equals-old'
+  | 'confirmation-differs'
+  | 'outside-card-limits'
+  | 'structure-unknown'
+  | 'card-type-unknown'
+  | 'no-such-pin'
+  | 'counter-unknown'
+  | 'pin-blocked'
+  | 'unblock-not-offered'
+  | 'no-puk'
+  | 'puk-blocked'
+  | 'encoding-not-supported'
+  | 'reader-busy'
+  | 'not-confirmed';
+
+export interface PinCounterView {
+  triesLeft: number | 'unknown';
+  maxTries: number | 'unknown';
+  blocked: boolean | 'unknown';
+  verified: boolean | 'unknown';
+}
+
+type PinOutcomeBase = { operation: PinOperationKind; pin: OperatedPinRole };
+
+export type PinOperationOutcome =
+  | (PinOutcomeBase & { kind: 'done'; counterAfter: PinCounterView; warnings: ('repeated-digit' | 'ascending-run' | 'descending-run')[] })
+  | (PinOutcomeBase & { kind: 'wrong'; wrongOne: 'pin' | 'puk'; triesLeft: number; counterAfter: PinCounterView })
+  | (PinOutcomeBase & { kind: 'blocked'; blockedOne: 'pin' | 'puk'; counterAfter: PinCounterView })
+  | (PinOutcomeBase & { kind: 'refused'; reason: PinOperationRefusal; counter?: PinCounterView; structure?: 'pkcs15' | 'idprime' })
+  | (PinOutcomeBase & { kind: 'card-error'; statusWord: string; counterAfter: PinCounterView | null })
+  | (PinOutcomeBase & { kind: 'card-removed-before' })
+  | (PinOutcomeBase & { kind: 'card-removed-during' })
+  | (PinOutcomeBase & { kind: 'transport-error'; code: string });
+
+/** What came of it (no PIN in it) and the state after the card was read again. */
+export interface PinOperationResponse {
+  outcome: PinOperationOutcome;
+  state: AppState;
 }
 
 export interface SerializedError {
@@ -68,6 +157,8 @@ export interface IpcInvokeContract {
   'demo:use': (name: string | null) => AppState;
   /** Asks the current card the card report's questions (SELECT and GET DATA only); `save` also offers to save it. */
   'card:probe': (options: { save: 'text' | 'json' | null }) => Result<CardReportOutcome>;
+  /** Tests, changes or unblocks a PIN of the current card, then reads the card again. */
+  'pin:operate': (request: PinOperationCall) => Result<PinOperationResponse>;
 }
 
 /** Channels the main process sends to the renderer. */
@@ -98,6 +189,7 @@ export const apiNames = {
   'demo:list': 'listDemoCards',
   'demo:use': 'useDemoCard',
   'card:probe': 'reportCard',
+  'pin:operate': 'operatePin',
 } as const satisfies Record<InvokeChannel, string>;
 type ApiName<C extends InvokeChannel> = (typeof apiNames)[C];
 

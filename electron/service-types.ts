@@ -3,7 +3,7 @@
  * IPC) and the CLI. Kept apart from the implementation so the shells and their tests can be
  * written against it.
  */
-import type { AppState, DemoCardInfo, ReportFormat } from './ipc-contract.js';
+import type { AppState, DemoCardInfo, PinOperationCall, PinOperationResponse, ReportFormat } from './ipc-contract.js';
 import type { Lang } from './i18n/index.js';
 import type { CardProbeReport } from './card/card-probe-report.js';
 
@@ -35,6 +35,14 @@ export interface KortkollService {
    * `code` (no-card, busy, or the transport's) when there is no card to ask.
    */
   probeCard(): Promise<CardProbeReport>;
+  /**
+   * Tests, changes or unblocks a PIN of the card in the followed reader (or the demo card) through
+   * the PIN safety rules (card/pin/pin-operations.ts), on a shared connection of its own that is
+   * reset after a PIN command; then reads the card again with its counters asked anew. The typed
+   * digits become wipeable secrets at once and are never kept, logged or returned. Rejects with a
+   * `code` (busy, no-card, or the transport's) when no operation could start.
+   */
+  pinOperation(request: PinOperationCall): Promise<PinOperationResponse>;
   /** The staff login page (configurable). */
   readonly loginUrl: string;
 }

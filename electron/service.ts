@@ -19,7 +19,10 @@ import { buildDiagnosticReport, type DiagnosisFacts } from './diagnostics/diagno
 import { renderReport } from './diagnostics/render.js';
 import { redactReport } from './diagnostics/redact.js';
 import { defineMessages, type Lang } from './i18n/index.js';
-import type { AppPhase, AppState, DemoCardInfo, ReadProgress, ReportFormat } from './ipc-contract.js';
+import type { AppPhase, AppState, DemoCardInfo, PinOperationCall, PinOperationOffer, PinOperationResponse, PinOperationsView, ReadProgress, ReportFormat } from './ipc-contract.js';
+import { performPinOperation, type PinOperationRequest } from './card/pin/pin-operations.js';
+import { PinSecret } from './card/pin/pin-secret.js';
+import { sithsPinPolicy } from './card/pin/pin-policy.js';
 import { buildLoginGuide, defaultLoginUrl } from './login/guide.js';
 import type { KortkollService } from './service-types.js';
 import { demoCards, openDemoCard, type DemoCardSession } from './demo-cards.js';
@@ -104,6 +107,8 @@ class Service implements KortkollService {
   private state: AppState;
   private card: CardContext | null = null;
   private reading: { reader: string; progress: ReadProgress } | null = null;
+  /** A PIN operation is under way (never two at once, and never during a read). */
+  private operating = false;
   private selectedReader: string | null = null;
   private system: SystemFact[] | null = null;
   /** The readers that were there at start have reported (or the service is known to be down). */
@@ -235,6 +240,55 @@ class Service implements KortkollService {
       return await probeCardForReport(connection, probeOptions);
     } finally {
       await connection.disconnect().catch(() => undefined);
+    }
+  }
+
+  async pinOperation(call: PinOperationCall): Promise<PinOperationResponse> {
+    // The typed strings become wipeable secrets at once; `call` is not kept, logged or echoed.
+    const request = pinRequestOf(call);
+    const confirmedLastTry = call.confirmedLastTry === true;
+    try {
+      if (this.reading || this.operating) throw Object.assign(new Error('The card is busy; try again when the read or operation is done'), { code: 'busy' });
+      this.operating = true;
+      let outcome: PinOperationResponse['outcome'];
+      try {
+        const connection = await this.pinConnection();
+        let resetCard = true;
+        try {
+          const { pinCommandSent, ...rest } = await performPinOperation(connection, request, {
+            clock: this.clock,
+            confirm: () => confirmedLastTry,
+            ...(this.options.smartcardListPath !== undefined && { smartcardListPath: this.options.smartcardListPath }),
+          });
+          resetCard = pinCommandSent;
+          outcome = rest;
+        } finally {
+          // After a PIN command (or when it is not known whether one went out) the card is reset, so
+          // a verified PIN does not stay verified for other programs.
+          await connection.disconnect({ resetCard }).catch(() => undefined);
+        }
+      } finally {
+        this.operating = false;
+      }
+      // Read the card again (counters asked anew): the counters, the four login steps and the verdict
+      // follow the card. A refusal changed nothing on the card.
+      const state = outcome.kind === 'refused' ? this.state : await this.runDiagnosis({ online: this.online, recheckPins: true });
+      return { outcome, state };
+    } finally {
+      wipeRequest(request);
+    }
+  }
+
+  /** A shared connection of its own to the demo card or the followed reader's card. */
+  private async pinConnection(): Promise<CardConnection> {
+    if (this.demo) return this.demo.connect();
+    const reader = this.card?.reader ?? this.followedReaderWithCard();
+    if (!this.monitor || !reader) throw Object.assign(new Error('There is no card in the reader'), { code: 'no-card' });
+    try {
+      return await this.monitor.connect(reader);
+    } catch (error) {
+      const code = isTransportError(error) ? error.code : 'pcsc-error';
+      throw Object.assign(new Error(code === 'sharing-violation' ? 'Another program holds the card' : 'Could not connect to the card'), { code });
     }
   }
 
@@ -558,6 +612,7 @@ class Service implements KortkollService {
       guide: buildLoginGuide({ phase, report, lang: this.lang, loginUrl: this.loginUrl }),
       lastEvent: this.lastEvent,
       onlineChecks: this.online,
+      pinOperations: phase === 'ready' && this.card ? pinOperationsOf(this.card.read, report?.pins ?? []) : null,
     };
     return Object.freeze(state);
   }
@@ -572,6 +627,60 @@ class Service implements KortkollService {
       }
     }
   }
+}
+
+function pinRequestOf(call: PinOperationCall): PinOperationRequest {
+  const values = call.values as Record<string, string>;
+  const secret = (name: string) => PinSecret.fromText(values[name] ?? '');
+  switch (call.kind) {
+    case 'test':
+      return { kind: 'test', pin: call.pin, value: secret('pin') };
+    case 'change':
+      return { kind: 'change', pin: call.pin, current: secret('current'), next: secret('next'), confirmation: secret('confirmation') };
+    case 'unblock':
+      return { kind: 'unblock', pin: call.pin, puk: secret('puk'), next: secret('next'), confirmation: secret('confirmation') };
+  }
+}
+
+function wipeRequest(request: PinOperationRequest): void {
+  // performPinOperation wipes too; this covers the refusals before it ran.
+  if (request.kind === 'test') request.value.wipe();
+  else {
+    if (request.kind === 'change') request.current.wipe();
+    else request.puk.wipe();
+    request.next.wipe();
+    request.confirmation.wipe();
+  }
+}
+
+/**
+ * The operations offered for the card just read: only when its structure is confirmed (and for
+ * PKCS#15 its type known to take VERIFY without data), and only for a PIN whose counter was read
+ * during this insertion. Unblocking only on PKCS#15 cards, and only where the card names a PUK.
+ */
+function pinOperationsOf(read: CardReadResult, reportPins: readonly { role: string; label: string }[]): PinOperationsView | null {
+  if (read.kind !== 'snapshot') return null;
+  if (read.structure === 'pkcs15' && !(read.profile.known && read.profile.pinCounterProbe)) return null;
+  const pins: PinOperationOffer[] = [];
+  for (const pin of read.pins) {
+    if (pin.role !== 'authentication' && pin.role !== 'signature') continue;
+    if (pin.reference === null || typeof pin.triesLeft !== 'number' || pin.counter.source === 'not-probed') continue;
+    const blocked = pin.blocked === true || pin.triesLeft === 0;
+    const puk = pin.unblockedBy ? read.pins.find((other) => other.authId === pin.unblockedBy) : read.pins.find((other) => other.role === 'puk');
+    pins.push({
+      pin: pin.role,
+      label: reportPins.find((p) => p.role === pin.role)?.label ?? pin.label ?? pin.role,
+      triesLeft: pin.triesLeft,
+      maxTries: typeof pin.maxTries === 'number' ? pin.maxTries : null,
+      blocked,
+      test: !blocked,
+      change: !blocked,
+      unblock: read.structure === 'pkcs15' && puk !== undefined && puk.reference !== null,
+      pukTriesLeft: puk && typeof puk.triesLeft === 'number' ? puk.triesLeft : null,
+    });
+  }
+  if (pins.length === 0) return null;
+  return { structure: read.structure, policy: { pinDigits: sithsPinPolicy.pin.digits, pukDigits: sithsPinPolicy.puk.digits }, pins };
 }
 
 export function createKortkollService(options: KortkollServiceOptions = {}): KortkollService {

@@ -36,7 +36,7 @@ describe.skipIf(skip)('the shell as the page sees it (real service, Chromium)', 
       });
       expect(shape.frozen).toBe(true);
       expect(shape.replaced).toBe(false);
-      expect(shape.keys).toEqual(['chooseReader', 'getState', 'listDemoCards', 'onStateChanged', 'openLoginPage', 'renderReport', 'reportCard', 'runDiagnosis', 'saveReport', 'setLanguage', 'useDemoCard']);
+      expect(shape.keys).toEqual(['chooseReader', 'getState', 'listDemoCards', 'onStateChanged', 'openLoginPage', 'operatePin', 'renderReport', 'reportCard', 'runDiagnosis', 'saveReport', 'setLanguage', 'useDemoCard']);
     } finally {
       await scenario.close();
     }

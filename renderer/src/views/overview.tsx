@@ -2,11 +2,13 @@
  * Översikt: the verdict first (what is wrong and what to do), then the card details as the card test
  * page shows them, then every check with its finding and remedy.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { AppState } from '../../../electron/ipc-contract.js';
 import type { ViewProps } from '../app.js';
 import { DemoPicker, Facts, StatusBadge } from '../components.js';
 import { CardReport } from '../card-report.js';
+import { PinRows, usePinDialog, VerdictPinActions } from '../pin-operations.js';
 import { formatDate, formatTime, type MessageKey, type Translate } from '../i18n.js';
 import type { Contact, ReportCheck, VerdictStatus } from '../types.js';
 
@@ -55,6 +57,7 @@ const verdictIcons: Record<Tone, string> = {
 export function OverviewView(props: ViewProps) {
   const { state, t } = props;
   const verdict = verdictFor(state, t);
+  const pinDialog = usePinDialog(props, 'pin-ops-heading');
   // Without a reader the demo cards come right after the verdict; while one is in use, last.
   const offerDemo = state.demoCard === null && (state.phase === 'no-reader' || state.phase === 'no-service');
   const demo = (
@@ -65,19 +68,23 @@ export function OverviewView(props: ViewProps) {
   );
   return (
     <div class="view">
-      <Verdict state={state} verdict={verdict} t={t} />
+      <Verdict state={state} verdict={verdict} t={t}>
+        <VerdictPinActions state={state} t={t} open={pinDialog.open} />
+      </Verdict>
       <LastEvent state={state} t={t} />
       {offerDemo && demo}
       <RerunControls {...props} />
       {verdict.tone === 'unknown-card' && <CardReport {...props} idPrefix="overview" />}
       <CardTable state={state} t={t} />
+      <PinRows state={state} t={t} open={pinDialog.open} />
       <Checks checks={state.report?.checks ?? []} t={t} />
       {state.demoCard !== null && demo}
+      {pinDialog.dialog}
     </div>
   );
 }
 
-function Verdict({ state, verdict, t }: { state: AppState; verdict: VerdictView; t: Translate }) {
+function Verdict({ state, verdict, t, children }: { state: AppState; verdict: VerdictView; t: Translate; children?: ComponentChildren }) {
   const settled = state.report !== null && (state.phase === 'ready' || state.phase === 'card-error');
   useEffect(() => {
     // For the renderer benchmark. Preact runs effects after the next animation frame, i.e. once the
@@ -95,6 +102,7 @@ function Verdict({ state, verdict, t }: { state: AppState; verdict: VerdictView;
           {verdict.headline}
         </h2>
         {verdict.advice && <p class="verdict__advice">{verdict.advice}</p>}
+        {children}
         {progress && (
           <div class="progress">
             <label for="read-progress">{progress.message || t('progressLabel')}</label>

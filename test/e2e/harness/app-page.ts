@@ -50,6 +50,11 @@ export interface AppPage {
   saved: { name: string; path: string; content: string }[];
   /** Calls refused by the sender check. */
   refusedCalls: number;
+  /**
+   * Every call's channel and what went back to the page (as the wire carries it): what a main-process
+   * IPC log would hold. The arguments are left out on purpose, as the shell never logs them.
+   */
+  ipcTrace: { channel: string; response: string }[];
   cspViolations(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -67,6 +72,7 @@ export async function openAppPage(browser: Browser, options: AppPageOptions): Pr
     blocked: [],
     saved: [],
     refusedCalls: 0,
+    ipcTrace: [],
     cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []),
     close: async () => {
       unsubscribe();
@@ -110,7 +116,9 @@ export async function openAppPage(browser: Browser, options: AppPageOptions): Pr
       result.refusedCalls++;
       return { ok: false, error: { code: 'forbidden', message: 'This frame may not use the Kortkoll API.' } };
     }
-    return invokeAppApi(handlers, channel, args);
+    const response = await invokeAppApi(handlers, channel, args);
+    result.ipcTrace.push({ channel: String(channel), response: JSON.stringify(response) });
+    return response;
   });
   // As ipcRenderer.on('state:changed'): a subscriber hears the snapshots that come after it
   // subscribed (`after` < 0), or after the one it already has; the first state comes from getState.
