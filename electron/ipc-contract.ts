@@ -115,7 +115,8 @@ export type PinOperationOutcome =
   | (PinOutcomeBase & { kind: 'card-error'; statusWord: string; counterAfter: PinCounterView | null })
   | (PinOutcomeBase & { kind: 'card-removed-before' })
   | (PinOutcomeBase & { kind: 'card-removed-during' })
-  | (PinOutcomeBase & { kind: 'transport-error'; code: string });
+  | (PinOutcomeBase & { kind: 'transport-error'; code: string })
+  | (PinOutcomeBase & { kind: 'pinpad-ended'; reason: 'timeout' | 'cancelled' | 'new-pins-differ' | 'wrong-length' | 'invalid-structure'; counterAfter: PinCounterView | null });
 
 /** What came of it (no PIN in it) and the state after the card was read again. */
 export interface PinOperationResponse {

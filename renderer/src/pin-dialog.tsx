@@ -107,6 +107,8 @@ export function outcomeMessage(outcome: PinOperationOutcome, t: Translate): { ok
       return { ok: false, text: t('pinResultRemovedDuring') };
     case 'transport-error':
       return { ok: false, text: outcome.code === 'sharing-violation' ? t('pinResultOtherProgram') : t('pinResultTransport', { code: outcome.code }) };
+    case 'pinpad-ended':
+      return { ok: false, text: t('pinResultPinpadEnded') };
   }
 }
 
