@@ -22,36 +22,54 @@ export default tseslint.config(
   {
     files: ['electron/card/**', 'electron/pki/**', 'electron/diagnostics/**', 'electron/login/**', 'electron/service.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          { name: 'electron', message: 'Domain code must not import electron (architecture.md).' },
-          { name: 'pcsclite', message: 'Only native/pcsc imports the PC/SC binding.' },
-        ],
-        patterns: [{ group: ['**/native/pcsc/*', '**/renderer/**', '**/electron/main*', '**/electron/preload*'], message: 'Domain code receives a transport; it does not import the PC/SC layer or the shells.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'Domain code must not import electron (architecture.md).' },
+            { name: 'pcsclite', message: 'Only native/pcsc imports the PC/SC binding.' },
+          ],
+          patterns: [
+            {
+              group: ['**/native/pcsc/*', '**/renderer/**', '**/electron/main*', '**/electron/preload*'],
+              message: 'Domain code receives a transport; it does not import the PC/SC layer or the shells.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['native/**', 'electron/cli.ts', 'electron/cli/**'],
     ignores: ['native/pcsc/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          { name: 'pcsclite', message: 'Only native/pcsc imports the PC/SC binding.' },
-          { name: 'electron', message: 'native/ and the CLI run without Electron.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'pcsclite', message: 'Only native/pcsc imports the PC/SC binding.' },
+            { name: 'electron', message: 'native/ and the CLI run without Electron.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['renderer/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [...nodeModules.map((name) => ({ name, message: 'The renderer runs sandboxed: no Node modules.' })),
-          { name: 'electron', message: 'The renderer only knows the API that preload exposes.' },
-          { name: 'pcsclite', message: 'The renderer only knows the API that preload exposes.' }],
-        patterns: [{ group: ['**/native/**', '**/electron/**', '!**/electron/ipc-contract*'], message: 'The renderer only imports the shared IPC contract.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeModules.map((name) => ({ name, message: 'The renderer runs sandboxed: no Node modules.' })),
+            { name: 'electron', message: 'The renderer only knows the API that preload exposes.' },
+            { name: 'pcsclite', message: 'The renderer only knows the API that preload exposes.' },
+          ],
+          patterns: [
+            { group: ['**/native/**', '**/electron/**', '!**/electron/ipc-contract*'], message: 'The renderer only imports the shared IPC contract.' },
+          ],
+        },
+      ],
     },
   },
 );

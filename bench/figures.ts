@@ -75,10 +75,18 @@ export function describeCommand(command: Uint8Array): ApduDescription {
     if (body[0] === 0 && body.length >= 3) return body.subarray(3, 3 + ((body[1] as number) << 8) + (body[2] as number));
     return body.subarray(1, 1 + (body[0] as number));
   })();
-  const le = body.length === 1 ? hexOf(body) : body.length === 3 && body[0] === 0 ? hexOf(body.subarray(1)) : body.length > 1 + data.length ? hexOf(body.subarray(1 + data.length)) : '';
+  const le =
+    body.length === 1
+      ? hexOf(body)
+      : body.length === 3 && body[0] === 0
+        ? hexOf(body.subarray(1))
+        : body.length > 1 + data.length
+          ? hexOf(body.subarray(1 + data.length))
+          : '';
   switch (ins) {
     case 0xa4: {
-      const how = p1 === 0x04 ? 'by AID' : p1 === 0x08 ? 'by path from MF' : p1 === 0x09 ? 'by path from current DF' : p1 === 0x02 ? 'EF under current DF' : 'by FID';
+      const how =
+        p1 === 0x04 ? 'by AID' : p1 === 0x08 ? 'by path from MF' : p1 === 0x09 ? 'by path from current DF' : p1 === 0x02 ? 'EF under current DF' : 'by FID';
       return { kind: 'SELECT', detail: `${how} ${hexOf(data)}${p2 === 0x0c ? '' : ' (asks for FCI)'}` };
     }
     case 0xb0:
@@ -149,7 +157,14 @@ export interface CardFigures {
   ourOutcome: string;
   /** Our whole process: `kortkoll read --json --reader …`. */
   /** `pinReferences`: the references of the PIN objects with one (an IDPrime PUK has none). */
-  ours: ApduTally & { wallMs: number; wallRuns: number[]; peakRssKb: number | null; certificates: number | null; pins: number | null; pinReferences?: number[] };
+  ours: ApduTally & {
+    wallMs: number;
+    wallRuns: number[];
+    peakRssKb: number | null;
+    certificates: number | null;
+    pins: number | null;
+    pinReferences?: number[];
+  };
   /** In-process through the PC/SC layer: connect + readCard. */
   inProcess: ApduTally & {
     authReadyMs: number | null;
@@ -159,7 +174,9 @@ export interface CardFigures {
     authReadyRuns: number[];
     fullRuns: number[];
   };
-  opensc: (ApduTally & { wallMs: number; wallRuns: number[]; peakRssKb: number | null; certificates: number; pins: number; pinReferences?: number[] }) | { skipped: string };
+  opensc:
+    | (ApduTally & { wallMs: number; wallRuns: number[]; peakRssKb: number | null; certificates: number; pins: number; pinReferences?: number[] })
+    | { skipped: string };
 }
 
 export function openscFigures(figures: CardFigures): Exclude<CardFigures['opensc'], { skipped: string }> | undefined {
@@ -201,7 +218,10 @@ export function judgeCardTargets(cards: readonly CardFigures[]): TargetResult[] 
   results.push({
     name: 'same certificates and PIN objects found as OpenSC (every PIN OpenSC lists)',
     pass: compared.length > 0 && sameObjects.length === compared.length,
-    detail: perCard(compared, (card) => `${card.ours.certificates ?? '?'}/${card.ours.pins ?? '?'} vs ${openscFigures(card)!.certificates}/${openscFigures(card)!.pins}`),
+    detail: perCard(
+      compared,
+      (card) => `${card.ours.certificates ?? '?'}/${card.ours.pins ?? '?'} vs ${openscFigures(card)!.certificates}/${openscFigures(card)!.pins}`,
+    ),
   });
   results.push({
     name: 'fewer APDUs than OpenSC',
@@ -237,7 +257,11 @@ export function judgeRendererTargets(renderer: RendererFigures): TargetResult[] 
   const kb = renderer.jsGzipBytes / 1024;
   return [
     { name: `renderer JS ≤ ${TARGETS.rendererGzipKb} KB gzipped`, pass: kb <= TARGETS.rendererGzipKb, detail: `${kb.toFixed(1)} KB` },
-    { name: `verdict painted ≤ ${TARGETS.verdictPaintMs} ms after navigation (Chromium, demo card)`, pass: renderer.verdictPaintMs <= TARGETS.verdictPaintMs, detail: ms(renderer.verdictPaintMs) },
+    {
+      name: `verdict painted ≤ ${TARGETS.verdictPaintMs} ms after navigation (Chromium, demo card)`,
+      pass: renderer.verdictPaintMs <= TARGETS.verdictPaintMs,
+      detail: ms(renderer.verdictPaintMs),
+    },
   ];
 }
 
@@ -300,7 +324,11 @@ export function looksNumeric(cell: string): boolean {
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const numeric = header.map((_, column) => rows.length > 0 && rows.every((row) => looksNumeric(row[column] ?? '–')));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => (numeric[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join(' | ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => (numeric[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+      .join(' | ')
+      .trimEnd();
   return [line(header), widths.map((width) => '-'.repeat(width)).join('-|-'), ...rows.map(line)].join('\n');
 }
 

@@ -176,7 +176,11 @@ interface OpenscRun {
 }
 
 async function readWithOpensc(readerIndex: number, peakRss: boolean): Promise<OpenscRun> {
-  const run = await timeProcess('pkcs15-tool', ['--reader', String(readerIndex), '--list-certificates', '--list-pins'], { env: openscEnv, peakRss, timeoutMs: 60_000 });
+  const run = await timeProcess('pkcs15-tool', ['--reader', String(readerIndex), '--list-certificates', '--list-pins'], {
+    env: openscEnv,
+    peakRss,
+    timeoutMs: 60_000,
+  });
   return { wallMs: run.wallMs, peakRssKb: run.peakRssKb, exitCode: run.exitCode, ...countPkcs15ToolObjects(run.stdout) };
 }
 
@@ -212,10 +216,14 @@ async function insertCard(monitor: PcscReaderMonitor, engine: ApduEngine): Promi
   const socket = new VpcdCardSocket(engine, { port: VPCD_PORT });
   await socket.insert();
   const atr = toHex(engine.atr);
-  await waitUntil(() => {
-    const state = readerState(monitor);
-    return state?.cardPresent === true && state.atr !== undefined && toHex(state.atr) === atr;
-  }, 10_000, `pcscd to report ${engine.name} in ${READER_NAME}`);
+  await waitUntil(
+    () => {
+      const state = readerState(monitor);
+      return state?.cardPresent === true && state.atr !== undefined && toHex(state.atr) === atr;
+    },
+    10_000,
+    `pcscd to report ${engine.name} in ${READER_NAME}`,
+  );
   return socket;
 }
 
@@ -226,7 +234,7 @@ async function removeCard(monitor: PcscReaderMonitor, socket: VpcdCardSocket): P
 
 function breakdownOf(card: string, result: CardReadResult, cardLog: ApduEngine['apduLog']): PcscdPhaseResult['breakdown'] {
   const measured = result.apduLog;
-  const authReadyAt = result.kind === 'snapshot' ? result.stats.authReady?.apduCount ?? null : null;
+  const authReadyAt = result.kind === 'snapshot' ? (result.stats.authReady?.apduCount ?? null) : null;
   const rows: BreakdownRow[] = cardLog.map((exchange, index) => {
     const description = describeCommand(exchange.command);
     const ours = measured[index];
@@ -296,7 +304,10 @@ export async function runPcscdPhase(options: PcscdPhaseOptions): Promise<PcscdPh
     }
     const readersListing = outputOf('opensc-tool', ['--list-readers'], openscEnv);
     const openscIndex = readersListing === undefined ? undefined : openscReaderIndex(readersListing, READER_NAME);
-    if (openscIndex === undefined) log(`OpenSC: ${readersListing === undefined ? 'opensc-tool is not installed (Debian package opensc)' : `no reader "${READER_NAME}" in opensc-tool --list-readers`}; OpenSC is not compared`);
+    if (openscIndex === undefined)
+      log(
+        `OpenSC: ${readersListing === undefined ? 'opensc-tool is not installed (Debian package opensc)' : `no reader "${READER_NAME}" in opensc-tool --list-readers`}; OpenSC is not compared`,
+      );
 
     for (const name of options.cards) {
       const engine = await createVirtualCard(name, { behaviour: { ...LATENCY_MODEL } });
@@ -348,11 +359,18 @@ export async function runPcscdPhase(options: PcscdPhaseOptions): Promise<PcscdPh
               },
         };
         if (cliRuns.some((run) => run.value.outcome !== first.value.result.kind)) {
-          log(`  note: the CLI's outcome (${cliRuns.map((run) => run.value.outcome).join(', ')}) differs from the in-process read (${first.value.result.kind})`);
+          log(
+            `  note: the CLI's outcome (${cliRuns.map((run) => run.value.outcome).join(', ')}) differs from the in-process read (${first.value.result.kind})`,
+          );
         }
         base.cards.push(figures);
-        const opensc = 'skipped' in figures.opensc ? `OpenSC skipped (${figures.opensc.skipped})` : `OpenSC ${figures.opensc.apdus} APDUs ${Math.round(figures.opensc.wallMs)} ms`;
-        log(`  ${name.padEnd(20)} ${figures.ourOutcome.padEnd(21)} ours ${figures.ours.apdus} APDUs ${Math.round(figures.ours.wallMs)} ms (in-process ${Math.round(figures.inProcess.fullMs)} ms); ${opensc}`);
+        const opensc =
+          'skipped' in figures.opensc
+            ? `OpenSC skipped (${figures.opensc.skipped})`
+            : `OpenSC ${figures.opensc.apdus} APDUs ${Math.round(figures.opensc.wallMs)} ms`;
+        log(
+          `  ${name.padEnd(20)} ${figures.ourOutcome.padEnd(21)} ours ${figures.ours.apdus} APDUs ${Math.round(figures.ours.wallMs)} ms (in-process ${Math.round(figures.inProcess.fullMs)} ms); ${opensc}`,
+        );
 
         if (base.breakdown === null && first.value.result.kind === 'snapshot') base.breakdown = breakdownOf(name, first.value.result, first.log);
         if (base.openscBreakdown === null && openscRuns[0]) {

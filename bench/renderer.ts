@@ -92,6 +92,10 @@ export async function runRendererBenchmark(options: RendererBenchmarkOptions = {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await runRendererBenchmark();
   const verdict = (value: number, target: number) => (value <= target ? 'ok' : 'OVER TARGET');
-  console.log(`renderer JS gzipped: ${(result.jsGzipBytes / 1024).toFixed(1)} KB (target ≤ ${rendererTargets.jsGzipBytes / 1024} KB) ${verdict(result.jsGzipBytes, rendererTargets.jsGzipBytes)}`);
-  console.log(`navigation → verdict painted: ${result.verdictPaintMs} ms (target ≤ ${rendererTargets.verdictPaintMs} ms) ${verdict(result.verdictPaintMs, rendererTargets.verdictPaintMs)}`);
+  console.log(
+    `renderer JS gzipped: ${(result.jsGzipBytes / 1024).toFixed(1)} KB (target ≤ ${rendererTargets.jsGzipBytes / 1024} KB) ${verdict(result.jsGzipBytes, rendererTargets.jsGzipBytes)}`,
+  );
+  console.log(
+    `navigation → verdict painted: ${result.verdictPaintMs} ms (target ≤ ${rendererTargets.verdictPaintMs} ms) ${verdict(result.verdictPaintMs, rendererTargets.verdictPaintMs)}`,
+  );
 }

@@ -75,7 +75,11 @@ function ensureBuilt(allowBuild: boolean): boolean {
   const stale = builtAt < Math.max(newestSourceMs(join(ROOT, 'electron')), newestSourceMs(join(ROOT, 'native')));
   if (!stale) return true;
   if (!allowBuild) {
-    say(builtAt === 0 ? 'dist/ is missing and --no-build was given: the CLI cannot be measured (run npm run build).' : 'note: dist/ is older than the sources (--no-build): measuring the old build.');
+    say(
+      builtAt === 0
+        ? 'dist/ is missing and --no-build was given: the CLI cannot be measured (run npm run build).'
+        : 'note: dist/ is older than the sources (--no-build): measuring the old build.',
+    );
     return builtAt > 0;
   }
   say(`${builtAt === 0 ? 'dist/ is missing' : 'dist/ is older than the sources'}: npm run build …`);
@@ -83,7 +87,14 @@ function ensureBuilt(allowBuild: boolean): boolean {
   if (build.status !== 0) {
     // tsc still emits on type errors (other people's work in progress); the CLI may well run.
     say(`npm run build reported errors (exit ${build.status}); ${existsSync(CLI_BUILT) ? 'measuring what it emitted' : 'no CLI to measure'}:`);
-    say((build.stdout + build.stderr).trim().split('\n').slice(0, 8).map((line) => `  ${line}`).join('\n'));
+    say(
+      (build.stdout + build.stderr)
+        .trim()
+        .split('\n')
+        .slice(0, 8)
+        .map((line) => `  ${line}`)
+        .join('\n'),
+    );
   }
   return existsSync(CLI_BUILT);
 }
@@ -159,8 +170,21 @@ async function hostilePhase(repeat: number, peakRss: boolean): Promise<HostileRu
   say(`hostile input: cert and diag --anchors on 7 inputs × ${repeat} runs …`);
   const runs = await runHostileInputPhase(CLI_ENTRY, ROOT, { repeat, peakRss });
   say();
-  say(`=== Hostile input (whole process; median wall time of ${repeat} runs, largest peak RSS; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores) ===`);
-  say(textTable(['command', 'input', 'exit', 'wall ms', 'peak RSS MiB'], runs.map((run) => [run.command, run.input, String(run.exitCode), String(Math.round(run.wallMs)), run.peakRssKb === null ? '–' : (run.peakRssKb / 1024).toFixed(0)])));
+  say(
+    `=== Hostile input (whole process; median wall time of ${repeat} runs, largest peak RSS; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores) ===`,
+  );
+  say(
+    textTable(
+      ['command', 'input', 'exit', 'wall ms', 'peak RSS MiB'],
+      runs.map((run) => [
+        run.command,
+        run.input,
+        String(run.exitCode),
+        String(Math.round(run.wallMs)),
+        run.peakRssKb === null ? '–' : (run.peakRssKb / 1024).toFixed(0),
+      ]),
+    ),
+  );
   return runs;
 }
 
@@ -218,7 +242,10 @@ function memoryRows(phase: PcscdPhaseResult): { header: string[]; rows: string[]
   const mib = (kb: number | null | undefined) => (kb === null || kb === undefined ? '–' : (kb / 1024).toFixed(0));
   return {
     header: ['card', 'ours: kortkoll read (peak RSS MiB)', 'OpenSC: pkcs15-tool (peak RSS MiB)'],
-    rows: phase.cards.filter((card) => openscFigures(card) !== undefined).slice(0, 2).map((card) => [card.card, mib(card.ours.peakRssKb), mib(openscFigures(card)?.peakRssKb)]),
+    rows: phase.cards
+      .filter((card) => openscFigures(card) !== undefined)
+      .slice(0, 2)
+      .map((card) => [card.card, mib(card.ours.peakRssKb), mib(openscFigures(card)?.peakRssKb)]),
   };
 }
 
@@ -253,13 +280,18 @@ function observations(phase: PcscdPhaseResult): string[] {
   );
   const fixed = reference.inProcess.apdus * phase.latencyModel.latencyPerApduMs;
   const perByte = reference.inProcess.bytes * phase.latencyModel.latencyPerByteMs;
-  lines.push(`Of that floor, ${Math.round(fixed)} ms is the ${phase.latencyModel.latencyPerApduMs} ms per APDU (${reference.inProcess.apdus} APDUs) and ${Math.round(perByte)} ms the bytes (${reference.inProcess.bytes}); each APDU saved is worth ≥ ${phase.latencyModel.latencyPerApduMs} ms.`);
+  lines.push(
+    `Of that floor, ${Math.round(fixed)} ms is the ${phase.latencyModel.latencyPerApduMs} ms per APDU (${reference.inProcess.apdus} APDUs) and ${Math.round(perByte)} ms the bytes (${reference.inProcess.bytes}); each APDU saved is worth ≥ ${phase.latencyModel.latencyPerApduMs} ms.`,
+  );
   if (phase.breakdown) {
     const reads = phase.breakdown.byKind.find((kind) => kind.kind === 'READ BINARY');
     if (reads) lines.push(`READ BINARY: ${reads.apdus} APDUs carrying ${reads.bytes} bytes (${Math.round(reads.modelMs)} ms of the floor).`);
-    for (const repeated of phase.breakdown.repeatedSelects) lines.push(`Sent ${repeated.times}× in one read: ${repeated.command} (${describeCommand(Buffer.from(repeated.command, 'hex')).detail}).`);
+    for (const repeated of phase.breakdown.repeatedSelects)
+      lines.push(`Sent ${repeated.times}× in one read: ${repeated.command} (${describeCommand(Buffer.from(repeated.command, 'hex')).detail}).`);
   }
-  lines.push(`The whole \`kortkoll read --json\` process adds ${Math.round(reference.ours.wallMs - reference.inProcess.fullMs)} ms to the in-process read: Node's start-up, loading the modules, the PC/SC context and printing the JSON (see the cold start below).`);
+  lines.push(
+    `The whole \`kortkoll read --json\` process adds ${Math.round(reference.ours.wallMs - reference.inProcess.fullMs)} ms to the in-process read: Node's start-up, loading the modules, the PC/SC context and printing the JSON (see the cold start below).`,
+  );
   return lines;
 }
 
@@ -276,14 +308,22 @@ function consoleReport(report: Report): void {
   if (!phase || !('cards' in phase) || !phase.ok) {
     say(`=== Card reads: NOT MEASURED: ${phase && 'problem' in phase ? phase.problem : 'the pcscd phase did not run'} ===`);
   } else {
-    say(`=== Card reads through pcscd + vpcd, latency model ${phase.latencyModel.latencyPerApduMs} ms/APDU + ${phase.latencyModel.latencyPerByteMs} ms/byte; median of ${phase.repeat} (min–max) ===`);
-    say(`In-process reads: median of ${phase.repeat + 2}. APDUs and bytes are counted at the card. "ours wall" = whole \`kortkoll read --json\` process; auth-ready and full read = connect + readCard in-process through the PC/SC layer; floor = the latency model's own time for the same APDUs.`);
-    say(`Load average (1 min) ${phase.loadAverage.start.toFixed(1)} at the start, ${phase.loadAverage.end.toFixed(1)} at the end, on ${os.cpus().length} cores: other work on the machine stretches single runs.`);
+    say(
+      `=== Card reads through pcscd + vpcd, latency model ${phase.latencyModel.latencyPerApduMs} ms/APDU + ${phase.latencyModel.latencyPerByteMs} ms/byte; median of ${phase.repeat} (min–max) ===`,
+    );
+    say(
+      `In-process reads: median of ${phase.repeat + 2}. APDUs and bytes are counted at the card. "ours wall" = whole \`kortkoll read --json\` process; auth-ready and full read = connect + readCard in-process through the PC/SC layer; floor = the latency model's own time for the same APDUs.`,
+    );
+    say(
+      `Load average (1 min) ${phase.loadAverage.start.toFixed(1)} at the start, ${phase.loadAverage.end.toFixed(1)} at the end, on ${os.cpus().length} cores: other work on the machine stretches single runs.`,
+    );
     const table = comparisonRows(phase.cards);
     say(textTable(table.header, table.rows));
     for (const card of phase.cards) if ('skipped' in card.opensc) say(`  ${card.card}: OpenSC ${card.opensc.skipped}`);
     if (phase.zeroLatency) {
-      say(`Without the latency model (${phase.zeroLatency.card}, in-process through PC/SC): full read ${Math.round(phase.zeroLatency.fullMs)} ms, auth-ready ${phase.zeroLatency.authReadyMs === null ? '–' : Math.round(phase.zeroLatency.authReadyMs)} ms for ${phase.zeroLatency.apdus} APDUs: what pcscd, vpcd and our code cost.`);
+      say(
+        `Without the latency model (${phase.zeroLatency.card}, in-process through PC/SC): full read ${Math.round(phase.zeroLatency.fullMs)} ms, auth-ready ${phase.zeroLatency.authReadyMs === null ? '–' : Math.round(phase.zeroLatency.authReadyMs)} ms for ${phase.zeroLatency.apdus} APDUs: what pcscd, vpcd and our code cost.`,
+      );
     }
     if (phase.quickack !== true) say('!!! quickack is NOT set on the loopback route: every APDU carries a ~40 ms rig stall; these times are not comparable.');
     say();
@@ -309,7 +349,9 @@ function consoleReport(report: Report): void {
     }
     if (phase.openscBreakdown) {
       say();
-      say(`=== What OpenSC sent to ${phase.openscBreakdown.card} (${phase.openscBreakdown.apdus} APDUs, ${phase.openscBreakdown.refused} of them refused by the card: probes of other drivers' applets, 6Cxx retries) ===`);
+      say(
+        `=== What OpenSC sent to ${phase.openscBreakdown.card} (${phase.openscBreakdown.apdus} APDUs, ${phase.openscBreakdown.refused} of them refused by the card: probes of other drivers' applets, 6Cxx retries) ===`,
+      );
       say(textTable(['kind', 'APDUs', 'bytes', 'model ms'], kindRows(phase.openscBreakdown.byKind)));
     }
   }
@@ -318,7 +360,16 @@ function consoleReport(report: Report): void {
   for (const target of report.targets) say(targetLine(target));
   const passed = report.targets.filter((target) => target.pass).length;
   say();
-  say(`SUMMARY: ${passed} of ${report.targets.length} targets met${report.targets.length === passed ? '' : ` (FAIL: ${report.targets.filter((t) => !t.pass).map((t) => t.name).join('; ')})`}${phase && phase.ok ? '' : '; card reads NOT measured'}`);
+  say(
+    `SUMMARY: ${passed} of ${report.targets.length} targets met${
+      report.targets.length === passed
+        ? ''
+        : ` (FAIL: ${report.targets
+            .filter((t) => !t.pass)
+            .map((t) => t.name)
+            .join('; ')})`
+    }${phase && phase.ok ? '' : '; card reads NOT measured'}`,
+  );
 }
 
 function markdownReport(report: Report): string {
@@ -326,25 +377,53 @@ function markdownReport(report: Report): string {
   const lines: string[] = [];
   lines.push('# Benchmark');
   lines.push('');
-  lines.push(`Written by \`npm run bench\` (bench/run.ts) on ${report.date}. Machine: ${report.machine}.` + (phase && 'loadAverage' in phase ? ` Load average (1 min) during the card reads: ${phase.loadAverage.start.toFixed(1)} at the start, ${phase.loadAverage.end.toFixed(1)} at the end (other work shared the machine).` : ''));
-  lines.push('The machine is shared with other work, so single figures move by some tens of milliseconds between runs; every figure is the median of ' + `${report.repeat} runs (min–max in brackets where they differ).`);
+  lines.push(
+    `Written by \`npm run bench\` (bench/run.ts) on ${report.date}. Machine: ${report.machine}.` +
+      (phase && 'loadAverage' in phase
+        ? ` Load average (1 min) during the card reads: ${phase.loadAverage.start.toFixed(1)} at the start, ${phase.loadAverage.end.toFixed(1)} at the end (other work shared the machine).`
+        : ''),
+  );
+  lines.push(
+    'The machine is shared with other work, so single figures move by some tens of milliseconds between runs; every figure is the median of ' +
+      `${report.repeat} runs (min–max in brackets where they differ).`,
+  );
   lines.push('');
   lines.push('## Running it');
   lines.push('');
-  lines.push('`npm run bench` (about 2½ minutes; needs pcscd with vsmartcard-vpcd, Debian `opensc` for the comparison and `time` for peak RSS). It builds the CLI when `dist/` is older than the sources, starts pcscd with `scripts/start-pcscd.sh` and takes `/tmp/kortkoll-pcscd.lock` for the card reads. Options: `--repeat N` (default 3), `--cards a,b`, `--quick` (one run of netid-legacy and siths-eid-2024), `--no-build`, `--no-write`; only a full run rewrites this file. The exit code is 0 even when a target is missed: it is a report, the PASS/FAIL lines are at the end.');
+  lines.push(
+    '`npm run bench` (about 2½ minutes; needs pcscd with vsmartcard-vpcd, Debian `opensc` for the comparison and `time` for peak RSS). It builds the CLI when `dist/` is older than the sources, starts pcscd with `scripts/start-pcscd.sh` and takes `/tmp/kortkoll-pcscd.lock` for the card reads. Options: `--repeat N` (default 3), `--cards a,b`, `--quick` (one run of netid-legacy and siths-eid-2024), `--no-build`, `--no-write`; only a full run rewrites this file. The exit code is 0 even when a target is missed: it is a report, the PASS/FAIL lines are at the end.',
+  );
   lines.push('');
   lines.push('## How to read this');
   lines.push('');
-  lines.push('- Every virtual card (native/simulator/cards.ts) is inserted into the real pcscd through vpcd (Debian `vsmartcard-vpcd`, reader "Virtual PCD 00 00").');
-  lines.push('  The simulator adds the **latency model** of issue 3 to each exchange: 10 ms per APDU plus 0.05 ms per byte (command + response), about what a reader at the 223 kbit/s that these ATRs announce gives.');
-  lines.push('- **APDUs and bytes are counted at the card** (the simulator\'s own log, cleared before each run), the same way for us and for OpenSC.');
-  lines.push('- **ours wall ms**: the whole process `node bin/kortkoll.js read --json --reader \'Virtual PCD 00 00\'`, from spawn to exit (Node start-up, module loading, PC/SC context, the read, JSON output).');
-  lines.push('- **auth-ready ms / full read ms**: our read in one process through the PC/SC layer (`monitor.connect()` + `readCard()`), from before connect to the `auth-ready` progress event (authentication certificate and its PIN counter known) and to the complete snapshot.');
-  lines.push('- **auth floor / full floor ms**: the latency model\'s own time for the same APDUs, i.e. what a read with zero overhead would take; the difference to the measured time is pcscd, vpcd, TCP on loopback and our code. Only fewer APDUs or fewer bytes lower the floor.');
-  lines.push('- The in-process read (what the < 400 ms and < 1 s targets are judged on) runs two more times than the processes: the median of ' + `${report.repeat + 2}.`);
-  lines.push('- **OpenSC**: `pkcs15-tool --list-certificates --list-pins` as a whole process with `OPENSC_CONF=test/fixtures/opensc.conf` (its default driver enabled; every other driver still probes first, as on a user\'s machine). OpenSC\'s default driver does not read PIN try counters, so it does less than we do for the same certificates and PIN objects.');
+  lines.push(
+    '- Every virtual card (native/simulator/cards.ts) is inserted into the real pcscd through vpcd (Debian `vsmartcard-vpcd`, reader "Virtual PCD 00 00").',
+  );
+  lines.push(
+    '  The simulator adds the **latency model** of issue 3 to each exchange: 10 ms per APDU plus 0.05 ms per byte (command + response), about what a reader at the 223 kbit/s that these ATRs announce gives.',
+  );
+  lines.push("- **APDUs and bytes are counted at the card** (the simulator's own log, cleared before each run), the same way for us and for OpenSC.");
+  lines.push(
+    "- **ours wall ms**: the whole process `node bin/kortkoll.js read --json --reader 'Virtual PCD 00 00'`, from spawn to exit (Node start-up, module loading, PC/SC context, the read, JSON output).",
+  );
+  lines.push(
+    '- **auth-ready ms / full read ms**: our read in one process through the PC/SC layer (`monitor.connect()` + `readCard()`), from before connect to the `auth-ready` progress event (authentication certificate and its PIN counter known) and to the complete snapshot.',
+  );
+  lines.push(
+    "- **auth floor / full floor ms**: the latency model's own time for the same APDUs, i.e. what a read with zero overhead would take; the difference to the measured time is pcscd, vpcd, TCP on loopback and our code. Only fewer APDUs or fewer bytes lower the floor.",
+  );
+  lines.push(
+    '- The in-process read (what the < 400 ms and < 1 s targets are judged on) runs two more times than the processes: the median of ' +
+      `${report.repeat + 2}.`,
+  );
+  lines.push(
+    "- **OpenSC**: `pkcs15-tool --list-certificates --list-pins` as a whole process with `OPENSC_CONF=test/fixtures/opensc.conf` (its default driver enabled; every other driver still probes first, as on a user's machine). OpenSC's default driver does not read PIN try counters, so it does less than we do for the same certificates and PIN objects.",
+  );
   lines.push('- **ratio** = ours / OpenSC: below 1 means we need fewer APDUs or less time.');
-  lines.push('- `scripts/start-pcscd.sh` sets `quickack 1` on the loopback route; without it vpcd stalls every APDU ~40 ms (Nagle against delayed ACK), a rig artefact that a USB reader does not have.' + (phase && 'quickack' in phase ? ` This run: quickack ${phase.quickack === true ? 'set' : phase.quickack === false ? '**missing**' : 'unknown'}.` : ''));
+  lines.push(
+    '- `scripts/start-pcscd.sh` sets `quickack 1` on the loopback route; without it vpcd stalls every APDU ~40 ms (Nagle against delayed ACK), a rig artefact that a USB reader does not have.' +
+      (phase && 'quickack' in phase ? ` This run: quickack ${phase.quickack === true ? 'set' : phase.quickack === false ? '**missing**' : 'unknown'}.` : ''),
+  );
   lines.push('');
   if (!phase || !('cards' in phase) || !phase.ok) {
     lines.push(`## Card reads: not measured`);
@@ -359,7 +438,9 @@ function markdownReport(report: Report): string {
     lines.push('');
     for (const card of phase.cards) if ('skipped' in card.opensc) lines.push(`- ${card.card}: OpenSC not compared: ${card.opensc.skipped}.`);
     if (phase.zeroLatency) {
-      lines.push(`- Without the latency model, ${phase.zeroLatency.card} reads in ${Math.round(phase.zeroLatency.fullMs)} ms in-process through PC/SC (${phase.zeroLatency.apdus} APDUs): the cost of pcscd, vpcd and our code alone.`);
+      lines.push(
+        `- Without the latency model, ${phase.zeroLatency.card} reads in ${Math.round(phase.zeroLatency.fullMs)} ms in-process through PC/SC (${phase.zeroLatency.apdus} APDUs): the cost of pcscd, vpcd and our code alone.`,
+      );
     }
     lines.push('');
     lines.push('## Observations');
@@ -391,7 +472,9 @@ function markdownReport(report: Report): string {
       lines.push('');
     }
     if (phase.openscBreakdown) {
-      lines.push(`OpenSC on ${phase.openscBreakdown.card}: ${phase.openscBreakdown.apdus} APDUs, ${phase.openscBreakdown.refused} of them refused by the card (other drivers' applet probes, \`6Cxx\` length retries):`);
+      lines.push(
+        `OpenSC on ${phase.openscBreakdown.card}: ${phase.openscBreakdown.apdus} APDUs, ${phase.openscBreakdown.refused} of them refused by the card (other drivers' applet probes, \`6Cxx\` length retries):`,
+      );
       lines.push('');
       lines.push(markdownTable(['kind', 'APDUs', 'bytes', 'model ms'], kindRows(phase.openscBreakdown.byKind)));
       lines.push('');
@@ -496,7 +579,9 @@ async function main(): Promise<number> {
   } else {
     say('docs/benchmark.md left as it is (--no-write, --quick or --cards)');
   }
-  say(`bench took ${((performance.now() - startedAt) / 1000).toFixed(0)} s; median of cold starts: --help ${Math.round(median(coldStarts.find((c) => c.label === 'help')?.firstOutputRuns ?? []))} ms`);
+  say(
+    `bench took ${((performance.now() - startedAt) / 1000).toFixed(0)} s; median of cold starts: --help ${Math.round(median(coldStarts.find((c) => c.label === 'help')?.firstOutputRuns ?? []))} ms`,
+  );
   return 0;
 }
 

@@ -66,7 +66,12 @@ export function outcomeOf(state: AppState): string {
 }
 
 /** Inserts a card with faults and waits for the service's verdict; the card stays in (remove it with the socket). */
-export async function insertFaulty(rig: Rig, spec: VirtualCardSpec, faults: CardFaults, timeoutMs = 20_000): Promise<{ socket: VpcdCardSocket; outcome: FaultOutcome }> {
+export async function insertFaulty(
+  rig: Rig,
+  spec: VirtualCardSpec,
+  faults: CardFaults,
+  timeoutMs = 20_000,
+): Promise<{ socket: VpcdCardSocket; outcome: FaultOutcome }> {
   const socket = new VpcdCardSocket(new ApduEngine(spec), { port: READER.port, faults });
   const mark = rig.recorder.mark;
   const startedAt = performance.now();
@@ -113,7 +118,13 @@ export interface GarbageRow {
 }
 
 /** Garbage of every kind at every APDU index of a clean read of `spec` (which has `apdus` APDUs). */
-export async function garbageMatrix(rig: Rig, spec: VirtualCardSpec, reference: string, apdus: number, log: (line: string) => void = () => undefined): Promise<GarbageRow[]> {
+export async function garbageMatrix(
+  rig: Rig,
+  spec: VirtualCardSpec,
+  reference: string,
+  apdus: number,
+  log: (line: string) => void = () => undefined,
+): Promise<GarbageRow[]> {
   const rows: GarbageRow[] = [];
   for (const kind of GARBAGE_KINDS) {
     const outcomes = new Map<string, number>();

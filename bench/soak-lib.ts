@@ -73,7 +73,8 @@ export function fingerprint(state: AppState): string | null {
 export const atrShown = (state: AppState): string | null => state.report?.card?.atr.replace(/\s+/g, '').toUpperCase() ?? null;
 
 /** A settled reading: a verdict for a card, nothing in progress. */
-export const isSettledCard = (state: AppState) => (state.phase === 'ready' || state.phase === 'card-error') && state.progress === null && state.report?.card != null;
+export const isSettledCard = (state: AppState) =>
+  (state.phase === 'ready' || state.phase === 'card-error') && state.progress === null && state.report?.card != null;
 export const isNoCard = (state: AppState) => state.phase === 'no-card' && state.report?.card == null && state.progress === null;
 
 /** Records every state the service emits, and waits for particular ones. */
@@ -102,7 +103,9 @@ export class StateRecorder {
       const left = deadline - performance.now();
       if (left <= 0) {
         const now = this.service.getState();
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; now ${now.phase} ${fingerprint(now) ?? ''} (last event ${now.lastEvent?.kind ?? 'none'})`);
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}; now ${now.phase} ${fingerprint(now) ?? ''} (last event ${now.lastEvent?.kind ?? 'none'})`,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
@@ -214,7 +217,10 @@ export function rotationClashes(expected: ReadonlyMap<string, string>, names: re
  * verdict of that card (its first reading is the reference; every later one must equal it), with no
  * state in between showing another card; each removal must end in "no card".
  */
-export async function runChurn(specs: ReadonlyMap<VirtualCardName, VirtualCardSpec>, options: ChurnOptions): Promise<ChurnResult & { expected: Map<string, string> }> {
+export async function runChurn(
+  specs: ReadonlyMap<VirtualCardName, VirtualCardSpec>,
+  options: ChurnOptions,
+): Promise<ChurnResult & { expected: Map<string, string> }> {
   const reader = options.reader ?? READERS[0]!;
   const sampleEvery = options.sampleEvery ?? 50;
   const idlePauseMs = options.idlePauseMs ?? 1000;
@@ -284,7 +290,9 @@ export async function runChurn(specs: ReadonlyMap<VirtualCardName, VirtualCardSp
         }
         const sample = sampleResources(cycle);
         result.samples.push(sample);
-        log(`  ${String(cycle).padStart(5)} cycles: rss ${sample.rssMb.toFixed(1)} MiB, heap ${sample.heapMb.toFixed(1)} MiB, fds ${sample.fds}, handles ${sample.handles}, problems ${result.problems.length}`);
+        log(
+          `  ${String(cycle).padStart(5)} cycles: rss ${sample.rssMb.toFixed(1)} MiB, heap ${sample.heapMb.toFixed(1)} MiB, fds ${sample.fds}, handles ${sample.handles}, problems ${result.problems.length}`,
+        );
       }
       if (cycle === names.length) {
         const clashes = rotationClashes(expected, names);
@@ -310,7 +318,11 @@ export interface TwoReaderResult {
  * leaves; the reader the user chose is followed; a reading is always shown with the reader its
  * card is in.
  */
-export async function runTwoReaders(specs: ReadonlyMap<VirtualCardName, VirtualCardSpec>, rounds: number, log: (line: string) => void = () => undefined): Promise<TwoReaderResult> {
+export async function runTwoReaders(
+  specs: ReadonlyMap<VirtualCardName, VirtualCardSpec>,
+  rounds: number,
+  log: (line: string) => void = () => undefined,
+): Promise<TwoReaderResult> {
   const [r0, r1] = [READERS[0]!, READERS[1]!];
   const [nameA, nameB] = [...specs.keys()];
   const specA = specs.get(nameA!)!;
@@ -338,7 +350,8 @@ export async function runTwoReaders(specs: ReadonlyMap<VirtualCardName, VirtualC
     sockets.delete(reader.name);
     for (const [atr, name] of where) if (name === reader.name) where.delete(atr);
   };
-  const shows = (s: AppState, spec: VirtualCardSpec, reader: string) => isSettledCard(s) && atrShown(s) === toHex(spec.atr) && s.report?.card?.reader === reader;
+  const shows = (s: AppState, spec: VirtualCardSpec, reader: string) =>
+    isSettledCard(s) && atrShown(s) === toHex(spec.atr) && s.report?.card?.reader === reader;
   const seesReaders = (s: AppState, present: [boolean, boolean]) =>
     s.readers.find((r) => r.name === r0.name)?.cardPresent === present[0] && s.readers.find((r) => r.name === r1.name)?.cardPresent === present[1];
   const attempt = async (what: string, action: () => Promise<unknown>) => {
@@ -365,7 +378,9 @@ export async function runTwoReaders(specs: ReadonlyMap<VirtualCardName, VirtualC
       const [x, y] = round % 2 === 0 ? [r0, r1] : [r1, r0];
       const mark = recorder.mark;
       await insert(specA, x);
-      await attempt(`round ${round}: ${nameA} in ${x.name} is read`, () => recorder.waitFor((s) => shows(s, specA, x.name), 15_000, `${nameA} in ${x.name}`, mark));
+      await attempt(`round ${round}: ${nameA} in ${x.name} is read`, () =>
+        recorder.waitFor((s) => shows(s, specA, x.name), 15_000, `${nameA} in ${x.name}`, mark),
+      );
       await insert(specB, y);
       // The first card wins: the service keeps showing A while B sits in the other reader.
       await attempt(`round ${round}: with ${nameB} in ${y.name} too, ${nameA} is still shown`, async () => {
@@ -393,7 +408,9 @@ export async function runTwoReaders(specs: ReadonlyMap<VirtualCardName, VirtualC
         await recorder.waitFor((s) => shows(s, specA, x.name), 15_000, `${nameA} in ${x.name}`, m);
       });
       await remove(x);
-      await attempt(`round ${round}: both out gives no card`, () => recorder.waitFor((s) => isNoCard(s) && seesReaders(s, [false, false]), 10_000, 'both empty'));
+      await attempt(`round ${round}: both out gives no card`, () =>
+        recorder.waitFor((s) => isNoCard(s) && seesReaders(s, [false, false]), 10_000, 'both empty'),
+      );
       const wrong = misattributed();
       check(wrong === null, `round ${round}: ${wrong}`);
       recorder.forgetBefore(recorder.mark);
@@ -440,7 +457,12 @@ export interface PcscdControl {
  * middle of a read (the card answers slowly so that the read is under way). Each time: the service
  * says "no service", comes back, and reads the card again.
  */
-export async function runRestarts(spec: VirtualCardSpec, count: number, pcscd: PcscdControl, options: { outageMs?: number; log?: (line: string) => void } = {}): Promise<RestartResult> {
+export async function runRestarts(
+  spec: VirtualCardSpec,
+  count: number,
+  pcscd: PcscdControl,
+  options: { outageMs?: number; log?: (line: string) => void } = {},
+): Promise<RestartResult> {
   const reader = READERS[0]!;
   const outageMs = options.outageMs ?? 1000;
   const log = options.log ?? (() => undefined);

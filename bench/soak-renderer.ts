@@ -34,7 +34,11 @@ export type RendererSoakFigures =
       worstRoundTripMs: number;
     };
 
-export async function runRendererSoak(specs: ReadonlyMap<VirtualCardName, VirtualCardSpec>, minutes: number, log: (line: string) => void = () => undefined): Promise<RendererSoakFigures> {
+export async function runRendererSoak(
+  specs: ReadonlyMap<VirtualCardName, VirtualCardSpec>,
+  minutes: number,
+  log: (line: string) => void = () => undefined,
+): Promise<RendererSoakFigures> {
   const unavailable = chromiumUnavailableReason();
   if (unavailable) return { kind: 'skipped', reason: unavailable };
   const dist = await ensureRendererBuilt();
@@ -87,7 +91,9 @@ export async function runRendererSoak(specs: ReadonlyMap<VirtualCardName, Virtua
       if (performance.now() - startedAt >= nextSampleAt) {
         const mb = await heapMb();
         heap.push({ x: elapsedMin, y: mb });
-        log(`  renderer ${elapsedMin.toFixed(1)} min: ${cycles} cycles, JS heap ${mb.toFixed(2)} MiB, worst round trip ${worstRoundTripMs.toFixed(0)} ms, missed ${missed}`);
+        log(
+          `  renderer ${elapsedMin.toFixed(1)} min: ${cycles} cycles, JS heap ${mb.toFixed(2)} MiB, worst round trip ${worstRoundTripMs.toFixed(0)} ms, missed ${missed}`,
+        );
         nextSampleAt += 30_000;
       }
     }

@@ -5,7 +5,16 @@
  * `ipcMain.handle`; the end-to-end tests wire the very same handlers to a browser page, so the
  * validation the tests exercise is the one the app ships.
  */
-import type { DemoCardInfo, InvokeChannel, IpcInvokeContract, OperatedPinRole, PinOperationCall, ReportFormat, Result, SerializedError } from './ipc-contract.js';
+import type {
+  DemoCardInfo,
+  InvokeChannel,
+  IpcInvokeContract,
+  OperatedPinRole,
+  PinOperationCall,
+  ReportFormat,
+  Result,
+  SerializedError,
+} from './ipc-contract.js';
 import { apiNames } from './ipc-contract.js';
 import type { Lang } from './i18n/index.js';
 import type { KortkollService } from './service-types.js';
@@ -218,7 +227,8 @@ export function expectPinOperationCall(value: unknown): PinOperationCall {
   const refuse = (what: string): never => {
     throw new AppApiError('bad-argument', `pin:operate: ${what}`);
   };
-  if (!isPlainObject(value) || !hasExactKeys(value, ['kind', 'pin', 'values', 'confirmedLastTry'])) refuse('expected an object with exactly kind, pin, values and confirmedLastTry');
+  if (!isPlainObject(value) || !hasExactKeys(value, ['kind', 'pin', 'values', 'confirmedLastTry']))
+    refuse('expected an object with exactly kind, pin, values and confirmedLastTry');
   const request = value as Record<string, unknown>;
   const kind = request.kind;
   if (kind !== 'test' && kind !== 'change' && kind !== 'unblock') return refuse('kind must be test, change or unblock');
@@ -229,7 +239,8 @@ export function expectPinOperationCall(value: unknown): PinOperationCall {
   if (!isPlainObject(values) || !hasExactKeys(values, keys)) return refuse(`values must have exactly ${keys.join(', ')}`);
   for (const key of keys) {
     const digits = values[key];
-    if (typeof digits !== 'string' || digits.length > maxPinValueLength || !pinValuePattern.test(digits)) refuse(`values.${key} must be 1 to ${maxPinValueLength} digits`);
+    if (typeof digits !== 'string' || digits.length > maxPinValueLength || !pinValuePattern.test(digits))
+      refuse(`values.${key} must be 1 to ${maxPinValueLength} digits`);
   }
   // A fresh object of exactly the checked fields: nothing else the page sent travels on.
   const copy: Record<string, string> = {};
@@ -311,7 +322,12 @@ function expectArgCount(channel: InvokeChannel, args: unknown[], count: number):
   if (args.length !== count) throw new AppApiError('bad-argument', `${channel}: expected ${count} argument(s), got ${args.length}`);
 }
 
-function expectRecord<K extends string, O extends string = never>(channel: InvokeChannel, value: unknown, keys: readonly K[], optional: readonly O[] = []): Record<K, unknown> & Partial<Record<O, unknown>> {
+function expectRecord<K extends string, O extends string = never>(
+  channel: InvokeChannel,
+  value: unknown,
+  keys: readonly K[],
+  optional: readonly O[] = [],
+): Record<K, unknown> & Partial<Record<O, unknown>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AppApiError('bad-argument', `${channel}: expected an object with ${keys.join(', ')}`);
   }

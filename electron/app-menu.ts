@@ -31,7 +31,8 @@ export const desktopMessages = defineMessages(
     cardTestPage: 'Testa kortet på test.siths.se',
     loginPage: 'Öppna inloggningssidan',
     about: 'Om Kortkoll',
-    aboutDetail: 'Kortkoll {version}\nKontrollerar e-tjänstekort (SITHS) före inloggning.\nKortkoll frågar bara efter PIN-koden när du själv vill testa, byta eller låsa upp den, och sparar den aldrig.',
+    aboutDetail:
+      'Kortkoll {version}\nKontrollerar e-tjänstekort (SITHS) före inloggning.\nKortkoll frågar bara efter PIN-koden när du själv vill testa, byta eller låsa upp den, och sparar den aldrig.',
     saveDialogTitle: 'Spara rapport',
     htmlFiles: 'Webbsida (HTML)',
     jsonFiles: 'JSON',
@@ -60,7 +61,8 @@ export const desktopMessages = defineMessages(
     cardTestPage: 'Test the card at test.siths.se',
     loginPage: 'Open the login page',
     about: 'About Kortkoll',
-    aboutDetail: 'Kortkoll {version}\nChecks a SITHS card (e-tjänstekort) before login.\nKortkoll asks for your PIN only when you choose to test, change or unblock it, and never keeps it.',
+    aboutDetail:
+      'Kortkoll {version}\nChecks a SITHS card (e-tjänstekort) before login.\nKortkoll asks for your PIN only when you choose to test, change or unblock it, and never keeps it.',
     saveDialogTitle: 'Save report',
     htmlFiles: 'Web page (HTML)',
     jsonFiles: 'JSON',

@@ -30,13 +30,15 @@ export const commandLoaders: ReadonlyMap<string, CommandLoader> = new Map<string
 const messages = defineMessages(
   'cli',
   {
-    usage: 'Användning: kortkoll <kommando> [flaggor]\n\nKontrollerar ett SITHS-kort (e-tjänstekort) före inloggning och hjälper IT-support att hitta felet.\n\nKommandon:\n{commands}\n\nGemensamma flaggor:\n  --lang sv|en   språk (standard: svenska)\n  --help         hjälp för ett kommando: kortkoll <kommando> --help\n  --version      visa version\n\nSlutkoder: 0 allt bra, 1 varningar, 2 fel, 64 felaktigt anrop eller ogiltig indata, 69 ingen tjänst/läsare/kort, 70 internt fel (pin: se kortkoll pin --help), 130/143 avbruten (Ctrl-C/SIGTERM).',
+    usage:
+      'Användning: kortkoll <kommando> [flaggor]\n\nKontrollerar ett SITHS-kort (e-tjänstekort) före inloggning och hjälper IT-support att hitta felet.\n\nKommandon:\n{commands}\n\nGemensamma flaggor:\n  --lang sv|en   språk (standard: svenska)\n  --help         hjälp för ett kommando: kortkoll <kommando> --help\n  --version      visa version\n\nSlutkoder: 0 allt bra, 1 varningar, 2 fel, 64 felaktigt anrop eller ogiltig indata, 69 ingen tjänst/läsare/kort, 70 internt fel (pin: se kortkoll pin --help), 130/143 avbruten (Ctrl-C/SIGTERM).',
     unknownCommand: 'Okänt kommando: {name}. Se kortkoll --help.',
     badLang: 'Okänt språk: {lang}. Använd sv eller en.',
     internalError: 'Internt fel: {message}',
   },
   {
-    usage: 'Usage: kortkoll <command> [options]\n\nChecks a SITHS card (e-tjänstekort) before login and helps IT support find out what is wrong.\n\nCommands:\n{commands}\n\nCommon options:\n  --lang sv|en   language (default: Swedish)\n  --help         help for a command: kortkoll <command> --help\n  --version      show the version\n\nExit codes: 0 all good, 1 warnings, 2 errors, 64 usage or input error, 69 no service/reader/card, 70 internal error (pin: see kortkoll pin --help), 130/143 stopped (Ctrl-C/SIGTERM).',
+    usage:
+      'Usage: kortkoll <command> [options]\n\nChecks a SITHS card (e-tjänstekort) before login and helps IT support find out what is wrong.\n\nCommands:\n{commands}\n\nCommon options:\n  --lang sv|en   language (default: Swedish)\n  --help         help for a command: kortkoll <command> --help\n  --version      show the version\n\nExit codes: 0 all good, 1 warnings, 2 errors, 64 usage or input error, 69 no service/reader/card, 70 internal error (pin: see kortkoll pin --help), 130/143 stopped (Ctrl-C/SIGTERM).',
     unknownCommand: 'Unknown command: {name}. See kortkoll --help.',
     badLang: 'Unknown language: {lang}. Use sv or en.',
     internalError: 'Internal error: {message}',
@@ -158,7 +160,7 @@ if (isMainModule() || process.env.KORTKOLL_CLI_ENTRY === '1') {
     },
     (e: unknown) => {
       if (interruptedBy !== undefined) return;
-      process.stderr.write(`kortkoll: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      process.stderr.write(`kortkoll: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exit(ExitCode.internal);
     },
   );

@@ -116,7 +116,11 @@ export type PinOperationOutcome =
   | (PinOutcomeBase & { kind: 'card-removed-before' })
   | (PinOutcomeBase & { kind: 'card-removed-during' })
   | (PinOutcomeBase & { kind: 'transport-error'; code: string })
-  | (PinOutcomeBase & { kind: 'pinpad-ended'; reason: 'timeout' | 'cancelled' | 'new-pins-differ' | 'wrong-length' | 'invalid-structure'; counterAfter: PinCounterView | null });
+  | (PinOutcomeBase & {
+      kind: 'pinpad-ended';
+      reason: 'timeout' | 'cancelled' | 'new-pins-differ' | 'wrong-length' | 'invalid-structure';
+      counterAfter: PinCounterView | null;
+    });
 
 /** What came of it (no PIN in it) and the state after the card was read again. */
 export interface PinOperationResponse {
@@ -171,9 +175,7 @@ export type InvokeChannel = keyof IpcInvokeContract;
 
 /** What preload exposes as `window.kortkoll`: the invoke channels as promises, plus one subscription. */
 export type KortkollApi = {
-  readonly [C in InvokeChannel as ApiName<C>]: (
-    ...args: Parameters<IpcInvokeContract[C]>
-  ) => Promise<ReturnType<IpcInvokeContract[C]>>;
+  readonly [C in InvokeChannel as ApiName<C>]: (...args: Parameters<IpcInvokeContract[C]>) => Promise<ReturnType<IpcInvokeContract[C]>>;
 } & {
   readonly onStateChanged: (listener: (state: AppState) => void) => () => void;
 };

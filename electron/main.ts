@@ -42,7 +42,9 @@ function loginUrl(): string {
 
 /** Opens a web page outside the app, only when the allowlist lets it through (app-api.ts). */
 function openExternalIfAllowed(url: string): void {
-  void openAllowed(url, loginUrl(), { openExternal: (allowed) => shell.openExternal(allowed) /* eng-disable OPEN_EXTERNAL_JS_CHECK: only allowlisted, normalised addresses (app-api.ts) */ });
+  void openAllowed(url, loginUrl(), {
+    openExternal: (allowed) => shell.openExternal(allowed) /* eng-disable OPEN_EXTERNAL_JS_CHECK: only allowlisted, normalised addresses (app-api.ts) */,
+  });
 }
 
 const deps: AppApiDeps = {
@@ -75,7 +77,11 @@ function applyMenu(lang: Lang): void {
       openCardTestPage: () => openExternalIfAllowed(cardTestPageUrl),
       openLoginPage: () => openExternalIfAllowed(loginUrl()),
       showAbout: () => {
-        const options = { type: 'info' as const, title: desktopMessages.t('about', lang), message: desktopMessages.t('aboutDetail', lang, { version: app.getVersion() }) };
+        const options = {
+          type: 'info' as const,
+          title: desktopMessages.t('about', lang),
+          message: desktopMessages.t('aboutDetail', lang, { version: app.getVersion() }),
+        };
         void (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options));
       },
     },
@@ -137,7 +143,9 @@ function createWindow(): BrowserWindow {
  * The real readers (PC/SC) and the operating-system probes. Loaded on demand: the PC/SC binding is
  * a native module, and a demo-card session does not need it to start.
  */
-export async function nativeServiceOptions(): Promise<Pick<KortkollServiceOptions, 'monitorFactory' | 'collectSystemFacts' | 'inspectMiddleware' | 'inspectBrowserStores'>> {
+export async function nativeServiceOptions(): Promise<
+  Pick<KortkollServiceOptions, 'monitorFactory' | 'collectSystemFacts' | 'inspectMiddleware' | 'inspectBrowserStores'>
+> {
   try {
     const [pcsc, system, utility] = await Promise.all([import('../native/pcsc/index.js'), import('../native/system/index.js'), import('./pkcs11-utility.js')]);
     // The PKCS#11 worker as a utilityProcess: the fuse (runAsNode: false) rules out the CLI's child.
@@ -146,7 +154,8 @@ export async function nativeServiceOptions(): Promise<Pick<KortkollServiceOption
       monitorFactory: () => pcsc.createPcscReaderMonitor(),
       collectSystemFacts: async () => (await system.collectSystemFacts()).facts,
       // After each read: does the middleware (Net iD, SAC, OpenSC) see the card, will the browser offer it?
-      inspectMiddleware: async () => (await system.collectSystemFacts({ inspectFoundPkcs11: true, inspectModule: (path, options) => inspectModule(path, options) })).middlewareViews,
+      inspectMiddleware: async () =>
+        (await system.collectSystemFacts({ inspectFoundPkcs11: true, inspectModule: (path, options) => inspectModule(path, options) })).middlewareViews,
       inspectBrowserStores: () => system.readBrowserStores({ inspectModule: (path) => inspectModule(path, { timeoutMs: 45_000 }) }),
     };
   } catch (error) {

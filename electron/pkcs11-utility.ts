@@ -50,7 +50,13 @@ export function createUtilityPkcs11Inspector(fork: Fork = utilityProcess.fork.bi
       try {
         child = fork(script, [], { serviceName: 'Kortkoll PKCS#11', stdio: ['ignore', 'ignore', 'pipe'], env: utilityWorkerEnv(options.env) });
       } catch (e) {
-        resolve({ modulePath, status: 'error', stage, message: `the utility process could not start: ${e instanceof Error ? e.message : String(e)}`, durationMs: elapsed() });
+        resolve({
+          modulePath,
+          status: 'error',
+          stage,
+          message: `the utility process could not start: ${e instanceof Error ? e.message : String(e)}`,
+          durationMs: elapsed(),
+        });
         return;
       }
       const settle = (view: Pkcs11ModuleView): void => {

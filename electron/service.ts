@@ -19,7 +19,17 @@ import { buildDiagnosticReport, type DiagnosisFacts } from './diagnostics/diagno
 import { renderReport } from './diagnostics/render.js';
 import { redactReport } from './diagnostics/redact.js';
 import { defineMessages, type Lang } from './i18n/index.js';
-import type { AppPhase, AppState, DemoCardInfo, PinOperationCall, PinOperationOffer, PinOperationResponse, PinOperationsView, ReadProgress, ReportFormat } from './ipc-contract.js';
+import type {
+  AppPhase,
+  AppState,
+  DemoCardInfo,
+  PinOperationCall,
+  PinOperationOffer,
+  PinOperationResponse,
+  PinOperationsView,
+  ReadProgress,
+  ReportFormat,
+} from './ipc-contract.js';
 import { performPinOperation, type PinOperationRequest } from './card/pin/pin-operations.js';
 import { PinSecret } from './card/pin/pin-secret.js';
 import { sithsPinPolicy } from './card/pin/pin-policy.js';
@@ -79,7 +89,14 @@ const progressMessages = defineMessages(
 /** Longest wait at start for PC/SC to report the readers that are there (a machine without any sends nothing). */
 const readersSettleMs = 1500;
 
-const progressPercent: Record<ReadProgress['stage'], number> = { connecting: 5, 'reading-auth': 20, 'auth-ready': 60, 'reading-rest': 70, diagnosing: 90, done: 100 };
+const progressPercent: Record<ReadProgress['stage'], number> = {
+  connecting: 5,
+  'reading-auth': 20,
+  'auth-ready': 60,
+  'reading-rest': 70,
+  diagnosing: 90,
+  done: 100,
+};
 
 interface CardContext {
   reader: string;
@@ -318,7 +335,6 @@ class Service implements KortkollService {
     }
   }
 
-
   private clearSettle(): void {
     if (this.settleTimer) clearTimeout(this.settleTimer);
     this.settleTimer = undefined;
@@ -520,15 +536,21 @@ class Service implements KortkollService {
       return;
     }
     const certificates = snapshot.certificates.map((c) => c.der);
-    const pins = snapshot.pins.map((p) => ({ label: p.label ?? p.authId, triesLeft: p.triesLeft === 'unknown' ? null : p.triesLeft, maxTries: p.maxTries === 'unknown' ? null : p.maxTries }));
-    inspect().then(
-      (views) => {
-        if (epoch !== this.epoch || !this.card) return;
-        this.card = { ...this.card, middleware: views.map((view) => compareMiddlewareWithCard(view, certificates, pins)) };
-        this.emit();
-      },
-      () => undefined,
-    ).finally(() => this.lookAtBrowserStores(epoch));
+    const pins = snapshot.pins.map((p) => ({
+      label: p.label ?? p.authId,
+      triesLeft: p.triesLeft === 'unknown' ? null : p.triesLeft,
+      maxTries: p.maxTries === 'unknown' ? null : p.maxTries,
+    }));
+    inspect()
+      .then(
+        (views) => {
+          if (epoch !== this.epoch || !this.card) return;
+          this.card = { ...this.card, middleware: views.map((view) => compareMiddlewareWithCard(view, certificates, pins)) };
+          this.emit();
+        },
+        () => undefined,
+      )
+      .finally(() => this.lookAtBrowserStores(epoch));
   }
 
   /** One module load at a time: the stores are read after the middleware was asked. */

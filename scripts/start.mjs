@@ -29,7 +29,9 @@ function electronBinary() {
 
 const binary = electronBinary();
 if (!binary || !existsSync(binary)) {
-  console.error(`Kortkoll: the Electron binary is not installed on this machine, so the desktop app cannot start; use the command-line tool instead: ${cliHint}`);
+  console.error(
+    `Kortkoll: the Electron binary is not installed on this machine, so the desktop app cannot start; use the command-line tool instead: ${cliHint}`,
+  );
   process.exit(69);
 }
 if (!existsSync('dist/electron/main.js') || !existsSync('dist/electron/preload.cjs') || !existsSync('dist/renderer/index.html')) {

@@ -17,6 +17,7 @@ function step(name, command, args) {
 
 let ok = true;
 ok = step('lint', 'npx', ['eslint', '.']) && ok;
+ok = step('format', 'npx', ['prettier', '--check', '.']) && ok;
 ok = step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) && ok;
 ok = step('build', 'npm', ['run', '--silent', 'build']) && ok;
 const extraChecks = JSON.parse(readFileSync('package.json', 'utf8')).scripts['test:extra'];

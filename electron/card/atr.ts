@@ -76,7 +76,12 @@ export function atrToSpacedHex(atr: Uint8Array): string {
 /** The same spacing for hex that is already text (ATRs, AIDs and status words in a read result). */
 export function spacedHex(hex: string): string {
   // `*` stands for a byte that is not shown (the data of a PIN command).
-  return (hex.replace(/[^0-9a-fA-F*]/g, '').toUpperCase().match(/.{2}/g) ?? []).join(' ');
+  return (
+    hex
+      .replace(/[^0-9a-fA-F*]/g, '')
+      .toUpperCase()
+      .match(/.{2}/g) ?? []
+  ).join(' ');
 }
 
 /** One interface byte of an ATR, named as ISO/IEC 7816-3 does (`TA1`, `TD1`, `TB3`, …). */
@@ -114,7 +119,12 @@ export function parseAtrParts(atr: Uint8Array): AtrParts {
   let position = 2;
   let indicator = atr[1] as number;
   for (let group = 1; group <= 8; group++) {
-    for (const [bit, letter] of [[0x10, 'A'], [0x20, 'B'], [0x40, 'C'], [0x80, 'D']] as const) {
+    for (const [bit, letter] of [
+      [0x10, 'A'],
+      [0x20, 'B'],
+      [0x40, 'C'],
+      [0x80, 'D'],
+    ] as const) {
       if (!(indicator & bit)) continue;
       const value = atr[position];
       if (value === undefined) return parts;
@@ -128,7 +138,7 @@ export function parseAtrParts(atr: Uint8Array): AtrParts {
   parts.historicalCategory = historical[0];
   if (historical[0] === 0x80 || historical[0] === 0x00) {
     const end = historical[0] === 0x00 ? historical.length - 3 : historical.length;
-    for (let at = 1; at < end; ) {
+    for (let at = 1; at < end;) {
       const header = historical[at] as number;
       const value = historical.subarray(at + 1, at + 1 + (header & 0x0f));
       if (value.length < (header & 0x0f)) break;

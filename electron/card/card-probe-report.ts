@@ -34,14 +34,7 @@ const pkcs15Aid = fromHex('A000000063504B43532D3135');
 const allowedInstructions: ReadonlySet<number> = new Set([Ins.select, Ins.getData, Ins.getResponse]);
 
 export type ProbeTarget =
-  | 'idprime-applet'
-  | 'idprime-index-0101'
-  | 'get-data-cplc'
-  | 'get-data-applet-version'
-  | 'pkcs15-aid'
-  | 'pkcs15-aid-fci'
-  | 'ef-dir'
-  | 'df-5015';
+  'idprime-applet' | 'idprime-index-0101' | 'get-data-cplc' | 'get-data-applet-version' | 'pkcs15-aid' | 'pkcs15-aid-fci' | 'ef-dir' | 'df-5015';
 
 interface ProbeDefinition {
   target: ProbeTarget;
@@ -272,7 +265,8 @@ const m = defineMessages(
   'card-probe-report',
   {
     title: 'Kortrapport från Kortkoll',
-    purpose: 'Skicka rapporten till IT-support så att korttypen kan läggas till. Den innehåller inga certifikat och inga personuppgifter; Kortkoll har inte frågat efter någon PIN-kod och inte läst några filer på kortet.',
+    purpose:
+      'Skicka rapporten till IT-support så att korttypen kan läggas till. Den innehåller inga certifikat och inga personuppgifter; Kortkoll har inte frågat efter någon PIN-kod och inte läst några filer på kortet.',
     generatedAt: 'Skapad: {at}',
     reader: 'Kortläsare: {reader}',
     atr: 'ATR: {atr}',
@@ -306,7 +300,8 @@ const m = defineMessages(
   },
   {
     title: 'Card report from Kortkoll',
-    purpose: 'Send this report to IT support so that the card type can be added. It contains no certificates and no personal data; Kortkoll asked for no PIN and read no files on the card.',
+    purpose:
+      'Send this report to IT support so that the card type can be added. It contains no certificates and no personal data; Kortkoll asked for no PIN and read no files on the card.',
     generatedAt: 'Made: {at}',
     reader: 'Card reader: {reader}',
     atr: 'ATR: {atr}',
@@ -350,24 +345,48 @@ function spaced(hexText: string): string {
 export function renderCardProbeReportText(report: CardProbeReport, lang: Lang): string {
   const t = (key: Parameters<typeof m.t>[0], params?: Record<string, string | number>) => m.t(key, lang, params);
   const atr = report.atr;
-  const lines = [t('title'), t('purpose'), '', t('generatedAt', { at: report.generatedAt }), t('reader', { reader: report.reader }), t('atr', { atr: spaced(atr.hex) })];
+  const lines = [
+    t('title'),
+    t('purpose'),
+    '',
+    t('generatedAt', { at: report.generatedAt }),
+    t('reader', { reader: report.reader }),
+    t('atr', { atr: spaced(atr.hex) }),
+  ];
   if (atr.ts !== null) lines.push(t('atrFormat', { ts: atr.ts, t0: atr.t0 ?? '?', count: atr.historicalBytes.length / 2 }));
   if (atr.interfaceBytes.length > 0) lines.push(t('atrInterface', { bytes: atr.interfaceBytes.map((b) => `${b.name}=${b.value}`).join(' ') }));
   lines.push(t('atrProtocols', { protocols: atr.protocols.map((p) => `T=${p}`).join(', ') }));
   lines.push(t('atrHistorical', { bytes: atr.historicalBytes ? spaced(atr.historicalBytes) : t('none') }));
   if (atr.historicalCategory !== null && atr.historicalObjects.length > 0) {
-    lines.push(t('atrHistoricalObjects', { category: atr.historicalCategory, objects: atr.historicalObjects.map((o) => `${o.tag}:${o.value ? spaced(o.value) : ''}`).join('; ') }));
+    lines.push(
+      t('atrHistoricalObjects', {
+        category: atr.historicalCategory,
+        objects: atr.historicalObjects.map((o) => `${o.tag}:${o.value ? spaced(o.value) : ''}`).join('; '),
+      }),
+    );
   }
   if (atr.tck !== null) lines.push(t('atrTck', { tck: atr.tck }));
   if (!atr.wellFormed) lines.push(t('atrMalformed'));
   lines.push(t('smartcardList', { name: report.smartcardListName ?? t('smartcardListMissing') }));
   lines.push(t('profile', { id: report.profile.id, name: report.profile.displayName[lang] }));
-  lines.push(t('structure', { structure: report.structureGuess === 'unknown' ? t('structureUnknown') : report.structuresFound.map((s) => t(`structure.${s}`)).join(', ') }));
+  lines.push(
+    t('structure', {
+      structure: report.structureGuess === 'unknown' ? t('structureUnknown') : report.structuresFound.map((s) => t(`structure.${s}`)).join(', '),
+    }),
+  );
   lines.push(t('appletVersion', { version: report.appletVersion ?? t('notGiven') }));
   lines.push(t('cplc', { cplc: report.cplc ? spaced(report.cplc) : t('notGiven') }));
   if (report.cplcFields) {
     const f = report.cplcFields;
-    lines.push(t('cplcFields', { fabricator: f.icFabricator, type: f.icType, os: f.operatingSystemId, date: f.operatingSystemReleaseDate, level: f.operatingSystemReleaseLevel }));
+    lines.push(
+      t('cplcFields', {
+        fabricator: f.icFabricator,
+        type: f.icType,
+        os: f.operatingSystemId,
+        date: f.operatingSystemReleaseDate,
+        level: f.operatingSystemReleaseLevel,
+      }),
+    );
   }
   if (report.cplc) lines.push(t('cplcNote'));
   lines.push('', t('probes', { count: report.apduCount }));

@@ -253,12 +253,7 @@ export interface TransportErrorOutcome extends CardReadFailureBase {
   pcscCode: number | null;
 }
 
-export type CardReadFailure =
-  | CardRemovedOutcome
-  | UnknownStructureOutcome
-  | MalformedCardDataOutcome
-  | CardErrorOutcome
-  | TransportErrorOutcome;
+export type CardReadFailure = CardRemovedOutcome | UnknownStructureOutcome | MalformedCardDataOutcome | CardErrorOutcome | TransportErrorOutcome;
 
 export type CardReadResult = CardSnapshot | CardReadFailure;
 

@@ -8,8 +8,19 @@ import { decodeDer, isContext, isUniversal, readBitFlags, Universal } from './pk
 
 const keyUsageOid = Uint8Array.of(0x55, 0x1d, 0x0f); // 2.5.29.15
 
-export type CertificateKeyUsage = 'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'dataEncipherment' | 'keyAgreement' | 'keyCertSign' | 'cRLSign' | 'encipherOnly' | 'decipherOnly';
-const keyUsageNames: readonly CertificateKeyUsage[] = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
+export type CertificateKeyUsage =
+  'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'dataEncipherment' | 'keyAgreement' | 'keyCertSign' | 'cRLSign' | 'encipherOnly' | 'decipherOnly';
+const keyUsageNames: readonly CertificateKeyUsage[] = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+];
 
 /** keyUsage bits of a DER certificate; null when it has none or cannot be read. */
 export function certificateKeyUsage(der: Uint8Array): CertificateKeyUsage[] | null {

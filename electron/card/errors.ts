@@ -8,14 +8,7 @@ import type { StructureProbe } from './card-read-result.js';
 import { describeStatusWord, formatStatusWord } from './status-words.js';
 
 export type CardErrorCode =
-  | 'apdu'
-  | 'application-not-available'
-  | 'malformed-response'
-  | 'pkcs15-parse'
-  | 'idprime-format'
-  | 'missing-file'
-  | 'unknown-structure'
-  | 'read-limit';
+  'apdu' | 'application-not-available' | 'malformed-response' | 'pkcs15-parse' | 'idprime-format' | 'missing-file' | 'unknown-structure' | 'read-limit';
 
 /** Base of every error the card layer raises itself. `code` is what callers switch on. */
 export class CardError extends Error {

@@ -270,13 +270,19 @@ export class FileReader {
           this.maxExtended = le > 2048 ? 2048 : Math.max(floor, Math.floor(le / 2));
         } else {
           this.extended = 'no';
-          this.observations.push({ code: 'extended-length-refused', message: `extended-length READ BINARY refused (${formatStatusWord(response.sw)}); using short APDUs` });
+          this.observations.push({
+            code: 'extended-length-refused',
+            message: `extended-length READ BINARY refused (${formatStatusWord(response.sw)}); using short APDUs`,
+          });
         }
         continue;
       }
       if (useExtended && (response.sw === 0x6d00 || response.sw === 0x6e00 || response.sw === 0x6a86) && this.extended === 'try') {
         this.extended = 'no';
-        this.observations.push({ code: 'extended-length-refused', message: `extended-length READ BINARY refused (${formatStatusWord(response.sw)}); using short APDUs` });
+        this.observations.push({
+          code: 'extended-length-refused',
+          message: `extended-length READ BINARY refused (${formatStatusWord(response.sw)}); using short APDUs`,
+        });
         continue;
       }
       if (useExtended && this.extended === 'try' && (response.sw === 0x9000 || response.sw === 0x6282)) this.extended = 'yes';

@@ -4,7 +4,15 @@ export * from './card-read-result.js';
 export { identifyCard, knownCards, atrMatches, type CardProfile, type CardFamily, type CardReadHints, type IdentifyCardOptions } from './profiles.js';
 export { parseAtr, type AtrInfo } from './atr.js';
 export { loadSmartcardList, lookUpAtr, parseSmartcardList, defaultSmartcardListPath } from './smartcard-list.js';
-export { CardSession, ApplicationSession, selectApplication, type ApduExchange, type SessionStats, type CardSessionOptions, type ExchangeResult } from './session.js';
+export {
+  CardSession,
+  ApplicationSession,
+  selectApplication,
+  type ApduExchange,
+  type SessionStats,
+  type CardSessionOptions,
+  type ExchangeResult,
+} from './session.js';
 export {
   encodeCommandApdu,
   decodeCommandApdu,

@@ -83,11 +83,19 @@ export class PinpadStructureError extends RangeError {
 
 /** A SITHS PKCS#15 PIN (AODF: ASCII numeric, 6–8 digits, stored length 8, padded with FF). */
 export const SITHS_PKCS15_PIN_FORMAT: Readonly<PinFormat> = Object.freeze({
-  encoding: 'ascii-numeric', minLength: 6, maxLength: 8, storedLength: 8, padChar: 0xff,
+  encoding: 'ascii-numeric',
+  minLength: 6,
+  maxLength: 8,
+  storedLength: 8,
+  padChar: 0xff,
 });
 /** A Thales IDPrime PIN (ASCII, 4–16, padded to 16 bytes with 00). */
 export const IDPRIME_PIN_FORMAT: Readonly<PinFormat> = Object.freeze({
-  encoding: 'ascii-numeric', minLength: 4, maxLength: 16, storedLength: 16, padChar: 0x00,
+  encoding: 'ascii-numeric',
+  minLength: 4,
+  maxLength: 16,
+  storedLength: 16,
+  padChar: 0x00,
 });
 
 const VERIFY_FIXED_LENGTH = 19;
@@ -234,12 +242,18 @@ export function pinpadOutcome(response: Uint8Array): PinpadOutcome {
   if (response.length < 2) return 'card-answer';
   const sw = ((response[response.length - 2] as number) << 8) | (response[response.length - 1] as number);
   switch (sw) {
-    case 0x6400: return 'timeout';
-    case 0x6401: return 'cancelled';
-    case 0x6402: return 'new-pins-differ';
-    case 0x6403: return 'wrong-length';
-    case 0x6b80: return 'invalid-structure';
-    default: return 'card-answer';
+    case 0x6400:
+      return 'timeout';
+    case 0x6401:
+      return 'cancelled';
+    case 0x6402:
+      return 'new-pins-differ';
+    case 0x6403:
+      return 'wrong-length';
+    case 0x6b80:
+      return 'invalid-structure';
+    default:
+      return 'card-answer';
   }
 }
 
@@ -284,7 +298,12 @@ function checkFormat(format: PinFormat): void {
   if (format.encoding !== 'ascii-numeric' && format.encoding !== 'bcd' && format.encoding !== 'utf8') {
     throw new PinpadStructureError(`Unknown PIN encoding ${String(format.encoding)}`);
   }
-  for (const [name, value] of [['minLength', minLength], ['maxLength', maxLength], ['storedLength', storedLength], ['padChar', padChar]] as const) {
+  for (const [name, value] of [
+    ['minLength', minLength],
+    ['maxLength', maxLength],
+    ['storedLength', storedLength],
+    ['padChar', padChar],
+  ] as const) {
     if (!Number.isInteger(value) || value < 0 || value > 0xff) throw new PinpadStructureError(`${name} must be a whole number 0–255, not ${value}`);
   }
   if (minLength < 1 || minLength > maxLength) throw new PinpadStructureError(`A PIN of ${minLength}–${maxLength} digits cannot be entered`);
@@ -313,4 +332,3 @@ function uint16(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 0 || value > 0xffff) throw new PinpadStructureError(`${name} must fit in 16 bits, not ${value}`);
   return value;
 }
-

@@ -214,7 +214,8 @@ class CardRead {
       // Cannot happen: every certificate and PIN was read above. Guard the "never partial" promise anyway.
       throw new Error('Internal error: incomplete card read');
     }
-    if (authCertificateIndex < 0) this.notes.push({ code: 'no-authentication-certificate', message: 'No certificate on the card could be identified as the login certificate' });
+    if (authCertificateIndex < 0)
+      this.notes.push({ code: 'no-authentication-certificate', message: 'No certificate on the card could be identified as the login certificate' });
     if (authPinIndex < 0) this.notes.push({ code: 'no-authentication-pin', message: 'No PIN on the card could be identified as the login PIN' });
 
     return {
@@ -297,7 +298,11 @@ class CardRead {
       maxTries,
       blocked: reading.blocked,
       verified: reading.verified,
-      counter: { source: remembered ? 'earlier-this-insertion' : decision.probe ? 'verify-without-data' : 'not-probed', statusWord: reading.statusWord, unknownReason },
+      counter: {
+        source: remembered ? 'earlier-this-insertion' : decision.probe ? 'verify-without-data' : 'not-probed',
+        statusWord: reading.statusWord,
+        unknownReason,
+      },
     };
   }
 
@@ -351,7 +356,8 @@ class CardRead {
       return { ...base, kind: 'transport-error', message: error.message, code: error.code, pcscCode: error.pcscCode ?? null };
     }
     if (error instanceof UnknownStructureError) return { ...base, kind: 'unknown-structure', message: error.message, probes: error.probes };
-    if (error instanceof MissingFileError) return { ...base, kind: 'malformed-card-data', message: error.message, file: error.file, statusWord: formatStatusWord(error.sw) };
+    if (error instanceof MissingFileError)
+      return { ...base, kind: 'malformed-card-data', message: error.message, file: error.file, statusWord: formatStatusWord(error.sw) };
     if (error instanceof Pkcs15ParseError || error instanceof IdPrimeFormatError || error instanceof ReadLimitError) {
       return { ...base, kind: 'malformed-card-data', message: error.message, file: error.file ?? null, statusWord: null };
     }
@@ -364,7 +370,13 @@ class CardRead {
     if (error instanceof ApplicationNotAvailableError) {
       // The application answered once and then no longer did.
       const sw = error.sw;
-      return { ...base, kind: 'card-error', message: error.message, statusWord: sw === undefined ? null : formatStatusWord(sw), statusMeaning: sw === undefined ? null : describeStatusWord(sw, 'en') };
+      return {
+        ...base,
+        kind: 'card-error',
+        message: error.message,
+        statusWord: sw === undefined ? null : formatStatusWord(sw),
+        statusMeaning: sw === undefined ? null : describeStatusWord(sw, 'en'),
+      };
     }
     if (error instanceof MalformedResponseError || error instanceof CardError) {
       return { ...base, kind: 'card-error', message: error.message, statusWord: null, statusMeaning: null };

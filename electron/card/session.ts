@@ -7,17 +7,7 @@
 import type { Clock } from '../../native/clock.js';
 import { systemClock } from '../../native/clock.js';
 import type { CardTransport } from '../../native/transport.js';
-import {
-  encodeCommandApdu,
-  Ins,
-  maxShortLe,
-  parseResponseApdu,
-  sw1Of,
-  sw2Of,
-  type CommandApdu,
-  type LengthEncoding,
-  type ResponseApdu,
-} from './apdu.js';
+import { encodeCommandApdu, Ins, maxShortLe, parseResponseApdu, sw1Of, sw2Of, type CommandApdu, type LengthEncoding, type ResponseApdu } from './apdu.js';
 import { ApduError, ApplicationNotAvailableError, MalformedResponseError, ReadLimitError } from './errors.js';
 import { getResponse, selectByAid, selectByPathFromMf, SelectP2 } from './iso7816.js';
 import { hex } from './hex.js';

@@ -19,11 +19,14 @@ const m = defineMessages(
   'cli-card',
   {
     readersSummary: 'visa kortläsartjänsten och kortläsarna, med kort och ATR',
-    readersHelp: 'Användning: kortkoll readers [--json]\n\nVisar om kortläsartjänsten (PC/SC) är igång och varje kortläsare: om ett kort sitter i, kortets ATR, om ett annat program håller kortet och om läsaren har en PIN-knappsats (frågas bara när ett kort sitter i).\n\nSlutkoder: 0 läsare finns, 69 ingen tjänst eller ingen läsare.',
+    readersHelp:
+      'Användning: kortkoll readers [--json]\n\nVisar om kortläsartjänsten (PC/SC) är igång och varje kortläsare: om ett kort sitter i, kortets ATR, om ett annat program håller kortet och om läsaren har en PIN-knappsats (frågas bara när ett kort sitter i).\n\nSlutkoder: 0 läsare finns, 69 ingen tjänst eller ingen läsare.',
     readSummary: 'läs kortet: certifikat, PIN-räknare och tider',
-    readHelp: 'Användning: kortkoll read [--reader N|NAMN] [--json] [--redact] [--demo KORT]\n\nLäser kortet i läsaren (eller ett virtuellt demokort): certifikaten, PIN- och PUK-räknarna (utan att förbruka något försök) och hur lång tid läsningen tog.\n\nFlaggor:\n  --reader N|NAMN  läsarens nummer (0, 1, …) eller namn; standard: första läsaren med ett kort\n  --json           skriv resultatet som JSON (certifikaten som base64-kodad DER)\n  --redact         maskera namn, HSA-id, personnummer, kortnummer, egna certifikats serienummer och fingeravtryck; inga certifikatbytes eller APDU-data\n  --demo KORT      läs ett virtuellt demokort i stället för en riktig läsare ({cards})\n\nSlutkoder: 0 kortet lästes, 2 kortet kunde inte läsas, 64 felaktigt anrop, 69 ingen tjänst, läsare eller kort.',
+    readHelp:
+      'Användning: kortkoll read [--reader N|NAMN] [--json] [--redact] [--demo KORT]\n\nLäser kortet i läsaren (eller ett virtuellt demokort): certifikaten, PIN- och PUK-räknarna (utan att förbruka något försök) och hur lång tid läsningen tog.\n\nFlaggor:\n  --reader N|NAMN  läsarens nummer (0, 1, …) eller namn; standard: första läsaren med ett kort\n  --json           skriv resultatet som JSON (certifikaten som base64-kodad DER)\n  --redact         maskera namn, HSA-id, personnummer, kortnummer, egna certifikats serienummer och fingeravtryck; inga certifikatbytes eller APDU-data\n  --demo KORT      läs ett virtuellt demokort i stället för en riktig läsare ({cards})\n\nSlutkoder: 0 kortet lästes, 2 kortet kunde inte läsas, 64 felaktigt anrop, 69 ingen tjänst, läsare eller kort.',
     watchSummary: 'visa händelser live: läsare och kort som kommer och går',
-    watchHelp: 'Användning: kortkoll watch [--json]\n\nVisar händelser när de sker: kortläsare som ansluts eller tas bort, kort som sätts i eller tas ut, och om kortläsartjänsten försvinner eller kommer tillbaka. Avsluta med Ctrl-C.',
+    watchHelp:
+      'Användning: kortkoll watch [--json]\n\nVisar händelser när de sker: kortläsare som ansluts eller tas bort, kort som sätts i eller tas ut, och om kortläsartjänsten försvinner eller kommer tillbaka. Avsluta med Ctrl-C.',
     serviceDown: 'Kortläsartjänsten (PC/SC) är inte igång. Starta den (Linux: sudo systemctl start pcscd) eller kontakta lokal IT-support.',
     serviceUp: 'Kortläsartjänsten (PC/SC): igång',
     noReaders: 'Inga kortläsare hittades.',
@@ -66,11 +69,14 @@ const m = defineMessages(
   },
   {
     readersSummary: 'show the smart-card service and the readers, with card and ATR',
-    readersHelp: 'Usage: kortkoll readers [--json]\n\nShows whether the smart-card service (PC/SC) is running and each reader: whether a card is in it, the card’s ATR, whether another program holds the card and whether the reader has a PIN pad (asked only while a card is in it).\n\nExit codes: 0 readers found, 69 no service or no reader.',
+    readersHelp:
+      'Usage: kortkoll readers [--json]\n\nShows whether the smart-card service (PC/SC) is running and each reader: whether a card is in it, the card’s ATR, whether another program holds the card and whether the reader has a PIN pad (asked only while a card is in it).\n\nExit codes: 0 readers found, 69 no service or no reader.',
     readSummary: 'read the card: certificates, PIN counters and timing',
-    readHelp: 'Usage: kortkoll read [--reader N|NAME] [--json] [--redact] [--demo CARD]\n\nReads the card in the reader (or a virtual demo card): the certificates, the PIN and PUK counters (without spending a try) and how long the read took.\n\nOptions:\n  --reader N|NAME  the reader’s number (0, 1, …) or name; default: the first reader with a card\n  --json           print the result as JSON (certificates as base64 DER)\n  --redact         mask names, HSA-id, personal identity numbers, card numbers, the serial numbers and fingerprints of your own certificates; no certificate bytes or APDU data\n  --demo CARD      read a virtual demo card instead of a real reader ({cards})\n\nExit codes: 0 the card was read, 2 the card could not be read, 64 usage error, 69 no service, reader or card.',
+    readHelp:
+      'Usage: kortkoll read [--reader N|NAME] [--json] [--redact] [--demo CARD]\n\nReads the card in the reader (or a virtual demo card): the certificates, the PIN and PUK counters (without spending a try) and how long the read took.\n\nOptions:\n  --reader N|NAME  the reader’s number (0, 1, …) or name; default: the first reader with a card\n  --json           print the result as JSON (certificates as base64 DER)\n  --redact         mask names, HSA-id, personal identity numbers, card numbers, the serial numbers and fingerprints of your own certificates; no certificate bytes or APDU data\n  --demo CARD      read a virtual demo card instead of a real reader ({cards})\n\nExit codes: 0 the card was read, 2 the card could not be read, 64 usage error, 69 no service, reader or card.',
     watchSummary: 'show live events: readers and cards coming and going',
-    watchHelp: 'Usage: kortkoll watch [--json]\n\nShows events as they happen: readers plugged in or removed, cards inserted or taken out, and the smart-card service going away or coming back. Stop with Ctrl-C.',
+    watchHelp:
+      'Usage: kortkoll watch [--json]\n\nShows events as they happen: readers plugged in or removed, cards inserted or taken out, and the smart-card service going away or coming back. Stop with Ctrl-C.',
     serviceDown: 'The smart-card service (PC/SC) is not running. Start it (Linux: sudo systemctl start pcscd) or contact local IT support.',
     serviceUp: 'Smart-card service (PC/SC): running',
     noReaders: 'No card readers were found.',
@@ -114,7 +120,9 @@ const m = defineMessages(
 );
 
 function demoNames(): string {
-  return demoCards().map((c) => c.name).join(', ');
+  return demoCards()
+    .map((c) => c.name)
+    .join(', ');
 }
 
 function usage(io: CliIo, error: unknown): number {
@@ -152,7 +160,23 @@ export const readersCommand: CliCommand = {
       const pinpads: (boolean | null)[] = [];
       for (const reader of readers) pinpads.push(await askPinpad(monitor, reader));
       if (json) {
-        io.stdout(JSON.stringify({ service: monitor.serviceAvailable ? 'running' : 'not-running', readers: readers.map((r, index) => ({ name: r.name, cardPresent: r.cardPresent, atr: r.atr ? toHex(r.atr) : null, exclusive: r.exclusive ?? false, stateFlags: r.stateFlags ?? null, pinpad: pinpads[index] ?? null })) }, null, 2) + '\n');
+        io.stdout(
+          JSON.stringify(
+            {
+              service: monitor.serviceAvailable ? 'running' : 'not-running',
+              readers: readers.map((r, index) => ({
+                name: r.name,
+                cardPresent: r.cardPresent,
+                atr: r.atr ? toHex(r.atr) : null,
+                exclusive: r.exclusive ?? false,
+                stateFlags: r.stateFlags ?? null,
+                pinpad: pinpads[index] ?? null,
+              })),
+            },
+            null,
+            2,
+          ) + '\n',
+        );
       } else if (!monitor.serviceAvailable) {
         io.stdout(m.t('serviceDown', io.lang) + '\n');
       } else {
@@ -184,7 +208,11 @@ async function printRead(result: CardReadResult, io: CliIo): Promise<void> {
   const { parseCertificate } = await import('../pki/parse.js');
   const lang: Lang = io.lang;
   const t = (key: Parameters<typeof m.t>[0], params?: Record<string, string | number>) => m.t(key, lang, params);
-  const lines: string[] = [t('header', { reader: result.reader }), t('atr', { atr: spacedHex(result.atr) }), t('profile', { profile: result.profile.displayName[lang] })];
+  const lines: string[] = [
+    t('header', { reader: result.reader }),
+    t('atr', { atr: spacedHex(result.atr) }),
+    t('profile', { profile: result.profile.displayName[lang] }),
+  ];
   if (result.kind !== 'snapshot') {
     lines.push(t('failed', { kind: result.kind, message: result.message }));
   } else {
@@ -196,20 +224,42 @@ async function printRead(result: CardReadResult, io: CliIo): Promise<void> {
         version: result.application.appletVersion ? `, ${result.application.appletVersion}` : '',
       }),
     );
-    if (result.tokenInfo) lines.push(t('token', { label: result.tokenInfo.label ?? '–', serial: result.tokenInfo.serialNumberText ?? result.tokenInfo.serialNumber }));
+    if (result.tokenInfo)
+      lines.push(t('token', { label: result.tokenInfo.label ?? '–', serial: result.tokenInfo.serialNumberText ?? result.tokenInfo.serialNumber }));
     lines.push(t('certificates', { count: result.certificates.length }));
     result.certificates.forEach((cert, index) => {
       try {
         const info = parseCertificate(cert.der);
-        lines.push(t('certLine', { index, label: cert.label ?? cert.id, subject: info.subject.commonName ?? info.subject.display, issuer: info.issuer.commonName ?? info.issuer.display, validTo: info.notAfter.toISOString().slice(0, 10), role: cert.role }));
+        lines.push(
+          t('certLine', {
+            index,
+            label: cert.label ?? cert.id,
+            subject: info.subject.commonName ?? info.subject.display,
+            issuer: info.issuer.commonName ?? info.issuer.display,
+            validTo: info.notAfter.toISOString().slice(0, 10),
+            role: cert.role,
+          }),
+        );
       } catch {
         lines.push(t('certUnreadable', { index, label: cert.label ?? cert.id }));
       }
     });
     lines.push(t('pins'));
     for (const pin of result.pins) {
-      const tries = pin.blocked === true ? t('blocked') : pin.triesLeft === 'unknown' ? t('triesUnknown') : t('triesLeft', { left: pin.triesLeft, max: pin.maxTries === 'unknown' ? '?' : pin.maxTries });
-      lines.push(t('pinLine', { label: pin.label ?? pin.authId, role: pin.role, reference: pin.reference === null ? '–' : `0x${pin.reference.toString(16).padStart(2, '0')}`, tries }));
+      const tries =
+        pin.blocked === true
+          ? t('blocked')
+          : pin.triesLeft === 'unknown'
+            ? t('triesUnknown')
+            : t('triesLeft', { left: pin.triesLeft, max: pin.maxTries === 'unknown' ? '?' : pin.maxTries });
+      lines.push(
+        t('pinLine', {
+          label: pin.label ?? pin.authId,
+          role: pin.role,
+          reference: pin.reference === null ? '–' : `0x${pin.reference.toString(16).padStart(2, '0')}`,
+          tries,
+        }),
+      );
     }
   }
   const s = result.stats;
@@ -230,9 +280,11 @@ export const readCommand: CliCommand = {
       throw e;
     }
     const json = parsed.switches.has('json');
-    const onProgress = json ? undefined : (event: { stage: string; elapsedMs: number }) => {
-      if (event.stage === 'auth-ready') io.stderr(m.t('authReady', io.lang, { ms: Math.round(event.elapsedMs) }) + '\n');
-    };
+    const onProgress = json
+      ? undefined
+      : (event: { stage: string; elapsedMs: number }) => {
+          if (event.stage === 'auth-ready') io.stderr(m.t('authReady', io.lang, { ms: Math.round(event.elapsedMs) }) + '\n');
+        };
     let result: CardReadResult;
     const demo = parsed.values.get('demo');
     if (demo !== undefined) {

@@ -250,7 +250,12 @@ function describeCertificate(c: AnalysedCertificate, lang: Lang): string {
   rows.push([t('subject'), info.subject.display]);
   rows.push([
     t('type'),
-    [familyLabel(classification.family, lang), environmentLabel(classification.environment, lang), subjectKindLabel(classification.subjectKind, lang), purposeLabel(classification.purpose, lang)].join(' · '),
+    [
+      familyLabel(classification.family, lang),
+      environmentLabel(classification.environment, lang),
+      subjectKindLabel(classification.subjectKind, lang),
+      purposeLabel(classification.purpose, lang),
+    ].join(' · '),
   ]);
   if (classification.hsaId) rows.push([t('hsaId'), describeHsaId(classification.hsaId, lang)]);
   if (classification.personnummer) rows.push([t('personnummer'), classification.personnummer.masked]);
@@ -269,7 +274,8 @@ function describeCertificate(c: AnalysedCertificate, lang: Lang): string {
   if (info.policies.length > 0) rows.push([t('policies'), info.policies.map((oid) => (policyNames[oid] ? `${oid} (${policyNames[oid]})` : oid)).join(', ')]);
   if (info.ocspUrls.length > 0) rows.push([t('ocsp'), info.ocspUrls.join(', ')]);
   if (info.crlUrls.length > 0) rows.push([t('crl'), info.crlUrls.join(', ')]);
-  if (classification.knownRoot) rows.push([t('knownRoot'), `${classification.knownRoot.name} (${environmentLabel(classification.knownRoot.environment, lang)})`]);
+  if (classification.knownRoot)
+    rows.push([t('knownRoot'), `${classification.knownRoot.name} (${environmentLabel(classification.knownRoot.environment, lang)})`]);
   rows.push(['SHA-256', info.fingerprints.sha256]);
   rows.push(['SHA-1', info.fingerprints.sha1]);
   const chainLines = describeChain(c.chain, lang);
@@ -332,7 +338,10 @@ export function createCertCommand(deps: CertCommandDeps = {}): CliCommand {
       if (content instanceof Uint8Array) return content;
       throw content ?? new Error('not read');
     };
-    const readMessage = (file: string, e: unknown) => (e instanceof InputFileError ? describeInputFileError(e, lang) : messages.t('readError', lang, { file, message: e instanceof Error ? e.message : String(e) }));
+    const readMessage = (file: string, e: unknown) =>
+      e instanceof InputFileError
+        ? describeInputFileError(e, lang)
+        : messages.t('readError', lang, { file, message: e instanceof Error ? e.message : String(e) });
 
     // Trust anchors: the computer's store, then the files given.
     const system = systemAnchors();
@@ -381,7 +390,12 @@ export function createCertCommand(deps: CertCommandDeps = {}): CliCommand {
         if (!entry.info.selfIssued) {
           const issuerLink = chain.path[1];
           const issuer = issuerLink ? bySha.get(issuerLink.sha256) : undefined;
-          result.revocation = await checkRevocation(entry.info, issuer, { online: args.online, timeoutMs: args.timeoutMs, now: at, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+          result.revocation = await checkRevocation(entry.info, issuer, {
+            online: args.online,
+            timeoutMs: args.timeoutMs,
+            now: at,
+            ...(deps.fetch ? { fetch: deps.fetch } : {}),
+          });
         }
         return result;
       }),
@@ -393,7 +407,13 @@ export function createCertCommand(deps: CertCommandDeps = {}): CliCommand {
     const exitCode = errorCount > 0 ? ExitCode.errors : warningCount > 0 ? ExitCode.warnings : ExitCode.ok;
 
     const endEntities = analysed.filter((c) => c.classification.subjectKind !== 'ca');
-    const login = endEntities.length > 1 ? chooseLoginCertificate(endEntities.map((c) => c.info), at) : undefined;
+    const login =
+      endEntities.length > 1
+        ? chooseLoginCertificate(
+            endEntities.map((c) => c.info),
+            at,
+          )
+        : undefined;
 
     if (args.json) {
       const certificates: JsonCertificate[] = analysed.map((c, i) => {
@@ -427,7 +447,10 @@ export function createCertCommand(deps: CertCommandDeps = {}): CliCommand {
     if (login) {
       const chosen = login.chosenIndex === null ? undefined : endEntities[login.chosenIndex];
       const chosenLine = chosen
-        ? t(login.chosenWarning ? 'loginChooseTest' : 'loginChoose', { name: chosen.classification.subjectCommonName ?? chosen.info.subject.display, issuer: chosen.info.issuer.commonName ?? chosen.info.issuer.display })
+        ? t(login.chosenWarning ? 'loginChooseTest' : 'loginChoose', {
+            name: chosen.classification.subjectCommonName ?? chosen.info.subject.display,
+            issuer: chosen.info.issuer.commonName ?? chosen.info.issuer.display,
+          })
         : t('loginNone');
       io.stdout(`${t('loginHeading')}: ${chosenLine}\n`);
       for (const candidate of login.candidates.filter((c) => !c.chosen && c.reason)) {

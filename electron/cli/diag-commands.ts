@@ -23,9 +23,11 @@ const m = defineMessages(
   'cli-diag',
   {
     diagSummary: 'hela diagnosen som en rapport (text, JSON eller HTML)',
-    diagHelp: 'Användning: kortkoll diag [--text|--json|--html FIL] [--redact] [--online] [--anchors FIL] [--pkcs11 SÖKVÄG|auto] [--demo KORT]\n\nKontrollerar allt i ordning: kortläsartjänsten, läsarna, kortet, hur det lagrar sina certifikat (PKCS#15 eller Thales IDPrime), certifikaten (giltighet, kedja, spärr), HSA-id, PIN- och PUK-räknarna, mellanprogrammet och datorns klocka. Skriver en rapport att klistra in i ett ärende.\n\nFlaggor:\n  --text         rapporten som text (standard)\n  --json         rapporten som JSON (schema: electron/diagnostics/report.schema.json)\n  --html FIL     spara rapporten som en fristående HTML-sida\n  --redact       maskera namn och allt i certifikatens ämne som pekar ut personen, HSA-id, personnummer (bara födelseåret kvar), kortnummer, de egna certifikatens serienummer och fingeravtryck; inga APDU-data\n  --online       kontrollera spärrstatus (OCSP/spärrlista; kräver nätverk)\n  --anchors FIL  betrodda rotcertifikat (PEM) utöver datorns egna\n  --pkcs11 SÖKVÄG|auto  fråga mellanprogrammets PKCS#11-modul om den ser kortet (auto: de som hittas)\n  --demo KORT    diagnostisera ett virtuellt demokort ({cards})\n\nSlutkoder: 0 allt bra, 1 varningar, 2 fel, 64 felaktigt anrop (också: okänt demokort, en --anchors-fil utan certifikat eller som inte är en vanlig fil på högst 1 MiB, en --html-sökväg som inte går att skriva).',
+    diagHelp:
+      'Användning: kortkoll diag [--text|--json|--html FIL] [--redact] [--online] [--anchors FIL] [--pkcs11 SÖKVÄG|auto] [--demo KORT]\n\nKontrollerar allt i ordning: kortläsartjänsten, läsarna, kortet, hur det lagrar sina certifikat (PKCS#15 eller Thales IDPrime), certifikaten (giltighet, kedja, spärr), HSA-id, PIN- och PUK-räknarna, mellanprogrammet och datorns klocka. Skriver en rapport att klistra in i ett ärende.\n\nFlaggor:\n  --text         rapporten som text (standard)\n  --json         rapporten som JSON (schema: electron/diagnostics/report.schema.json)\n  --html FIL     spara rapporten som en fristående HTML-sida\n  --redact       maskera namn och allt i certifikatens ämne som pekar ut personen, HSA-id, personnummer (bara födelseåret kvar), kortnummer, de egna certifikatens serienummer och fingeravtryck; inga APDU-data\n  --online       kontrollera spärrstatus (OCSP/spärrlista; kräver nätverk)\n  --anchors FIL  betrodda rotcertifikat (PEM) utöver datorns egna\n  --pkcs11 SÖKVÄG|auto  fråga mellanprogrammets PKCS#11-modul om den ser kortet (auto: de som hittas)\n  --demo KORT    diagnostisera ett virtuellt demokort ({cards})\n\nSlutkoder: 0 allt bra, 1 varningar, 2 fel, 64 felaktigt anrop (också: okänt demokort, en --anchors-fil utan certifikat eller som inte är en vanlig fil på högst 1 MiB, en --html-sökväg som inte går att skriva).',
     guideSummary: 'de fyra inloggningsstegen, live i terminalen',
-    guideHelp: 'Användning: kortkoll guide [--demo KORT]\n\nVisar de fyra stegen för inloggning med e-tjänstekort och uppdaterar dem när kortet sätts i eller tas ut. Avsluta med Ctrl-C.',
+    guideHelp:
+      'Användning: kortkoll guide [--demo KORT]\n\nVisar de fyra stegen för inloggning med e-tjänstekort och uppdaterar dem när kortet sätts i eller tas ut. Avsluta med Ctrl-C.',
     saved: 'Rapporten sparades i {file}.',
     waiting: 'Väntar på kortet …',
     unknownDemo: 'Okänt demokort: {name}. Välj bland: {cards}.',
@@ -40,9 +42,11 @@ const m = defineMessages(
   },
   {
     diagSummary: 'the whole diagnosis as one report (text, JSON or HTML)',
-    diagHelp: 'Usage: kortkoll diag [--text|--json|--html FILE] [--redact] [--online] [--anchors FILE] [--pkcs11 PATH|auto] [--demo CARD]\n\nChecks everything in order: the smart-card service, the readers, the card, how it stores its certificates (PKCS#15 or Thales IDPrime), the certificates (validity, chain, revocation), HSA-id, the PIN and PUK counters, the middleware and the computer clock. Prints a report to paste into a ticket.\n\nOptions:\n  --text         the report as text (default)\n  --json         the report as JSON (schema: electron/diagnostics/report.schema.json)\n  --html FILE    save the report as a self-contained HTML page\n  --redact       mask names and everything in the certificates’ subjects that points to the person, HSA-id, personal identity numbers (only the birth year left), card numbers, the serial numbers and fingerprints of your own certificates; no APDU data\n  --online       check revocation (OCSP/CRL; needs the network)\n  --anchors FILE trusted root certificates (PEM) besides the computer’s own\n  --pkcs11 PATH|auto  ask the middleware’s PKCS#11 module whether it sees the card (auto: those found)\n  --demo CARD    diagnose a virtual demo card ({cards})\n\nExit codes: 0 all good, 1 warnings, 2 errors, 64 usage error (also: an unknown demo card, an --anchors file without a certificate or that is not a regular file of at most 1 MiB, an --html path that cannot be written).',
+    diagHelp:
+      'Usage: kortkoll diag [--text|--json|--html FILE] [--redact] [--online] [--anchors FILE] [--pkcs11 PATH|auto] [--demo CARD]\n\nChecks everything in order: the smart-card service, the readers, the card, how it stores its certificates (PKCS#15 or Thales IDPrime), the certificates (validity, chain, revocation), HSA-id, the PIN and PUK counters, the middleware and the computer clock. Prints a report to paste into a ticket.\n\nOptions:\n  --text         the report as text (default)\n  --json         the report as JSON (schema: electron/diagnostics/report.schema.json)\n  --html FILE    save the report as a self-contained HTML page\n  --redact       mask names and everything in the certificates’ subjects that points to the person, HSA-id, personal identity numbers (only the birth year left), card numbers, the serial numbers and fingerprints of your own certificates; no APDU data\n  --online       check revocation (OCSP/CRL; needs the network)\n  --anchors FILE trusted root certificates (PEM) besides the computer’s own\n  --pkcs11 PATH|auto  ask the middleware’s PKCS#11 module whether it sees the card (auto: those found)\n  --demo CARD    diagnose a virtual demo card ({cards})\n\nExit codes: 0 all good, 1 warnings, 2 errors, 64 usage error (also: an unknown demo card, an --anchors file without a certificate or that is not a regular file of at most 1 MiB, an --html path that cannot be written).',
     guideSummary: 'the four login steps, live in the terminal',
-    guideHelp: 'Usage: kortkoll guide [--demo CARD]\n\nShows the four steps of logging in with the e-tjänstekort and updates them when the card is inserted or taken out. Stop with Ctrl-C.',
+    guideHelp:
+      'Usage: kortkoll guide [--demo CARD]\n\nShows the four steps of logging in with the e-tjänstekort and updates them when the card is inserted or taken out. Stop with Ctrl-C.',
     saved: 'The report was saved to {file}.',
     waiting: 'Waiting for the card …',
     unknownDemo: 'Unknown demo card: {name}. Choose from: {cards}.',
@@ -58,20 +62,28 @@ const m = defineMessages(
 );
 
 function demoNames(): string {
-  return demoCards().map((c) => c.name).join(', ');
+  return demoCards()
+    .map((c) => c.name)
+    .join(', ');
 }
 
 /** The service as the CLI runs it: real readers through PC/SC (loaded only when needed), system probes. */
-async function cliService(io: CliIo, options: { demo?: string | undefined; online?: boolean; anchors?: KortkollServiceOptions['anchorsFile']; pkcs11?: string[] }): Promise<KortkollService> {
+async function cliService(
+  io: CliIo,
+  options: { demo?: string | undefined; online?: boolean; anchors?: KortkollServiceOptions['anchorsFile']; pkcs11?: string[] },
+): Promise<KortkollService> {
   const { createPcscReaderMonitor } = options.demo === undefined ? await import('../../native/pcsc/index.js') : { createPcscReaderMonitor: undefined };
   const { collectSystemFacts } = await import('../../native/system/collect.js');
   const { inspectPkcs11Module } = await import('../../native/system/index.js');
   const modules = options.pkcs11 ?? [];
   // `auto`: the modules the probes find (Net iD, SITHS eID/SAC, OpenSC); otherwise the paths given.
-  const inspectMiddleware = modules.length === 0 ? undefined : async () => [
-    ...(modules.includes('auto') ? (await collectSystemFacts({ inspectFoundPkcs11: true })).middlewareViews : []),
-    ...(await Promise.all(modules.filter((m) => m !== 'auto').map((path) => inspectPkcs11Module(path)))),
-  ];
+  const inspectMiddleware =
+    modules.length === 0
+      ? undefined
+      : async () => [
+          ...(modules.includes('auto') ? (await collectSystemFacts({ inspectFoundPkcs11: true })).middlewareViews : []),
+          ...(await Promise.all(modules.filter((m) => m !== 'auto').map((path) => inspectPkcs11Module(path)))),
+        ];
   return createKortkollService({
     ...(inspectMiddleware && { inspectMiddleware }),
     lang: io.lang,
@@ -115,7 +127,8 @@ export const diagCommand: CliCommand = {
     let parsed;
     try {
       parsed = parseArgs(args, { values: ['html', 'demo', 'anchors', 'pkcs11'], switches: ['text', 'json', 'redact', 'online'] });
-      if ([parsed.switches.has('text'), parsed.switches.has('json'), parsed.values.has('html')].filter(Boolean).length > 1) throw new UsageError('choose one of --text, --json, --html');
+      if ([parsed.switches.has('text'), parsed.switches.has('json'), parsed.values.has('html')].filter(Boolean).length > 1)
+        throw new UsageError('choose one of --text, --json, --html');
     } catch (e) {
       if (e instanceof UsageError) {
         io.stderr(`kortkoll diag: ${e.message}\n`);

@@ -8,7 +8,18 @@
  */
 import type { CardConnection, ReaderMonitor } from '../../native/transport.js';
 import { isTransportError } from '../../native/transport.js';
-import { inspectPinBeforeEntry, performPinOperation, type LastTryWarning, type OperatedPin, type PinBeforeEntry, type PinCounterView, type PinOperationKind, type PinOperationOutcome, type PinOperationRefusal, type PinOperationRequest } from '../card/pin/pin-operations.js';
+import {
+  inspectPinBeforeEntry,
+  performPinOperation,
+  type LastTryWarning,
+  type OperatedPin,
+  type PinBeforeEntry,
+  type PinCounterView,
+  type PinOperationKind,
+  type PinOperationOutcome,
+  type PinOperationRefusal,
+  type PinOperationRequest,
+} from '../card/pin/pin-operations.js';
 import type { PinSecret } from '../card/pin/pin-secret.js';
 import type { PolicyWarning } from '../card/pin/pin-policy.js';
 import { demoCards, openDemoCard, UnknownDemoCardError } from '../demo-cards.js';
@@ -99,7 +110,8 @@ const m = defineMessages(
     blockedPin: 'Fel PIN-kod: PIN-koden är nu spärrad.',
     blockedPuk: 'PUK-koden är spärrad: kortet kan inte låsas upp. Kontakta ID-administratören eller lokal IT-support för ett nytt kort.',
     unblockHint: 'Lås upp den med PUK-koden: kortkoll pin unblock{pinFlag}.',
-    idprimeUnblock: 'På det här kortet (Thales IDPrime, SITHS eID) låser Kortkoll inte upp PIN-koden. Har kortet produktkod 6XX (eller ingen): lås upp med PUK-koden i appen SITHS eID. Har det produktkod 7XX: kontakta ID-administratören eller lokal IT-support.',
+    idprimeUnblock:
+      'På det här kortet (Thales IDPrime, SITHS eID) låser Kortkoll inte upp PIN-koden. Har kortet produktkod 6XX (eller ingen): lås upp med PUK-koden i appen SITHS eID. Har det produktkod 7XX: kontakta ID-administratören eller lokal IT-support.',
     after: 'Nu: {counter}',
     cardError: 'Kortet svarade {sw}: åtgärden gick inte igenom.',
     cardErrorNoSw: 'Kortet svarade med ett fel: åtgärden gick inte igenom.',
@@ -110,11 +122,13 @@ const m = defineMessages(
     'pinpad.new-pins-differ': 'den nya PIN-koden skrevs olika två gånger',
     'pinpad.wrong-length': 'fel antal siffror',
     'pinpad.invalid-structure': 'läsaren godtog inte uppgifterna om PIN-formatet',
-    removedDuring: 'Kortet togs ut medan PIN-kommandot skickades. Det går inte att veta om kortet hann ta emot det: {what} Sätt i kortet igen och kör kortkoll read för att se räknaren (det kostar inget försök).',
+    removedDuring:
+      'Kortet togs ut medan PIN-kommandot skickades. Det går inte att veta om kortet hann ta emot det: {what} Sätt i kortet igen och kör kortkoll read för att se räknaren (det kostar inget försök).',
     removedDuringTest: 'ett försök kan ha räknats, eller inte.',
     removedDuringChange: 'PIN-koden kan ha bytts, eller vara den gamla; ett försök kan ha räknats.',
     removedDuringUnblock: 'PIN-koden kan ha låsts upp med den nya koden, eller vara spärrad som förut; ett PUK-försök kan ha räknats.',
-    sharingViolation: 'Ett annat program håller kortet (till exempel Net iD, SITHS eID eller en webbläsare). Stäng det, eller ta ut och sätt i kortet, och försök igen.',
+    sharingViolation:
+      'Ett annat program håller kortet (till exempel Net iD, SITHS eID eller en webbläsare). Stäng det, eller ta ut och sätt i kortet, och försök igen.',
     transportError: 'Kortläsaren svarade med ett fel ({code}). Försök igen.',
     warning: 'Varning: den nya PIN-koden är lätt att gissa ({what}). Byt gärna till en annan.',
     warnRepeated: 'samma siffra upprepad',
@@ -201,7 +215,8 @@ const m = defineMessages(
     blockedPin: 'Wrong PIN: the PIN is now blocked.',
     blockedPuk: 'The PUK is blocked: the card cannot be unblocked. Contact the ID administrator or local IT support for a new card.',
     unblockHint: 'Unblock it with the PUK: kortkoll pin unblock{pinFlag}.',
-    idprimeUnblock: 'On this card (Thales IDPrime, SITHS eID) Kortkoll does not unblock the PIN. If the card’s product code is 6XX (or there is none): unblock with the PUK in the SITHS eID app. If it is 7XX: contact the ID administrator or local IT support.',
+    idprimeUnblock:
+      'On this card (Thales IDPrime, SITHS eID) Kortkoll does not unblock the PIN. If the card’s product code is 6XX (or there is none): unblock with the PUK in the SITHS eID app. If it is 7XX: contact the ID administrator or local IT support.',
     after: 'Now: {counter}',
     cardError: 'The card answered {sw}: the operation did not go through.',
     cardErrorNoSw: 'The card answered an error: the operation did not go through.',
@@ -212,11 +227,13 @@ const m = defineMessages(
     'pinpad.new-pins-differ': 'the new PIN was typed differently twice',
     'pinpad.wrong-length': 'the wrong number of digits',
     'pinpad.invalid-structure': 'the reader did not accept the PIN format it was given',
-    removedDuring: 'The card was removed while the PIN command was sent. There is no knowing whether the card took it: {what} Insert the card again and run kortkoll read to see the counter (it costs no try).',
+    removedDuring:
+      'The card was removed while the PIN command was sent. There is no knowing whether the card took it: {what} Insert the card again and run kortkoll read to see the counter (it costs no try).',
     removedDuringTest: 'a try may or may not have been counted.',
     removedDuringChange: 'the PIN may have been changed, or still be the old one; a try may have been counted.',
     removedDuringUnblock: 'the PIN may have been unblocked with the new code, or still be blocked; a PUK try may have been counted.',
-    sharingViolation: 'Another program holds the card (for example Net iD, SITHS eID or a web browser). Close it, or take the card out and insert it again, and try again.',
+    sharingViolation:
+      'Another program holds the card (for example Net iD, SITHS eID or a web browser). Close it, or take the card out and insert it again, and try again.',
     transportError: 'The card reader answered an error ({code}). Try again.',
     warning: 'Warning: the new PIN is easy to guess ({what}). Consider changing it to another.',
     warnRepeated: 'one digit repeated',
@@ -245,10 +262,17 @@ const m = defineMessages(
 type Key = Parameters<typeof m.t>[0];
 
 function demoNames(): string {
-  return demoCards().map((c) => c.name).join(', ');
+  return demoCards()
+    .map((c) => c.name)
+    .join(', ');
 }
 
-const pinNames: Record<string, OperatedPin> = { legitimering: 'authentication', authentication: 'authentication', underskrift: 'signature', signature: 'signature' };
+const pinNames: Record<string, OperatedPin> = {
+  legitimering: 'authentication',
+  authentication: 'authentication',
+  underskrift: 'signature',
+  signature: 'signature',
+};
 
 interface Printer {
   lang: Lang;
@@ -276,7 +300,9 @@ function lowerFirst(text: string): string {
 function tries(p: Printer, counter: PinCounterView): string {
   if (counter.blocked === true) return p.t('blocked');
   if (counter.triesLeft === 'unknown') return counter.verified === true ? p.t('verified') : p.t('triesUnknown');
-  return counter.maxTries === 'unknown' ? p.t('triesLeftNoMax', { left: counter.triesLeft }) : p.t('triesLeft', { left: counter.triesLeft, max: counter.maxTries });
+  return counter.maxTries === 'unknown'
+    ? p.t('triesLeftNoMax', { left: counter.triesLeft })
+    : p.t('triesLeft', { left: counter.triesLeft, max: counter.maxTries });
 }
 
 /** What the person types, in order, per operation (also the line order of --pin-stdin). */
@@ -295,7 +321,14 @@ const entries: Record<PinOperationKind, { prompt: Key; what: Key }[]> = {
 };
 
 /** Reads the secrets one by one; wipes those read so far when one is missing or entry is stopped. */
-async function readSecrets(kind: PinOperationKind, pin: OperatedPin, source: ByteSource, terminal: boolean, io: CliIo, p: Printer): Promise<PinSecret[] | { exit: number }> {
+async function readSecrets(
+  kind: PinOperationKind,
+  pin: OperatedPin,
+  source: ByteSource,
+  terminal: boolean,
+  io: CliIo,
+  p: Printer,
+): Promise<PinSecret[] | { exit: number }> {
   const secrets: PinSecret[] = [];
   const wipeAll = () => secrets.forEach((secret) => secret.wipe());
   for (const [index, entry] of entries[kind].entries()) {
@@ -409,7 +442,9 @@ function printOutcome(p: Printer, outcome: PinOperationOutcome, structure: strin
       p.err('removedBefore');
       return PinExitCode.unavailable;
     case 'card-removed-during':
-      p.err('removedDuring', { what: p.t(outcome.operation === 'test' ? 'removedDuringTest' : outcome.operation === 'change' ? 'removedDuringChange' : 'removedDuringUnblock') });
+      p.err('removedDuring', {
+        what: p.t(outcome.operation === 'test' ? 'removedDuringTest' : outcome.operation === 'change' ? 'removedDuringChange' : 'removedDuringUnblock'),
+      });
       return PinExitCode.unavailable;
     case 'transport-error':
       return printTransport(p, outcome.code);

@@ -42,7 +42,9 @@ const m = defineMessages(
 );
 
 function demoNames(): string {
-  return demoCards().map((c) => c.name).join(', ');
+  return demoCards()
+    .map((c) => c.name)
+    .join(', ');
 }
 
 export const probeCommand: CliCommand = {

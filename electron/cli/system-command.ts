@@ -75,7 +75,9 @@ export function renderMiddlewareView(view: Pkcs11ModuleView, lang: Lang): string
         const pinFlags = slot.token.flagNames.filter((f) => /^CKF_USER_PIN_(COUNT_LOW|FINAL_TRY|LOCKED)$/.test(f));
         lines.push(`    ${pinFlags.length > 0 ? m.t('view.pinFlags', lang, { flags: pinFlags.join(' ') }) : m.t('view.noPinFlags', lang)}`);
         for (const cert of slot.token.certificates) {
-          lines.push(`    ${m.t('view.certificate', lang, { label: cert.label, id: cert.idHex || '–', hash: cert.sha256 ? `${cert.sha256.slice(0, 16)}…` : '–' })}`);
+          lines.push(
+            `    ${m.t('view.certificate', lang, { label: cert.label, id: cert.idHex || '–', hash: cert.sha256 ? `${cert.sha256.slice(0, 16)}…` : '–' })}`,
+          );
         }
         if (slot.token.error) lines.push(`    ${m.t('view.tokenError', lang, { message: slot.token.error })}`);
       }
@@ -98,8 +100,20 @@ export function renderSystemFactsText(facts: SystemFacts, lang: Lang): string {
   const row = (key: MessageKey, value: string) => lines.push(`  ${m.t(key, lang)}: ${value}`);
   row('sum.pcsc', formatFactValue(s.pcscService, lang));
   row('sum.readers', s.readers === null ? m.t('notListed', lang) : formatFactValue(s.readers, lang));
-  row('sum.virtualReaders', formatFactValue(s.virtualReaders.map((r) => `${r.name} (${r.kind})`), lang));
-  row('sum.middleware', formatFactValue(s.middleware.map((mw) => `${productName(mw.product, lang)}${mw.version ? ` ${mw.version}` : ''}`), lang));
+  row(
+    'sum.virtualReaders',
+    formatFactValue(
+      s.virtualReaders.map((r) => `${r.name} (${r.kind})`),
+      lang,
+    ),
+  );
+  row(
+    'sum.middleware',
+    formatFactValue(
+      s.middleware.map((mw) => `${productName(mw.product, lang)}${mw.version ? ` ${mw.version}` : ''}`),
+      lang,
+    ),
+  );
   row('sum.modules', formatFactValue(s.pkcs11Modules, lang));
   row('sum.session', formatFactValue(s.remoteSession, lang));
   if (facts.platform === 'win32') {
@@ -117,9 +131,17 @@ export function renderSystemFactsText(facts: SystemFacts, lang: Lang): string {
     lines.push('', m.t('storesHeading', lang));
     if (facts.browserStores.length === 0) lines.push(`  ${m.t('storesNone', lang)}`);
     for (const store of facts.browserStores) {
-      lines.push(`  ${store.location || store.kind} (${store.browsers.join(', ')}): ${store.status === 'ok' ? m.t('storesCount', lang, { count: store.certificates.length }) : `${formatFactValue(UNKNOWN, lang)}${store.note ? ` (${store.note})` : ''}`}`);
-      for (const module of store.modules?.filter((mod) => mod.kind === 'card') ?? []) lines.push(`    ${m.t('storesModule', lang, { name: module.name, library: module.library ?? '', tokens: module.tokens === null ? '?' : module.tokens.join(', ') || '–' })}`);
-      for (const cert of store.certificates) lines.push(`    ${cert.sha1.match(/../g)?.join(':')}  ${cert.subject}${cert.notAfter ? `  → ${cert.notAfter.slice(0, 10)}` : ''}${cert.onSmartCard ? `  [${cert.provider ?? 'smart card'}]` : cert.onSmartCard === false ? `  [${m.t('storesSoftware', lang)}]` : ''}`);
+      lines.push(
+        `  ${store.location || store.kind} (${store.browsers.join(', ')}): ${store.status === 'ok' ? m.t('storesCount', lang, { count: store.certificates.length }) : `${formatFactValue(UNKNOWN, lang)}${store.note ? ` (${store.note})` : ''}`}`,
+      );
+      for (const module of store.modules?.filter((mod) => mod.kind === 'card') ?? [])
+        lines.push(
+          `    ${m.t('storesModule', lang, { name: module.name, library: module.library ?? '', tokens: module.tokens === null ? '?' : module.tokens.join(', ') || '–' })}`,
+        );
+      for (const cert of store.certificates)
+        lines.push(
+          `    ${cert.sha1.match(/../g)?.join(':')}  ${cert.subject}${cert.notAfter ? `  → ${cert.notAfter.slice(0, 10)}` : ''}${cert.onSmartCard ? `  [${cert.provider ?? 'smart card'}]` : cert.onSmartCard === false ? `  [${m.t('storesSoftware', lang)}]` : ''}`,
+        );
     }
   }
   if (facts.middlewareViews.length > 0) {

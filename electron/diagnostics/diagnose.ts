@@ -7,7 +7,13 @@
 import type { ReaderState } from '../../native/transport.js';
 import type { SystemFact } from '../../native/system/types.js';
 import type { MiddlewareComparison } from '../../native/system/index.js';
-import { matchBrowserStores, shortThumbprint, type BrowserStoreMatch, type BrowserStoreView, type StoreMatch } from '../../native/system/browser-store/index.js';
+import {
+  matchBrowserStores,
+  shortThumbprint,
+  type BrowserStoreMatch,
+  type BrowserStoreView,
+  type StoreMatch,
+} from '../../native/system/browser-store/index.js';
 import type { CardPin, CardReadResult, CardSnapshot, PinCounterUnknownReason } from '../card/card-read-result.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
 import type { NotLoginReason } from '../pki/login-choice.js';
@@ -194,7 +200,12 @@ function pinCheck(b: ReportBuilder, pin: CardPin | undefined, role: 'authenticat
   if (pin.blocked === true) {
     if (role === 'authentication') {
       const pukBlocked = puk?.blocked === true;
-      return { status: 'error', summary: b.t('pinBlocked'), evidence, remedy: b.remedy(pukBlocked ? 'authPinBlockedPukBlockedRemedy' : 'authPinBlockedRemedy', 'local-it') };
+      return {
+        status: 'error',
+        summary: b.t('pinBlocked'),
+        evidence,
+        remedy: b.remedy(pukBlocked ? 'authPinBlockedPukBlockedRemedy' : 'authPinBlockedRemedy', 'local-it'),
+      };
     }
     if (role === 'signature') return { status: 'warning', summary: b.t('pinBlocked'), evidence, remedy: b.remedy('signPinBlockedRemedy', 'local-it') };
     return { status: 'warning', summary: b.t('pukBlocked'), evidence, remedy: b.remedy('pukBlockedRemedy', 'local-it') };
@@ -276,13 +287,27 @@ function middlewareViewCheck(b: ReportBuilder, comparisons: MiddlewareComparison
   let worst: CheckDraft | null = null;
   for (const c of comparisons) {
     const module = c.modulePath.split(/[\\/]/).pop() ?? c.modulePath;
-    const sees = c.seesCard === 'sees-card' ? b.t('mwViewSees') : c.seesCard === 'sees-part' ? b.t('mwViewSeesPart') : c.seesCard === 'module-failed' ? b.t('mwViewFailed', { status: c.moduleStatus }) : b.t('mwViewNotSees');
+    const sees =
+      c.seesCard === 'sees-card'
+        ? b.t('mwViewSees')
+        : c.seesCard === 'sees-part'
+          ? b.t('mwViewSeesPart')
+          : c.seesCard === 'module-failed'
+            ? b.t('mwViewFailed', { status: c.moduleStatus })
+            : b.t('mwViewNotSees');
     evidence.push({ key: 'middlewareModule', label: module, value: sees });
     if (c.tokens.length > 0) evidence.push({ key: 'middlewareTokens', label: b.t('ev.tokens'), value: c.tokens.join(', ') });
-    const counters = c.pins.map((p) => `${p.cardPinLabel}: ${p.status === 'no-counters' ? b.t('mwViewNoCounters') : p.status === 'agrees' ? b.t('mwViewCountersAgree') : p.status === 'disagrees' ? p.mismatches.join('; ') : p.status}`);
+    const counters = c.pins.map(
+      (p) =>
+        `${p.cardPinLabel}: ${p.status === 'no-counters' ? b.t('mwViewNoCounters') : p.status === 'agrees' ? b.t('mwViewCountersAgree') : p.status === 'disagrees' ? p.mismatches.join('; ') : p.status}`,
+    );
     if (counters.length > 0) evidence.push({ key: 'middlewarePins', label: b.t('ev.pinFlags'), value: counters.join(' · ') });
     if (c.seesCard !== 'sees-card' && c.seesCard !== 'no-card-certificates') {
-      worst = { status: 'warning', summary: b.t(c.seesCard === 'module-failed' ? 'mwViewFailedSummary' : 'mwViewNotSeesSummary', { module }), remedy: b.remedy('mwViewRemedy', 'local-it') };
+      worst = {
+        status: 'warning',
+        summary: b.t(c.seesCard === 'module-failed' ? 'mwViewFailedSummary' : 'mwViewNotSeesSummary', { module }),
+        remedy: b.remedy('mwViewRemedy', 'local-it'),
+      };
     } else if (!worst && c.pins.some((p) => p.status === 'disagrees')) {
       worst = { status: 'warning', summary: b.t('mwViewDisagreesSummary', { module }), remedy: b.remedy('mwViewRemedy', 'local-it') };
     }
@@ -297,14 +322,23 @@ function middlewareCheck(b: ReportBuilder, system: SystemFact[] | null, comparis
   if (!system) return { status: 'unknown', summary: b.t('mwNotChecked') };
   const value = (key: string) => system.find((f) => f.key === key)?.value;
   const products = ['siths-eid', 'netid-client', 'netid-enterprise', 'netid', 'safenet-sac', 'opensc'];
-  const names: Record<string, string> = { 'siths-eid': 'SITHS eID', 'netid-client': 'Net iD Client', 'netid-enterprise': 'Net iD Enterprise', netid: 'Net iD', 'safenet-sac': 'SafeNet Authentication Client', opensc: 'OpenSC' };
+  const names: Record<string, string> = {
+    'siths-eid': 'SITHS eID',
+    'netid-client': 'Net iD Client',
+    'netid-enterprise': 'Net iD Enterprise',
+    netid: 'Net iD',
+    'safenet-sac': 'SafeNet Authentication Client',
+    opensc: 'OpenSC',
+  };
   const installed = products.filter((p) => value(`middleware.${p}`) === 'installed');
   const evidence = installed.map((p) => {
     const version = value(`middleware.${p}.version`);
     return { key: `middleware.${p}`, label: names[p] as string, value: typeof version === 'string' && version !== 'unknown' ? version : '✓' };
   });
-  if (value('certprop.conflict') === 'yes') return { status: 'warning', summary: b.t('mwCertProp'), evidence, remedy: b.remedy('mwCertPropRemedy', 'local-it') };
-  if (installed.includes('netid-enterprise')) return { status: 'warning', summary: b.t('mwNetIdEnterprise'), evidence, remedy: b.remedy('mwNetIdEnterpriseRemedy', 'local-it') };
+  if (value('certprop.conflict') === 'yes')
+    return { status: 'warning', summary: b.t('mwCertProp'), evidence, remedy: b.remedy('mwCertPropRemedy', 'local-it') };
+  if (installed.includes('netid-enterprise'))
+    return { status: 'warning', summary: b.t('mwNetIdEnterprise'), evidence, remedy: b.remedy('mwNetIdEnterpriseRemedy', 'local-it') };
   // OpenSC does not handle the SITHS application on these cards (OpenSC issue #726): it is evidence
   // for IT support, not the middleware a browser needs.
   const sithsMiddleware = installed.filter((p) => p !== 'opensc');
@@ -312,7 +346,14 @@ function middlewareCheck(b: ReportBuilder, system: SystemFact[] | null, comparis
   return { status: 'ok', summary: b.t('mwFound', { products: sithsMiddleware.map((p) => names[p]).join(', ') }), evidence };
 }
 
-const browserNames: Record<string, string> = { edge: 'Edge', chrome: 'Chrome', chromium: 'Chromium', firefox: 'Firefox', 'firefox-enterprise-roots': 'Firefox', safari: 'Safari' };
+const browserNames: Record<string, string> = {
+  edge: 'Edge',
+  chrome: 'Chrome',
+  chromium: 'Chromium',
+  firefox: 'Firefox',
+  'firefox-enterprise-roots': 'Firefox',
+  safari: 'Safari',
+};
 function browsersText(browsers: readonly string[]): string {
   return [...new Set(browsers.map((name) => browserNames[name] ?? name))].join(', ');
 }
@@ -333,10 +374,19 @@ function browserStoreCheck(b: ReportBuilder, facts: DiagnosisFacts, match: Brows
   if (match.stores.length === 0) return { status: 'unknown', summary: b.t('bsNoStore') };
   const thumb = shortThumbprint(login.info.fingerprints.sha1);
   const validTo = formatDate(login.info.notAfter);
-  const evidence: ReportFact[] = match.stores.map((s) => ({ key: 'browserStore', label: `${b.t('ev.store')}: ${s.location || s.kind}`, value: `${browsersText(s.browsers)}: ${b.t(`bsOutcome.${s.outcome}` as DiagnosticMessageKey)}${s.note ? ` (${s.note})` : ''}` }));
+  const evidence: ReportFact[] = match.stores.map((s) => ({
+    key: 'browserStore',
+    label: `${b.t('ev.store')}: ${s.location || s.kind}`,
+    value: `${browsersText(s.browsers)}: ${b.t(`bsOutcome.${s.outcome}` as DiagnosticMessageKey)}${s.note ? ` (${s.note})` : ''}`,
+  }));
   for (const s of match.stores) {
     for (const stale of s.stale) {
-      evidence.push({ key: 'browserStoreStale', label: b.t('ev.thumbprint'), value: b.t('bsStale', { subject: stale.subject, validTo: stale.notAfter ? formatDate(stale.notAfter) : '?', thumb: shortThumbprint(stale.sha1) }), personal: true });
+      evidence.push({
+        key: 'browserStoreStale',
+        label: b.t('ev.thumbprint'),
+        value: b.t('bsStale', { subject: stale.subject, validTo: stale.notAfter ? formatDate(stale.notAfter) : '?', thumb: shortThumbprint(stale.sha1) }),
+        personal: true,
+      });
     }
   }
   const worst = match.stores.find((s) => s.outcome === match.outcome) as StoreMatch | undefined;
@@ -349,11 +399,25 @@ function browserStoreCheck(b: ReportBuilder, facts: DiagnosisFacts, match: Brows
         const count = match.stores.reduce((n, s) => n + s.stale.length, 0);
         return { status: 'warning', summary: b.t('bsFoundStale', { count }), evidence, remedy: b.remedy('bsStaleRemedy', 'local-it', { validTo, thumb }) };
       }
-      return { status: 'ok', summary: b.t('bsFound', { browsers: browsersText(match.stores.filter((s) => s.outcome === 'found').flatMap((s) => s.browsers)), thumb }), evidence };
+      return {
+        status: 'ok',
+        summary: b.t('bsFound', { browsers: browsersText(match.stores.filter((s) => s.outcome === 'found').flatMap((s) => s.browsers)), thumb }),
+        evidence,
+      };
     case 'software-key':
-      return { status: 'warning', summary: b.t('bsSoftwareKey', { provider: worst?.match?.provider ?? '?' }), evidence, remedy: b.remedy('bsSoftwareKeyRemedy', 'local-it') };
+      return {
+        status: 'warning',
+        summary: b.t('bsSoftwareKey', { provider: worst?.match?.provider ?? '?' }),
+        evidence,
+        remedy: b.remedy('bsSoftwareKeyRemedy', 'local-it'),
+      };
     case 'missing':
-      return { status: 'warning', summary: b.t('bsMissing', { store }), evidence, remedy: b.remedy(`bsMissingRemedy.${platform}` as DiagnosticMessageKey, 'local-it') };
+      return {
+        status: 'warning',
+        summary: b.t('bsMissing', { store }),
+        evidence,
+        remedy: b.remedy(`bsMissingRemedy.${platform}` as DiagnosticMessageKey, 'local-it'),
+      };
     case 'module-not-registered': {
       const firefox = worst?.browsers.includes('firefox') ?? false;
       return firefox
@@ -361,7 +425,12 @@ function browserStoreCheck(b: ReportBuilder, facts: DiagnosisFacts, match: Brows
         : { status: 'warning', summary: b.t('bsChromiumNoModule', { store }), evidence, remedy: b.remedy('bsChromiumNoModuleRemedy', 'local-it', { module }) };
     }
     case 'module-sees-no-card':
-      return { status: 'warning', summary: b.t('bsModuleNoCard', { modules: worst?.cardModules.join(', ') ?? '', store }), evidence, remedy: b.remedy('bsModuleNoCardRemedy', 'local-it') };
+      return {
+        status: 'warning',
+        summary: b.t('bsModuleNoCard', { modules: worst?.cardModules.join(', ') ?? '', store }),
+        evidence,
+        remedy: b.remedy('bsModuleNoCardRemedy', 'local-it'),
+      };
     case 'unknown':
       return { status: 'unknown', summary: b.t('bsUnknown', { note: worst?.note ?? store }), evidence };
   }
@@ -372,15 +441,17 @@ function reportBrowserStores(b: ReportBuilder, match: BrowserStoreMatch): Report
     store: s.location || s.kind,
     browsers: browsersText(s.browsers),
     outcome: b.t(`bsOutcome.${s.outcome}` as DiagnosticMessageKey),
-    certificates: [...(s.match ? [{ relation: 'login' as const, cert: s.match }] : []), ...s.stale.map((cert) => ({ relation: 'stale' as const, cert }))].map(({ relation, cert }) => ({
-      relation,
-      subject: cert.subject,
-      issuer: cert.issuer,
-      validTo: cert.notAfter ? formatDate(cert.notAfter) : null,
-      sha1: cert.sha1,
-      onSmartCard: cert.onSmartCard,
-      provider: cert.provider,
-    })),
+    certificates: [...(s.match ? [{ relation: 'login' as const, cert: s.match }] : []), ...s.stale.map((cert) => ({ relation: 'stale' as const, cert }))].map(
+      ({ relation, cert }) => ({
+        relation,
+        subject: cert.subject,
+        issuer: cert.issuer,
+        validTo: cert.notAfter ? formatDate(cert.notAfter) : null,
+        sha1: cert.sha1,
+        onSmartCard: cert.onSmartCard,
+        provider: cert.provider,
+      }),
+    ),
   }));
 }
 
@@ -389,17 +460,28 @@ function verdictOf(b: ReportBuilder, facts: DiagnosisFacts): ReportVerdict {
   if (facts.reading) return { status: 'reading', headline: b.t('verdictReading') };
   if (status('pcsc-service') === 'error') return { status: 'no-service', headline: b.t('verdictNoService'), advice: b.t('serviceDownRemedy') };
   if (status('readers') === 'error') return { status: 'no-reader', headline: b.t('verdictNoReader'), advice: b.t('readersNoneRemedy') };
-  if (status('card-present') === 'error' && facts.read === null) return { status: 'no-card', headline: b.t('verdictNoCard'), advice: b.t('verdictNoCardAdvice') };
+  if (status('card-present') === 'error' && facts.read === null)
+    return { status: 'no-card', headline: b.t('verdictNoCard'), advice: b.t('verdictNoCardAdvice') };
   // What stops a login: everything from the card up to the authentication PIN. Chain, revocation
   // "could not check" and middleware findings are for IT support and do not change the verdict.
-  const loginChecks: CheckId[] = ['card-present', 'card-answers', 'siths-application', 'certificates-read', 'auth-certificate', 'auth-validity', 'revocation', 'auth-pin'];
+  const loginChecks: CheckId[] = [
+    'card-present',
+    'card-answers',
+    'siths-application',
+    'certificates-read',
+    'auth-certificate',
+    'auth-validity',
+    'revocation',
+    'auth-pin',
+  ];
   const firstError = loginChecks.map((id) => b.checks.get(id)).find((check) => check?.status === 'error');
   if (firstError) return { status: 'blocked', headline: b.t('verdictBlocked'), advice: firstError.remedy?.text ?? firstError.summary };
   // A structure new to Kortkoll: it cannot tell, and says so instead of guessing either way.
   if (facts.read?.kind === 'unknown-structure') return { status: 'unknown-card', headline: b.t('verdictUnknownCard'), advice: b.t('verdictUnknownCardAdvice') };
   const userWarnings: CheckId[] = ['auth-validity', 'auth-pin', 'auth-certificate', 'puk', 'sign-pin', 'readers', 'system-clock'];
   const firstWarning = userWarnings.map((id) => b.checks.get(id)).find((check) => check?.status === 'warning');
-  if (firstWarning) return { status: 'attention', headline: b.t('verdictAttention'), advice: `${firstWarning.summary} ${firstWarning.remedy?.text ?? ''}`.trim() };
+  if (firstWarning)
+    return { status: 'attention', headline: b.t('verdictAttention'), advice: `${firstWarning.summary} ${firstWarning.remedy?.text ?? ''}`.trim() };
   return { status: 'ready', headline: b.t('verdictReady'), advice: b.t('verdictReadyAdvice') };
 }
 
@@ -429,9 +511,16 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       return { status: 'warning', summary: b.t('readersRemote', { kind: remote }), evidence, remedy: b.remedy('readersRemoteRemedy', 'local-it') };
     }
     const windowsVirtual = facts.readers.find((r) => windowsVirtualPattern.test(r.name));
-    if (windowsVirtual) return { status: 'warning', summary: b.t('readersWindowsHello', { name: windowsVirtual.name }), evidence, remedy: b.remedy('readersWindowsHelloRemedy', 'local-it') };
+    if (windowsVirtual)
+      return {
+        status: 'warning',
+        summary: b.t('readersWindowsHello', { name: windowsVirtual.name }),
+        evidence,
+        remedy: b.remedy('readersWindowsHelloRemedy', 'local-it'),
+      };
     const selected = facts.readers.find((r) => r.name === facts.selectedReader);
-    if (selected && contactlessPattern.test(selected.name)) return { status: 'warning', summary: b.t('readersContactless', { name: selected.name }), evidence, remedy: b.remedy('readersContactlessRemedy', 'self') };
+    if (selected && contactlessPattern.test(selected.name))
+      return { status: 'warning', summary: b.t('readersContactless', { name: selected.name }), evidence, remedy: b.remedy('readersContactlessRemedy', 'self') };
     return { status: 'ok', summary: b.t('readersFound', { count: facts.readers.length }), evidence };
   });
 
@@ -450,9 +539,18 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
     if (read.kind === 'card-removed') return { status: 'error', summary: b.t('cardRemoved'), evidence, remedy: b.remedy('cardRemovedRemedy', 'self') };
     if (read.kind === 'transport-error') {
       const summary = read.code === 'sharing-violation' ? b.t('cardSharing') : b.t('cardTransportError', { message: read.message });
-      return { status: 'error', summary, evidence: [...evidence, b.fact('error', 'ev.error', read.code)], remedy: b.remedy(read.code === 'sharing-violation' ? 'cardExclusiveRemedy' : 'cardTransportErrorRemedy', read.code === 'sharing-violation' ? 'self' : 'local-it') };
+      return {
+        status: 'error',
+        summary,
+        evidence: [...evidence, b.fact('error', 'ev.error', read.code)],
+        remedy: b.remedy(
+          read.code === 'sharing-violation' ? 'cardExclusiveRemedy' : 'cardTransportErrorRemedy',
+          read.code === 'sharing-violation' ? 'self' : 'local-it',
+        ),
+      };
     }
-    if (!read.profile.known) return { status: 'warning', summary: b.t('cardAnswersUnknown'), evidence, remedy: b.remedy('cardAnswersUnknownRemedy', 'local-it') };
+    if (!read.profile.known)
+      return { status: 'warning', summary: b.t('cardAnswersUnknown'), evidence, remedy: b.remedy('cardAnswersUnknownRemedy', 'local-it') };
     return { status: 'ok', summary: b.t('cardAnswersKnown', { profile: profileName }), evidence };
   });
 
@@ -462,13 +560,23 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       const evidence = read.probes.map((p) => ({ key: 'probe', label: p.target, value: p.statusWord ? spacedHex(p.statusWord) : '–' }));
       // Only a card that pcsc-tools' list names as a payment card is called "not an e-tjänstekort".
       if (isNamedPaymentCard(read.profile.smartcardListName)) {
-        return { status: 'error', summary: b.t('appMissing', { name: read.profile.smartcardListName ?? '' }), evidence, remedy: b.remedy('appMissingRemedy', 'self') };
+        return {
+          status: 'error',
+          summary: b.t('appMissing', { name: read.profile.smartcardListName ?? '' }),
+          evidence,
+          remedy: b.remedy('appMissingRemedy', 'self'),
+        };
       }
       return { status: 'unknown', summary: b.t('structureUnknown'), evidence, remedy: b.remedy('structureUnknownRemedy', 'local-it'), haltsDependents: true };
     }
     if (read.kind === 'card-error') {
       const meaning = read.statusMeaning ?? read.message;
-      return { status: 'error', summary: b.t('appCardError', { meaning }), evidence: [b.fact('stage', 'ev.stage', read.stage), ...(read.statusWord ? [b.fact('statusWord', 'ev.statusWord', spacedHex(read.statusWord))] : [])], remedy: b.remedy('appCardErrorRemedy', 'local-it') };
+      return {
+        status: 'error',
+        summary: b.t('appCardError', { meaning }),
+        evidence: [b.fact('stage', 'ev.stage', read.stage), ...(read.statusWord ? [b.fact('statusWord', 'ev.statusWord', spacedHex(read.statusWord))] : [])],
+        remedy: b.remedy('appCardErrorRemedy', 'local-it'),
+      };
     }
     if (read.kind === 'malformed-card-data' && read.stage === 'select-application') {
       return { status: 'error', summary: b.t('certsMalformed'), remedy: b.remedy('certsMalformedRemedy', 'local-it') };
@@ -484,12 +592,22 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
 
   b.add('certificates-read', 'siths-application', () => {
     if (read?.kind === 'malformed-card-data') {
-      return { status: 'error', summary: b.t('certsMalformed'), evidence: [b.fact('stage', 'ev.stage', read.stage), ...(read.file ? [b.fact('file', 'ev.file', read.file)] : [])], remedy: b.remedy('certsMalformedRemedy', 'local-it') };
+      return {
+        status: 'error',
+        summary: b.t('certsMalformed'),
+        evidence: [b.fact('stage', 'ev.stage', read.stage), ...(read.file ? [b.fact('file', 'ev.file', read.file)] : [])],
+        remedy: b.remedy('certsMalformedRemedy', 'local-it'),
+      };
     }
     if (!snapshot || !analysis) return { status: 'unknown', summary: b.t('verdictReading') };
     if (snapshot.certificates.length === 0) return { status: 'error', summary: b.t('certsNone'), remedy: b.remedy('certsNoneRemedy', 'local-it') };
     const evidence = [b.fact('certificateCount', 'ev.count', String(snapshot.certificates.length))];
-    if (analysis.unreadable.length > 0) return { status: 'warning', summary: `${b.t('certsRead', { count: snapshot.certificates.length })} ${b.t('certsUnreadable', { count: analysis.unreadable.length })}`, evidence };
+    if (analysis.unreadable.length > 0)
+      return {
+        status: 'warning',
+        summary: `${b.t('certsRead', { count: snapshot.certificates.length })} ${b.t('certsUnreadable', { count: analysis.unreadable.length })}`,
+        evidence,
+      };
     return { status: 'ok', summary: b.t('certsRead', { count: snapshot.certificates.length }), evidence };
   });
 
@@ -512,7 +630,8 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       // The fingerprint of the person's own certificate identifies them: personal, masked when redacted.
       b.fact('sha1', 'ev.sha1', info.fingerprints.sha1, true),
     ];
-    if (analysis.login.chosenWarning === 'test-environment') return { status: 'warning', summary: b.t('authFoundTest', { issuer }), evidence, remedy: b.remedy('authFoundTestRemedy', 'local-it') };
+    if (analysis.login.chosenWarning === 'test-environment')
+      return { status: 'warning', summary: b.t('authFoundTest', { issuer }), evidence, remedy: b.remedy('authFoundTestRemedy', 'local-it') };
     const summary = b.t('authFound', { name, issuer });
     return { status: 'ok', summary: hasTelia ? `${summary} ${b.t('authTeliaWarning')}` : summary, evidence };
   });
@@ -530,7 +649,12 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       case 'expired':
         return { status: 'error', summary: b.t('validExpired', { date }), evidence, remedy: b.remedy('validExpiredRemedy', 'local-it') };
       case 'not-yet-valid':
-        return { status: 'error', summary: b.t('validNotYet', { date: formatDate(v.notBefore) }), evidence, remedy: b.remedy('validNotYetRemedy', v.clockSuspect ? 'self' : 'local-it') };
+        return {
+          status: 'error',
+          summary: b.t('validNotYet', { date: formatDate(v.notBefore) }),
+          evidence,
+          remedy: b.remedy('validNotYetRemedy', v.clockSuspect ? 'self' : 'local-it'),
+        };
     }
   });
 
@@ -545,13 +669,22 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
     const evidence = [b.fact('chainPath', 'ev.path', pathText), b.fact('anchorSources', 'ev.anchors', anchorsText)];
     switch (chain.status) {
       case 'trusted': {
-        return { status: 'ok', summary: b.t('chainTrusted', { root: chain.anchor.subjectCommonName ?? chain.anchor.subject, source: b.t(sourceKey(chain.anchor.source)) }), evidence };
+        return {
+          status: 'ok',
+          summary: b.t('chainTrusted', { root: chain.anchor.subjectCommonName ?? chain.anchor.subject, source: b.t(sourceKey(chain.anchor.source)) }),
+          evidence,
+        };
       }
       case 'untrusted-root': {
         const root = chain.root.knownRoot ?? chain.root.subjectCommonName ?? chain.root.subject;
         // A root that calls itself SITHS but whose fingerprint we do not know: say the name proves nothing.
         if (chain.root.presented && chain.root.knownRoot === undefined && chain.root.sha256 !== undefined && claimsSithsName(root)) {
-          return { status: 'warning', summary: b.t('chainNameNotEnough', { root }), evidence: [...evidence, b.fact('rootSha256', 'ev.rootSha256', chain.root.sha256)], remedy: b.remedy('chainNameNotEnoughRemedy', 'local-it') };
+          return {
+            status: 'warning',
+            summary: b.t('chainNameNotEnough', { root }),
+            evidence: [...evidence, b.fact('rootSha256', 'ev.rootSha256', chain.root.sha256)],
+            remedy: b.remedy('chainNameNotEnoughRemedy', 'local-it'),
+          };
         }
         const systemReadable = analysis.anchorSources.some((s) => s.source === 'system' && s.available);
         if (!systemReadable) return { status: 'unknown', summary: b.t('chainUntrustedUnknown', { root }), evidence };
@@ -559,7 +692,12 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       }
       case 'incomplete':
         // Offline we cannot fetch the issuer from its AIA address: the chain is unknown, not wrong.
-        return { status: 'unknown', summary: b.t('chainIncomplete', { issuer: chain.missingIssuer.subjectCommonName ?? chain.missingIssuer.subject }), evidence, remedy: b.remedy('chainIncompleteRemedy', 'local-it') };
+        return {
+          status: 'unknown',
+          summary: b.t('chainIncomplete', { issuer: chain.missingIssuer.subjectCommonName ?? chain.missingIssuer.subject }),
+          evidence,
+          remedy: b.remedy('chainIncompleteRemedy', 'local-it'),
+        };
       case 'invalid':
         return { status: 'error', summary: b.t('chainInvalid', { problem: chain.problem.code }), evidence, remedy: b.remedy('chainInvalidRemedy', 'local-it') };
     }
@@ -570,13 +708,35 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
     if (!rev || rev.status === 'not-checked') return { status: 'unknown', summary: b.t('revOffline') };
     switch (rev.status) {
       case 'good':
-        return { status: 'ok', summary: b.t('revGood', { method: rev.method.toUpperCase(), time: formatDateTime(rev.thisUpdate) }), evidence: [b.fact('revocationUrl', 'ev.url', rev.url)] };
+        return {
+          status: 'ok',
+          summary: b.t('revGood', { method: rev.method.toUpperCase(), time: formatDateTime(rev.thisUpdate) }),
+          evidence: [b.fact('revocationUrl', 'ev.url', rev.url)],
+        };
       case 'revoked':
-        return { status: 'error', summary: b.t('revRevoked', { date: formatDate(rev.revokedAt) }), evidence: [b.fact('revocationUrl', 'ev.url', rev.url), ...(rev.revocationReason ? [b.fact('revocationReason', 'ev.reason', rev.revocationReason)] : [])], remedy: b.remedy('revRevokedRemedy', 'local-it') };
+        return {
+          status: 'error',
+          summary: b.t('revRevoked', { date: formatDate(rev.revokedAt) }),
+          evidence: [
+            b.fact('revocationUrl', 'ev.url', rev.url),
+            ...(rev.revocationReason ? [b.fact('revocationReason', 'ev.reason', rev.revocationReason)] : []),
+          ],
+          remedy: b.remedy('revRevokedRemedy', 'local-it'),
+        };
       case 'unknown':
-        return { status: 'warning', summary: b.t('revUnknown'), evidence: [b.fact('revocationUrl', 'ev.url', rev.url)], remedy: b.remedy('revUnknownRemedy', 'local-it') };
+        return {
+          status: 'warning',
+          summary: b.t('revUnknown'),
+          evidence: [b.fact('revocationUrl', 'ev.url', rev.url)],
+          remedy: b.remedy('revUnknownRemedy', 'local-it'),
+        };
       case 'could-not-check':
-        return { status: 'warning', summary: b.t('revCouldNot', { reason: rev.httpStatus ? `${rev.reason} ${rev.httpStatus}` : rev.reason }), evidence: rev.url ? [b.fact('revocationUrl', 'ev.url', rev.url)] : [], remedy: b.remedy('revCouldNotRemedy', 'self') };
+        return {
+          status: 'warning',
+          summary: b.t('revCouldNot', { reason: rev.httpStatus ? `${rev.reason} ${rev.httpStatus}` : rev.reason }),
+          evidence: rev.url ? [b.fact('revocationUrl', 'ev.url', rev.url)] : [],
+          remedy: b.remedy('revCouldNotRemedy', 'self'),
+        };
     }
   });
 
@@ -586,26 +746,47 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
     if (!hsa) return { status: 'ok', summary: b.t('hsaNone') };
     const evidence = [b.fact('hsaId', 'ev.hsaId', hsa.value, true)];
     if (hsa.valid) return { status: 'ok', summary: b.t('hsaValid', { hsaId: hsa.value }), evidence };
-    return { status: 'warning', summary: b.t('hsaInvalid', { hsaId: hsa.value, problems: hsa.problems.join(', ') }), evidence, remedy: b.remedy('hsaInvalidRemedy', 'local-it') };
+    return {
+      status: 'warning',
+      summary: b.t('hsaInvalid', { hsaId: hsa.value, problems: hsa.problems.join(', ') }),
+      evidence,
+      remedy: b.remedy('hsaInvalidRemedy', 'local-it'),
+    };
   });
 
   const pinOf = (role: CardPin['role']) => snapshot?.pins.find((p) => p.role === role);
   const puk = pinOf('puk');
-  for (const [id, role] of [['auth-pin', 'authentication'], ['sign-pin', 'signature'], ['puk', 'puk']] as const) {
+  for (const [id, role] of [
+    ['auth-pin', 'authentication'],
+    ['sign-pin', 'signature'],
+    ['puk', 'puk'],
+  ] as const) {
     b.add(id, 'siths-application', () => (snapshot ? pinCheck(b, pinOf(role), role, puk) : { status: 'unknown', summary: b.t('verdictReading') }));
   }
 
   b.add('middleware', null, () => middlewareCheck(b, facts.system, snapshot ? facts.middleware : null));
 
-  const storeMatch = loginCert && facts.browserStores
-    ? matchBrowserStores(facts.browserStores, { sha1: loginCert.info.fingerprints.sha1, hsaId: loginCert.classification.hsaId?.value ?? null, commonName: loginCert.info.subject.commonName ?? null, cardThumbprints: (analysis?.certificates ?? []).map((c) => c.info.fingerprints.sha1) })
-    : null;
+  const storeMatch =
+    loginCert && facts.browserStores
+      ? matchBrowserStores(facts.browserStores, {
+          sha1: loginCert.info.fingerprints.sha1,
+          hsaId: loginCert.classification.hsaId?.value ?? null,
+          commonName: loginCert.info.subject.commonName ?? null,
+          cardThumbprints: (analysis?.certificates ?? []).map((c) => c.info.fingerprints.sha1),
+        })
+      : null;
   b.add('browser-store', 'middleware', () => browserStoreCheck(b, facts, storeMatch, loginCert));
 
   b.add('system-clock', null, () => {
     const suspect = analysis?.certificates.find((c) => c.validity.clockSuspect);
     const evidence = [b.fact('time', 'ev.time', formatDateTime(facts.generatedAt))];
-    if (suspect) return { status: 'warning', summary: b.t('clockSuspect', { date: formatDate(suspect.validity.notBefore) }), evidence, remedy: b.remedy('clockSuspectRemedy', 'self') };
+    if (suspect)
+      return {
+        status: 'warning',
+        summary: b.t('clockSuspect', { date: formatDate(suspect.validity.notBefore) }),
+        evidence,
+        remedy: b.remedy('clockSuspectRemedy', 'self'),
+      };
     return { status: 'ok', summary: b.t('clockOk', { time: formatDateTime(facts.generatedAt) }) };
   });
 
@@ -653,7 +834,13 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
     checks: [...b.checks.values()],
     certificates: snapshot && analysis ? reportCertificates(b, snapshot, analysis) : [],
     pins: snapshot ? reportPins(b, snapshot) : [],
-    readers: facts.readers.map((r) => ({ name: r.name, cardPresent: r.cardPresent, ...(r.atr && { atr: atrToSpacedHex(r.atr) }), flags: readerFlags(r, facts.selectedReader), ...(r.pinpad !== undefined && { pinpad: r.pinpad }) })),
+    readers: facts.readers.map((r) => ({
+      name: r.name,
+      cardPresent: r.cardPresent,
+      ...(r.atr && { atr: atrToSpacedHex(r.atr) }),
+      flags: readerFlags(r, facts.selectedReader),
+      ...(r.pinpad !== undefined && { pinpad: r.pinpad }),
+    })),
     system: (facts.system ?? []).map((f) => ({
       key: f.key,
       label: systemFactLabel(f.key, lang),

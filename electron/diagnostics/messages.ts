@@ -74,9 +74,11 @@ export const diagnosticMessages = defineMessages(
     'structure.pkcs15': 'PKCS#15',
     'structure.idprime': 'Thales IDPrime (minidriver)',
     structureUnknown: 'Kortkoll känner inte igen hur kortet lagrar sina certifikat.',
-    structureUnknownRemedy: 'Kortet kan ändå fungera för inloggning: prova. Fungerar det inte, kontakta lokal IT-support och skicka med kortrapporten (”Rapportera kortet” i appen, eller kortkoll probe), så kan korttypen läggas till.',
+    structureUnknownRemedy:
+      'Kortet kan ändå fungera för inloggning: prova. Fungerar det inte, kontakta lokal IT-support och skicka med kortrapporten (”Rapportera kortet” i appen, eller kortkoll probe), så kan korttypen läggas till.',
     verdictUnknownCard: 'Kortkoll känner inte igen kortet',
-    verdictUnknownCardAdvice: 'Kortkoll kan inte se om kortet fungerar för inloggning: det lagrar sina certifikat på ett sätt som Kortkoll inte känner till. Prova att logga in. Fungerar det inte, kontakta lokal IT-support och skicka med kortrapporten (”Rapportera kortet”).',
+    verdictUnknownCardAdvice:
+      'Kortkoll kan inte se om kortet fungerar för inloggning: det lagrar sina certifikat på ett sätt som Kortkoll inte känner till. Prova att logga in. Fungerar det inte, kontakta lokal IT-support och skicka med kortrapporten (”Rapportera kortet”).',
     appMissing: 'Kortet är ett betalkort ({name}), inte ett e-tjänstekort.',
     appMissingRemedy: 'Sätt i ditt e-tjänstekort. Är det rätt kort: kontakta lokal IT-support.',
     appCardError: 'Kortet svarade med ett fel: {meaning}.',
@@ -109,8 +111,10 @@ export const diagnosticMessages = defineMessages(
     chainUntrusted: 'Rotcertifikatet {root} finns inte bland datorns betrodda rotcertifikat.',
     chainUntrustedRemedy: 'IT kan lägga till rotcertifikatet i datorns förtroendelista. Inloggningen kan ändå fungera.',
     chainUntrustedUnknown: 'Kedjan går upp till {root}, men datorns förtroendelista kunde inte läsas här.',
-    chainNameNotEnough: 'Kedjan slutar i ett rotcertifikat som heter {root}, men dess fingeravtryck är inte en känd SITHS-rot och det finns inte bland de betrodda rotcertifikaten. Namnet räcker inte: vem som helst kan skapa ett rotcertifikat med det namnet.',
-    chainNameNotEnoughRemedy: 'Lita inte på kortet för att det säger SITHS. IT kan jämföra fingeravtrycket med Ineras och, om det stämmer, lägga in roten bland datorns betrodda rotcertifikat (eller ange den med --anchors).',
+    chainNameNotEnough:
+      'Kedjan slutar i ett rotcertifikat som heter {root}, men dess fingeravtryck är inte en känd SITHS-rot och det finns inte bland de betrodda rotcertifikaten. Namnet räcker inte: vem som helst kan skapa ett rotcertifikat med det namnet.',
+    chainNameNotEnoughRemedy:
+      'Lita inte på kortet för att det säger SITHS. IT kan jämföra fingeravtrycket med Ineras och, om det stämmer, lägga in roten bland datorns betrodda rotcertifikat (eller ange den med --anchors).',
     chainIncomplete: 'Certifikatet för utfärdaren {issuer} saknas, så kedjan kunde inte följas hela vägen.',
     chainIncompleteRemedy: 'Oftast inget problem för inloggningen. IT kan installera utfärdarens certifikat.',
     chainInvalid: 'Certifikatkedjan är ogiltig ({problem}).',
@@ -157,7 +161,8 @@ export const diagnosticMessages = defineMessages(
     mwFound: 'Installerat: {products}.',
     mwNone: 'Inget mellanprogram för SITHS-kort hittades (Net iD eller SITHS eID).',
     mwNoneRemedy: 'Kontakta lokal IT-support: webbläsaren behöver Net iD eller appen SITHS eID för att hitta kortet.',
-    mwCertProp: 'Windows-tjänsten Certifikatspridning (CertPropSvc) är igång samtidigt som SITHS eID-appens minidrivrutin. Inera anger att tjänsten ska vara avstängd.',
+    mwCertProp:
+      'Windows-tjänsten Certifikatspridning (CertPropSvc) är igång samtidigt som SITHS eID-appens minidrivrutin. Inera anger att tjänsten ska vara avstängd.',
     mwCertPropRemedy: 'Kontakta lokal IT-support.',
     mwNetIdEnterprise: 'Net iD Enterprise är installerat. Inera slutade stödja det 2023-06-30.',
     mwNetIdEnterpriseRemedy: 'Be lokal IT-support om appen SITHS eID.',
@@ -175,19 +180,25 @@ export const diagnosticMessages = defineMessages(
     // browser-store
     bsFound: 'Webbläsaren ({browsers}) har inloggningscertifikatet från kortet (tumavtryck {thumb}).',
     bsFoundStale: 'Webbläsaren har inloggningscertifikatet, men också {count} äldre certifikat med samma namn eller HSA-id från ett tidigare kort.',
-    bsStaleRemedy: 'Välj certifikatet som är giltigt till {validTo} (tumavtryck {thumb}), inte de äldre. IT-support tar bort de gamla: certmgr.msc → Personligt → Certifikat (Windows), Nyckelhanterare (macOS) eller certutil -D -n NAMN -d sql:MAPP (Linux).',
+    bsStaleRemedy:
+      'Välj certifikatet som är giltigt till {validTo} (tumavtryck {thumb}), inte de äldre. IT-support tar bort de gamla: certmgr.msc → Personligt → Certifikat (Windows), Nyckelhanterare (macOS) eller certutil -D -n NAMN -d sql:MAPP (Linux).',
     bsMissing: 'Inloggningscertifikatet finns inte där webbläsaren letar ({store}): webbläsaren kommer inte att visa det.',
-    'bsMissingRemedy.win32': 'Ta ut kortet och sätt i det igen. Hjälper inte det: IT-support kontrollerar att mellanprogrammet (SITHS eID eller Net iD) är igång, och, med SafeNet-minidrivern, att tjänsten Certifikatspridning (CertPropSvc) är avstängd.',
-    'bsMissingRemedy.darwin': 'Ta ut kortet och sätt i det igen. Hjälper inte det: IT-support kontrollerar att appen SITHS eID (eller Net iD) är installerad och att dess token-drivrutin är aktiv.',
-    'bsMissingRemedy.linux': 'Ta ut kortet och sätt i det igen. Hjälper inte det: IT-support kontrollerar att mellanprogrammets PKCS#11-modul är registrerad i webbläsarens databas och ser kortet.',
+    'bsMissingRemedy.win32':
+      'Ta ut kortet och sätt i det igen. Hjälper inte det: IT-support kontrollerar att mellanprogrammet (SITHS eID eller Net iD) är igång, och, med SafeNet-minidrivern, att tjänsten Certifikatspridning (CertPropSvc) är avstängd.',
+    'bsMissingRemedy.darwin':
+      'Ta ut kortet och sätt i det igen. Hjälper inte det: IT-support kontrollerar att appen SITHS eID (eller Net iD) är installerad och att dess token-drivrutin är aktiv.',
+    'bsMissingRemedy.linux':
+      'Ta ut kortet och sätt i det igen. Hjälper inte det: IT-support kontrollerar att mellanprogrammets PKCS#11-modul är registrerad i webbläsarens databas och ser kortet.',
     bsSoftwareKey: 'Certifikatet finns i webbläsarens lager, men nyckeln ligger inte på kortet ({provider}): det är en kopia, inte kortets eget.',
     bsSoftwareKeyRemedy: 'IT-support tar bort kopian ur certifikatlagret; sätt sedan i kortet igen så att mellanprogrammet lägger dit kortets eget certifikat.',
     bsFirefoxNoModule: 'Firefox har ingen modul för kortet (PKCS#11) i profilen {store}: Firefox visar inga certifikat från kortet.',
-    bsFirefoxNoModuleRemedy: 'I Firefox: Inställningar → Sekretess och säkerhet → Säkerhetsenheter → Läs in, och välj modulen {module}. IT-support kan i stället läsa in p11-kit-proxy för alla med en företagspolicy (policies.json, SecurityDevices).',
+    bsFirefoxNoModuleRemedy:
+      'I Firefox: Inställningar → Sekretess och säkerhet → Säkerhetsenheter → Läs in, och välj modulen {module}. IT-support kan i stället läsa in p11-kit-proxy för alla med en företagspolicy (policies.json, SecurityDevices).',
     bsChromiumNoModule: 'Chromium/Chrome har ingen modul för kortet registrerad i {store}: webbläsaren visar inga certifikat från kortet.',
     bsChromiumNoModuleRemedy: 'Registrera modulen med webbläsaren stängd: modutil -dbdir sql:$HOME/.pki/nssdb -add "SITHS" -libfile {module}',
     bsModuleNoCard: 'Modulen ({modules}) är registrerad i {store} men ser inget kort: webbläsaren visar inget certifikat från kortet.',
-    bsModuleNoCardRemedy: 'Ta ut kortet och sätt i det igen. Hjälper inte det: IT-support kontrollerar att modulen hör till kortets mellanprogram (SITHS eID/SAC eller Net iD).',
+    bsModuleNoCardRemedy:
+      'Ta ut kortet och sätt i det igen. Hjälper inte det: IT-support kontrollerar att modulen hör till kortets mellanprogram (SITHS eID/SAC eller Net iD).',
     bsUnknown: 'Kortkoll kunde inte se vad webbläsarens certifikatlager innehåller ({note}).',
     bsNoStore: 'Kortkoll hittade inget certifikatlager för webbläsare att kontrollera.',
     bsNotAsked: 'Webbläsarens certifikatlager har inte kontrollerats ännu.',
@@ -198,7 +209,7 @@ export const diagnosticMessages = defineMessages(
     'bsOutcome.module-not-registered': 'ingen modul för kortet',
     'bsOutcome.module-sees-no-card': 'modulen ser inget kort',
     'bsOutcome.unknown': 'kunde inte läsas',
-    'bsStale': 'äldre certifikat: {subject}, giltigt till {validTo}, tumavtryck {thumb}',
+    bsStale: 'äldre certifikat: {subject}, giltigt till {validTo}, tumavtryck {thumb}',
     'ev.store': 'Certifikatlager',
     'ev.thumbprint': 'Tumavtryck',
     'ev.tokens': 'Kort enligt mellanprogrammet',
@@ -280,7 +291,8 @@ export const diagnosticMessages = defineMessages(
     serviceRunning: 'The service is running.',
     serviceDemo: 'Demo mode: a virtual card is used; no smart-card service is needed.',
     serviceDown: 'The service the computer uses for card readers is not running.',
-    serviceDownRemedy: 'Restart the computer. If that does not help, contact local IT support (the service is “Smart Card”/SCardSvr on Windows, pcscd on Linux).',
+    serviceDownRemedy:
+      'Restart the computer. If that does not help, contact local IT support (the service is “Smart Card”/SCardSvr on Windows, pcscd on Linux).',
     readersFound: '{count} card reader(s) found.',
     readersNone: 'No card reader was found.',
     readersNoneRemedy: 'Check that the card reader is plugged in (try another USB port). If that does not help, contact local IT support.',
@@ -309,9 +321,11 @@ export const diagnosticMessages = defineMessages(
     'structure.pkcs15': 'PKCS#15',
     'structure.idprime': 'Thales IDPrime (minidriver)',
     structureUnknown: 'Kortkoll does not recognise how the card stores its certificates.',
-    structureUnknownRemedy: 'The card may still work for login: try it. If it does not, contact local IT support and send the card report (“Report the card” in the app, or kortkoll probe), so that the card type can be added.',
+    structureUnknownRemedy:
+      'The card may still work for login: try it. If it does not, contact local IT support and send the card report (“Report the card” in the app, or kortkoll probe), so that the card type can be added.',
     verdictUnknownCard: 'Kortkoll does not recognise the card',
-    verdictUnknownCardAdvice: 'Kortkoll cannot tell whether the card works for login: it stores its certificates in a way Kortkoll does not know. Try to log in. If it does not work, contact local IT support and send the card report (“Report the card”).',
+    verdictUnknownCardAdvice:
+      'Kortkoll cannot tell whether the card works for login: it stores its certificates in a way Kortkoll does not know. Try to log in. If it does not work, contact local IT support and send the card report (“Report the card”).',
     appMissing: 'The card is a payment card ({name}), not an e-tjänstekort.',
     appMissingRemedy: 'Insert your e-tjänstekort. If it is the right card, contact local IT support.',
     appCardError: 'The card answered with an error: {meaning}.',
@@ -340,8 +354,10 @@ export const diagnosticMessages = defineMessages(
     chainUntrusted: 'The root certificate {root} is not among the computer’s trusted root certificates.',
     chainUntrustedRemedy: 'IT can add the root certificate to the computer’s trust store. Login may work anyway.',
     chainUntrustedUnknown: 'The chain goes up to {root}, but the computer’s trust store could not be read here.',
-    chainNameNotEnough: 'The chain ends at a root certificate named {root}, but its fingerprint is not a known SITHS root and it is not among the trusted root certificates. The name is not enough: anyone can make a root certificate with that name.',
-    chainNameNotEnoughRemedy: 'Do not trust the card because it says SITHS. IT can compare the fingerprint with Inera’s and, if it matches, add the root to the computer’s trusted root certificates (or give it with --anchors).',
+    chainNameNotEnough:
+      'The chain ends at a root certificate named {root}, but its fingerprint is not a known SITHS root and it is not among the trusted root certificates. The name is not enough: anyone can make a root certificate with that name.',
+    chainNameNotEnoughRemedy:
+      'Do not trust the card because it says SITHS. IT can compare the fingerprint with Inera’s and, if it matches, add the root to the computer’s trusted root certificates (or give it with --anchors).',
     chainIncomplete: 'The certificate of the issuer {issuer} is missing, so the chain could not be followed all the way.',
     chainIncompleteRemedy: 'Usually no problem for login. IT can install the issuer’s certificate.',
     chainInvalid: 'The certificate chain is invalid ({problem}).',
@@ -402,19 +418,26 @@ export const diagnosticMessages = defineMessages(
     // browser-store
     bsFound: 'The browser ({browsers}) has the login certificate from the card (thumbprint {thumb}).',
     bsFoundStale: 'The browser has the login certificate, but also {count} older certificate(s) with the same name or HSA-id from an earlier card.',
-    bsStaleRemedy: 'Choose the certificate valid until {validTo} (thumbprint {thumb}), not the older ones. IT support removes the old ones: certmgr.msc → Personal → Certificates (Windows), Keychain Access (macOS) or certutil -D -n NAME -d sql:DIR (Linux).',
+    bsStaleRemedy:
+      'Choose the certificate valid until {validTo} (thumbprint {thumb}), not the older ones. IT support removes the old ones: certmgr.msc → Personal → Certificates (Windows), Keychain Access (macOS) or certutil -D -n NAME -d sql:DIR (Linux).',
     bsMissing: 'The login certificate is not where the browser looks ({store}): the browser will not show it.',
-    'bsMissingRemedy.win32': 'Take the card out and insert it again. If that does not help, IT support checks that the middleware (SITHS eID or Net iD) runs and, with the SafeNet minidriver, that the Certificate Propagation service (CertPropSvc) is turned off.',
-    'bsMissingRemedy.darwin': 'Take the card out and insert it again. If that does not help, IT support checks that the SITHS eID app (or Net iD) is installed and its token driver is enabled.',
-    'bsMissingRemedy.linux': 'Take the card out and insert it again. If that does not help, IT support checks that the middleware’s PKCS#11 module is registered in the browser’s database and sees the card.',
+    'bsMissingRemedy.win32':
+      'Take the card out and insert it again. If that does not help, IT support checks that the middleware (SITHS eID or Net iD) runs and, with the SafeNet minidriver, that the Certificate Propagation service (CertPropSvc) is turned off.',
+    'bsMissingRemedy.darwin':
+      'Take the card out and insert it again. If that does not help, IT support checks that the SITHS eID app (or Net iD) is installed and its token driver is enabled.',
+    'bsMissingRemedy.linux':
+      'Take the card out and insert it again. If that does not help, IT support checks that the middleware’s PKCS#11 module is registered in the browser’s database and sees the card.',
     bsSoftwareKey: 'The certificate is in the browser’s store, but its key is not on the card ({provider}): it is a copy, not the card’s own.',
-    bsSoftwareKeyRemedy: 'IT support removes the copy from the certificate store; then insert the card again so that the middleware puts the card’s own certificate there.',
+    bsSoftwareKeyRemedy:
+      'IT support removes the copy from the certificate store; then insert the card again so that the middleware puts the card’s own certificate there.',
     bsFirefoxNoModule: 'Firefox has no module for the card (PKCS#11) in the profile {store}: Firefox shows no certificate from the card.',
-    bsFirefoxNoModuleRemedy: 'In Firefox: Settings → Privacy & Security → Security Devices → Load, and choose the module {module}. IT support can load p11-kit-proxy for everyone with an enterprise policy instead (policies.json, SecurityDevices).',
+    bsFirefoxNoModuleRemedy:
+      'In Firefox: Settings → Privacy & Security → Security Devices → Load, and choose the module {module}. IT support can load p11-kit-proxy for everyone with an enterprise policy instead (policies.json, SecurityDevices).',
     bsChromiumNoModule: 'Chromium/Chrome has no module for the card registered in {store}: the browser shows no certificate from the card.',
     bsChromiumNoModuleRemedy: 'Register the module with the browser closed: modutil -dbdir sql:$HOME/.pki/nssdb -add "SITHS" -libfile {module}',
     bsModuleNoCard: 'The module ({modules}) is registered in {store} but sees no card: the browser shows no certificate from the card.',
-    bsModuleNoCardRemedy: 'Take the card out and insert it again. If that does not help, IT support checks that the module belongs to the card’s middleware (SITHS eID/SAC or Net iD).',
+    bsModuleNoCardRemedy:
+      'Take the card out and insert it again. If that does not help, IT support checks that the module belongs to the card’s middleware (SITHS eID/SAC or Net iD).',
     bsUnknown: 'Kortkoll could not see what the browser’s certificate store holds ({note}).',
     bsNoStore: 'Kortkoll found no browser certificate store to check.',
     bsNotAsked: 'The browser’s certificate store has not been checked yet.',
@@ -425,7 +448,7 @@ export const diagnosticMessages = defineMessages(
     'bsOutcome.module-not-registered': 'no module for the card',
     'bsOutcome.module-sees-no-card': 'the module sees no card',
     'bsOutcome.unknown': 'could not be read',
-    'bsStale': 'older certificate: {subject}, valid until {validTo}, thumbprint {thumb}',
+    bsStale: 'older certificate: {subject}, valid until {validTo}, thumbprint {thumb}',
     'ev.store': 'Certificate store',
     'ev.thumbprint': 'Thumbprint',
     'ev.tokens': 'Cards as the middleware lists them',

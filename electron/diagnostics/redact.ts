@@ -36,7 +36,10 @@ export function maskHsaId(hsaId: string): string {
 
 /** Every personnummer in a text, to at most its birth year: "19121212-1212" → "1912****-****". */
 export function maskPersonnummerIn(text: string): string {
-  return text.replace(personnummerPattern, (_whole, century: string | undefined, year: string, _date: string, separator: string) => `${century ?? ''}${year}****${separator === '+' ? '+' : '-'}****`);
+  return text.replace(
+    personnummerPattern,
+    (_whole, century: string | undefined, year: string, _date: string, separator: string) => `${century ?? ''}${year}****${separator === '+' ? '+' : '-'}****`,
+  );
 }
 
 /** Keeps the last four digits, as bank cards do. */
@@ -361,7 +364,11 @@ export function redactCardRead(result: CardReadResult): RedactedCardReadJson {
     return out;
   });
   const { certificates: _bytes, apduLog: _apdus, ...rest } = result;
-  const tokenInfo = result.tokenInfo && { ...result.tokenInfo, serialNumber: maskCardNumber(result.tokenInfo.serialNumber), serialNumberText: result.tokenInfo.serialNumberText === null ? null : maskCardNumber(result.tokenInfo.serialNumberText) };
+  const tokenInfo = result.tokenInfo && {
+    ...result.tokenInfo,
+    serialNumber: maskCardNumber(result.tokenInfo.serialNumber),
+    serialNumberText: result.tokenInfo.serialNumberText === null ? null : maskCardNumber(result.tokenInfo.serialNumberText),
+  };
   return scrub({ ...rest, tokenInfo, redacted: true as const, certificates, apduLog }, replacements);
 }
 

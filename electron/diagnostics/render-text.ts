@@ -15,7 +15,12 @@ function terminalSafe(sections: LayoutSection[]): LayoutSection[] {
     ...section,
     heading: line(section.heading),
     rows: rows(section.rows),
-    items: section.items.map((item) => ({ ...item, title: line(item.title), ...(item.text !== undefined && { text: block(item.text) }), rows: rows(item.rows) })),
+    items: section.items.map((item) => ({
+      ...item,
+      title: line(item.title),
+      ...(item.text !== undefined && { text: block(item.text) }),
+      rows: rows(item.rows),
+    })),
     ...(section.empty !== undefined && { empty: block(section.empty) }),
     ...(section.preformatted && { preformatted: section.preformatted.map(block) }),
   }));

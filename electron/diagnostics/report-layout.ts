@@ -12,7 +12,11 @@ import type { PkiEnvironment } from '../pki/known-roots.js';
 
 /** The report keeps stable codes (JSON, schema); people read them in their language. */
 function certificateKind(cert: { family: string; environment: string; subjectKind: string }, lang: Lang): string {
-  return [familyLabel(cert.family as IssuerFamily, lang), environmentLabel(cert.environment as PkiEnvironment, lang), subjectKindLabel(cert.subjectKind as SubjectKind, lang)].join(', ');
+  return [
+    familyLabel(cert.family as IssuerFamily, lang),
+    environmentLabel(cert.environment as PkiEnvironment, lang),
+    subjectKindLabel(cert.subjectKind as SubjectKind, lang),
+  ].join(', ');
 }
 
 export type Row = readonly [label: string, value: string];
@@ -110,7 +114,13 @@ export function layoutReport(report: DiagnosticReport): LayoutSection[] {
           [
             t('readTime'),
             card.authReadyMs !== undefined
-              ? t('readTimeValue', { ms: Math.round(card.readMs), authMs: Math.round(card.authReadyMs), apdus: card.apduCount, sent: card.bytesSent, received: card.bytesReceived })
+              ? t('readTimeValue', {
+                  ms: Math.round(card.readMs),
+                  authMs: Math.round(card.authReadyMs),
+                  apdus: card.apduCount,
+                  sent: card.bytesSent,
+                  received: card.bytesReceived,
+                })
               : t('readTimeValueNoAuth', { ms: Math.round(card.readMs), apdus: card.apduCount, sent: card.bytesSent, received: card.bytesReceived }),
           ],
         ])

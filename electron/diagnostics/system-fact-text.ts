@@ -130,7 +130,7 @@ const m = defineMessages(
   },
   {
     summaryLine: 'Operating system and middleware, for IT support',
-    help: 'Usage: kortkoll system [--json] [--pkcs11 PATH|auto] [--pkcs11-timeout SECONDS]\n\nShows the facts about the machine around the card: the PC/SC service, readers (virtual ones too), middleware (Net iD, the SITHS eID app, SafeNet, OpenSC) with versions, a remote session and, on Windows, certificate propagation and SITHS certificates in the user\'s certificate store. Each fact says how it was obtained. Nothing needs administrator rights and nothing is changed.\n\nOptions:\n  --json                   print the facts as JSON\n  --pkcs11 PATH            also ask a PKCS#11 module what it sees (in its own process); may be repeated\n  --pkcs11 auto            ask the PKCS#11 modules that were found\n  --pkcs11-timeout SECONDS how long a module may take (default 10)\n\nExit codes: 0 nothing to remark, 1 warnings or unknown facts, 2 errors (e.g. PC/SC service stopped, a module that crashes), 64 usage error.',
+    help: "Usage: kortkoll system [--json] [--pkcs11 PATH|auto] [--pkcs11-timeout SECONDS]\n\nShows the facts about the machine around the card: the PC/SC service, readers (virtual ones too), middleware (Net iD, the SITHS eID app, SafeNet, OpenSC) with versions, a remote session and, on Windows, certificate propagation and SITHS certificates in the user's certificate store. Each fact says how it was obtained. Nothing needs administrator rights and nothing is changed.\n\nOptions:\n  --json                   print the facts as JSON\n  --pkcs11 PATH            also ask a PKCS#11 module what it sees (in its own process); may be repeated\n  --pkcs11 auto            ask the PKCS#11 modules that were found\n  --pkcs11-timeout SECONDS how long a module may take (default 10)\n\nExit codes: 0 nothing to remark, 1 warnings or unknown facts, 2 errors (e.g. PC/SC service stopped, a module that crashes), 64 usage error.",
     title: 'Kortkoll – computer and middleware ({platform} {release}, {arch})',
     summaryHeading: 'Summary',
     factsHeading: 'Facts and how they were obtained',
@@ -280,4 +280,3 @@ export function formatFactValue(value: FactValue, lang: Lang): string {
   const token = `value.${String(value)}`;
   return has(token) ? m.t(token, lang) : String(value);
 }
-

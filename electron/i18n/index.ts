@@ -26,9 +26,7 @@ export function placeholdersOf(template: string): string[] {
 }
 
 export function formatMessage(template: string, params: MessageParams = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole));
 }
 
 export function defineMessages<K extends string>(area: string, sv: Catalogue<K>, en: NoInfer<Catalogue<K>>): MessageSet<K> {

@@ -37,11 +37,17 @@ export function buildLoginGuide(input: LoginGuideInput): LoginGuide {
   if (phase === 'no-service') Object.assign(step1, { status: 'blocked', detail: t('step1NoService') });
   else if (phase === 'no-reader') Object.assign(step1, { status: 'blocked', detail: t('step1NoReader') });
   else if (phase === 'reading') step1.detail = t('step1Reading');
-  else if (phase === 'card-error' && unknownCard) Object.assign(step1, { status: 'done', detail: t('step1UnknownCard'), warning: t('step1UnknownCardWarning') });
+  else if (phase === 'card-error' && unknownCard)
+    Object.assign(step1, { status: 'done', detail: t('step1UnknownCard'), warning: t('step1UnknownCardWarning') });
   else if (phase === 'card-error') Object.assign(step1, { status: 'blocked', detail: t('step1CardError') });
   else if (cardRead && report?.card) Object.assign(step1, { status: 'done', detail: t('step1Done', { duration: formatDuration(report.card.readMs, lang) }) });
 
-  const step2: LoginStep = { number: 2, title: t('step2Title'), status: cardRead || unknownCard ? 'active' : 'waiting', detail: t('step2Detail', { url: loginUrl }) };
+  const step2: LoginStep = {
+    number: 2,
+    title: t('step2Title'),
+    status: cardRead || unknownCard ? 'active' : 'waiting',
+    detail: t('step2Detail', { url: loginUrl }),
+  };
 
   const step3: LoginStep = { number: 3, title: t('step3Title'), status: 'waiting', detail: t(unknownCard ? 'step3UnknownCard' : 'step3Waiting') };
   const step4: LoginStep = { number: 4, title: t('step4Title'), status: 'waiting', detail: t('step4Detail', { tries: '' }).trim() };
@@ -51,7 +57,13 @@ export function buildLoginGuide(input: LoginGuideInput): LoginGuide {
     const authCheck = report.checks.find((check) => check.id === 'auth-validity');
     if (login) {
       const thumb = shortThumbprint(login.sha1);
-      step3.certificate = { subjectCommonName: login.subjectCommonName, issuerCommonName: login.issuerCommonName, validTo: login.validTo, thumbprint: thumb, ...(login.subjectSerialNumber !== undefined && { serialNumber: login.subjectSerialNumber }) };
+      step3.certificate = {
+        subjectCommonName: login.subjectCommonName,
+        issuerCommonName: login.issuerCommonName,
+        validTo: login.validTo,
+        thumbprint: thumb,
+        ...(login.subjectSerialNumber !== undefined && { serialNumber: login.subjectSerialNumber }),
+      };
       step3.detail = t('step3DetailThumb', { name: login.subjectCommonName, issuer: login.issuerCommonName, validTo: login.validTo, thumb });
       // The browser-store check: shown only when it could tell (unknown or not asked says nothing).
       const store = report.checks.find((check) => check.id === 'browser-store');

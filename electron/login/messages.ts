@@ -12,7 +12,8 @@ export const loginMessages = defineMessages(
     step1NoReader: 'Ingen kortläsare hittades. Kontrollera att läsaren är ansluten, eller kontakta lokal IT-support.',
     step1CardError: 'Kortet kunde inte läsas som ett SITHS-kort. Ta ut kortet och sätt i det igen. Hjälper inte det: kontakta lokal IT-support.',
     step1UnknownCard: 'Kortet sitter i.',
-    step1UnknownCardWarning: 'Kortkoll känner inte igen hur kortet lagrar sina certifikat, så det kan inte visa vilket du ska välja. Prova att logga in. Fungerar det inte: kontakta lokal IT-support och skicka med kortrapporten.',
+    step1UnknownCardWarning:
+      'Kortkoll känner inte igen hur kortet lagrar sina certifikat, så det kan inte visa vilket du ska välja. Prova att logga in. Fungerar det inte: kontakta lokal IT-support och skicka med kortrapporten.',
     step2Title: 'Gå till inloggningssidan',
     step2Detail: 'Öppna {url} och klicka på ”E-tjänstekort” under ”E-legitimation”.',
     step3Title: 'Välj certifikatet från SITHS',
@@ -44,7 +45,8 @@ export const loginMessages = defineMessages(
     step1NoReader: 'No card reader was found. Check that the reader is connected, or contact local IT support.',
     step1CardError: 'The card could not be read as a SITHS card. Take the card out and insert it again. If that does not help, contact local IT support.',
     step1UnknownCard: 'The card is in.',
-    step1UnknownCardWarning: 'Kortkoll does not recognise how the card stores its certificates, so it cannot show which one to pick. Try to log in. If it does not work, contact local IT support and send the card report.',
+    step1UnknownCardWarning:
+      'Kortkoll does not recognise how the card stores its certificates, so it cannot show which one to pick. Try to log in. If it does not work, contact local IT support and send the card report.',
     step2Title: 'Go to the login page',
     step2Detail: 'Open {url} and click “E-tjänstekort” under “E-legitimation”.',
     step3Title: 'Choose the certificate from SITHS',

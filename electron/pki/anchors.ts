@@ -78,7 +78,9 @@ export function loadSystemAnchors(reader: SystemCaReader | null = systemCaReader
  * Throws CertificateParseError when the file holds no readable certificate.
  */
 export function anchorsFromFile(content: Uint8Array | string, origin?: string): LoadedAnchors {
-  const anchors = parseCertificates(content).map((certificate): TrustAnchor => (origin === undefined ? { certificate, source: 'file' } : { certificate, source: 'file', origin }));
+  const anchors = parseCertificates(content).map((certificate): TrustAnchor =>
+    origin === undefined ? { certificate, source: 'file' } : { certificate, source: 'file', origin },
+  );
   const status: AnchorSourceStatus = { source: 'file', available: true, count: anchors.length };
   if (origin !== undefined) status.origin = origin;
   return { status, anchors };

@@ -176,7 +176,12 @@ export async function validateWithPkijsEngine(
     const result = await engine.verify({}, cryptoEngine());
     return result.result ? { ok: true } : { ok: false, message: result.resultMessage };
   } catch (e) {
-    const message = e instanceof Error ? e.message : typeof e === 'object' && e !== null && 'resultMessage' in e ? String((e as { resultMessage: unknown }).resultMessage) : String(e);
+    const message =
+      e instanceof Error
+        ? e.message
+        : typeof e === 'object' && e !== null && 'resultMessage' in e
+          ? String((e as { resultMessage: unknown }).resultMessage)
+          : String(e);
     return { ok: false, message };
   }
 }
@@ -184,7 +189,12 @@ export async function validateWithPkijsEngine(
 export async function verifyChain(leaf: CertificateInfo, options: ChainOptions = {}): Promise<ChainResult> {
   const now = options.now ?? new Date();
   const { at, reason } = chainCheckTime(leaf, now);
-  const base = (path: ChainLink[]): ChainBase => ({ path, checkedAt: at.toISOString(), checkedAtReason: reason, anchorSources: [...(options.anchorSources ?? [])] });
+  const base = (path: ChainLink[]): ChainBase => ({
+    path,
+    checkedAt: at.toISOString(),
+    checkedAtReason: reason,
+    anchorSources: [...(options.anchorSources ?? [])],
+  });
 
   const pool = withoutDuplicates([
     ...(options.anchors ?? []).map((anchor): PoolEntry => ({ info: anchor.certificate, source: anchor.source, anchor })),
@@ -237,9 +247,10 @@ export async function verifyChain(leaf: CertificateInfo, options: ChainOptions =
     if (chain.length > maxPathLength) return invalid('too-long', current, `more than ${maxPathLength} certificates`);
 
     const byName = pool.filter((entry) => entry.info.fingerprints.sha256 !== current.fingerprints.sha256 && issuerNameMatches(current, entry.info));
-    const byKey = current.authorityKeyIdentifier === undefined
-      ? byName
-      : byName.filter((entry) => entry.info.subjectKeyIdentifier === undefined || entry.info.subjectKeyIdentifier === current.authorityKeyIdentifier);
+    const byKey =
+      current.authorityKeyIdentifier === undefined
+        ? byName
+        : byName.filter((entry) => entry.info.subjectKeyIdentifier === undefined || entry.info.subjectKeyIdentifier === current.authorityKeyIdentifier);
     // Anchors first: the shortest way to trust.
     const candidates = [...byKey.filter((e) => e.anchor), ...byKey.filter((e) => !e.anchor)].filter(
       (entry) => !chain.some((c) => c.fingerprints.sha256 === entry.info.fingerprints.sha256),

@@ -1,14 +1,6 @@
 /** Why some bytes or text could not be read as a certificate. */
 export type CertificateParseErrorCode =
-  | 'empty'
-  | 'not-pem'
-  | 'bad-base64'
-  | 'bad-der'
-  | 'trailing-data'
-  | 'not-a-certificate'
-  | 'bad-field'
-  | 'several-certificates'
-  | 'too-many-objects';
+  'empty' | 'not-pem' | 'bad-base64' | 'bad-der' | 'trailing-data' | 'not-a-certificate' | 'bad-field' | 'several-certificates' | 'too-many-objects';
 
 /**
  * The only error the certificate parser throws: whatever the input, a caller catches this one

@@ -6,15 +6,7 @@
  */
 import { luhnValid } from './personnummer.js';
 
-export type HsaIdProblem =
-  | 'empty'
-  | 'too-long'
-  | 'whitespace'
-  | 'bad-characters'
-  | 'missing-dash'
-  | 'bad-prefix'
-  | 'bad-organisation-number'
-  | 'empty-suffix';
+export type HsaIdProblem = 'empty' | 'too-long' | 'whitespace' | 'bad-characters' | 'missing-dash' | 'bad-prefix' | 'bad-organisation-number' | 'empty-suffix';
 
 /** Not wrong by the rules, but worth a look. */
 export type HsaIdWarning = 'organisation-number-checksum';

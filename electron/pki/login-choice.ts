@@ -112,9 +112,7 @@ export function chooseLoginCertificate(certs: readonly CertificateInfo[], now: D
       other.reason = bestIsProduction && other.classification.environment !== 'production' ? 'test-environment' : 'not-preferred';
     }
   }
-  const blocked = best
-    ? undefined
-    : byPreference(candidates.filter((c) => c.reason === 'expired' || c.reason === 'not-yet-valid'))[0];
+  const blocked = best ? undefined : byPreference(candidates.filter((c) => c.reason === 'expired' || c.reason === 'not-yet-valid'))[0];
   const choice: LoginChoice = {
     chosenIndex: best ? best.index : null,
     chosen: best ? (certs[best.index] as CertificateInfo) : null,

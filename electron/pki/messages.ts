@@ -51,13 +51,15 @@ export const pkiMessages = defineMessages(
     'anchorStatus.noFile': 'ingen fil med betrodda rotcertifikat angiven',
     'chain.trusted': 'Kedjan håller: den slutar i {anchor}, ett betrott rotcertifikat från {source}.',
     'chain.untrusted-root': 'Rotcertifikatet {root} är inte betrott här.',
-    'chain.untrusted-root.remedy': 'IT-avdelningen kan lägga in {root} bland datorns betrodda rotcertifikat, eller ange det i en fil med betrodda rotcertifikat (--anchors).',
+    'chain.untrusted-root.remedy':
+      'IT-avdelningen kan lägga in {root} bland datorns betrodda rotcertifikat, eller ange det i en fil med betrodda rotcertifikat (--anchors).',
     'chain.incomplete': 'Kedjan är ofullständig: utfärdaren {issuer} saknas.',
     'chain.incomplete.where': 'Utfärdarens certifikat finns att hämta på {url}.',
     'chain.invalid': 'Kedjan håller inte: {problem} ({subject}).',
     'chain.checkedAtLeafValidity': 'Kedjan prövades per {date}, inom certifikatets giltighetstid, eftersom certifikatet inte gäller i dag.',
     'chain.knownRoot': '{name} är ett rotcertifikat som Kortkoll känner igen på fingeravtrycket.',
-    'chain.nameNotEnough': 'Rotcertifikatet heter {root} men har ett fingeravtryck som Kortkoll inte känner ({sha256}). Namnet räcker inte: vem som helst kan skapa ett rotcertifikat med det namnet. Bara datorns betrodda rotcertifikat, en fil som anges med --anchors eller ett känt fingeravtryck gör en rot betrodd.',
+    'chain.nameNotEnough':
+      'Rotcertifikatet heter {root} men har ett fingeravtryck som Kortkoll inte känner ({sha256}). Namnet räcker inte: vem som helst kan skapa ett rotcertifikat med det namnet. Bara datorns betrodda rotcertifikat, en fil som anges med --anchors eller ett känt fingeravtryck gör en rot betrodd.',
     'chainProblem.bad-signature': 'en signatur stämmer inte',
     'chainProblem.issuer-not-ca': 'utfärdaren är inte en CA',
     'chainProblem.path-length-exceeded': 'för många mellanliggande CA',
@@ -82,7 +84,8 @@ export const pkiMessages = defineMessages(
     'revocationReason.no-endpoint': 'certifikatet anger ingen OCSP-tjänst eller spärrlista',
     'revocationReason.no-issuer': 'utfärdarens certifikat saknas',
     'revocationReason.too-large': 'svaret var orimligt stort och avbröts',
-    'revocationReason.redirect-refused': 'tjänsten skickade vidare till en adress som inte godtas (annat protokoll, lokal eller privat adress, eller för många steg)',
+    'revocationReason.redirect-refused':
+      'tjänsten skickade vidare till en adress som inte godtas (annat protokoll, lokal eller privat adress, eller för många steg)',
     'revocationReason.out-of-scope': 'spärrlistan gäller inte för det här certifikatet',
     'revocationReason.unsupported': 'spärrlistan har en kritisk utökning som Kortkoll inte kan tolka',
     'loginReason.ca': 'ett CA-certifikat, inte ditt eget',
@@ -143,13 +146,15 @@ export const pkiMessages = defineMessages(
     'anchorStatus.noFile': 'no trusted roots file given',
     'chain.trusted': 'The chain holds: it ends at {anchor}, a trusted root certificate from {source}.',
     'chain.untrusted-root': 'The root certificate {root} is not trusted here.',
-    'chain.untrusted-root.remedy': "The IT department can add {root} to the computer's trusted root certificates, or give it in a trusted roots file (--anchors).",
+    'chain.untrusted-root.remedy':
+      "The IT department can add {root} to the computer's trusted root certificates, or give it in a trusted roots file (--anchors).",
     'chain.incomplete': 'The chain is incomplete: the issuer {issuer} is missing.',
     'chain.incomplete.where': "The issuer's certificate can be fetched from {url}.",
     'chain.invalid': 'The chain does not hold: {problem} ({subject}).',
     'chain.checkedAtLeafValidity': "The chain was checked as of {date}, within the certificate's validity, because the certificate is not valid today.",
     'chain.knownRoot': '{name} is a root certificate Kortkoll recognises by its fingerprint.',
-    'chain.nameNotEnough': 'The root certificate is named {root} but has a fingerprint Kortkoll does not know ({sha256}). The name is not enough: anyone can make a root certificate with that name. Only the computer’s trusted root certificates, a file given with --anchors or a known fingerprint make a root trusted.',
+    'chain.nameNotEnough':
+      'The root certificate is named {root} but has a fingerprint Kortkoll does not know ({sha256}). The name is not enough: anyone can make a root certificate with that name. Only the computer’s trusted root certificates, a file given with --anchors or a known fingerprint make a root trusted.',
     'chainProblem.bad-signature': 'a signature does not verify',
     'chainProblem.issuer-not-ca': 'the issuer is not a CA',
     'chainProblem.path-length-exceeded': 'too many intermediate CAs',
@@ -174,7 +179,8 @@ export const pkiMessages = defineMessages(
     'revocationReason.no-endpoint': 'the certificate names no OCSP service and no CRL',
     'revocationReason.no-issuer': "the issuer's certificate is missing",
     'revocationReason.too-large': 'the answer was unreasonably large and was cut off',
-    'revocationReason.redirect-refused': 'the service redirected to an address that is not accepted (another scheme, a local or private address, or too many hops)',
+    'revocationReason.redirect-refused':
+      'the service redirected to an address that is not accepted (another scheme, a local or private address, or too many hops)',
     'revocationReason.out-of-scope': 'the CRL does not cover this certificate',
     'revocationReason.unsupported': 'the CRL has a critical extension Kortkoll cannot interpret',
     'loginReason.ca': 'a CA certificate, not your own',
@@ -268,7 +274,8 @@ export function describeChain(chain: ChainResult, lang: Lang): string[] {
       const root = chain.root.subjectCommonName ?? chain.root.subject;
       lines.push(t('chain.untrusted-root', lang, { root }));
       if (chain.root.knownRoot) lines.push(t('chain.knownRoot', lang, { name: chain.root.knownRoot }));
-      else if (chain.root.presented && chain.root.sha256 !== undefined && claimsSithsName(root)) lines.push(t('chain.nameNotEnough', lang, { root, sha256: chain.root.sha256 }));
+      else if (chain.root.presented && chain.root.sha256 !== undefined && claimsSithsName(root))
+        lines.push(t('chain.nameNotEnough', lang, { root, sha256: chain.root.sha256 }));
       lines.push(t('chain.untrusted-root.remedy', lang, { root }));
       break;
     }
@@ -279,7 +286,9 @@ export function describeChain(chain: ChainResult, lang: Lang): string[] {
       break;
     }
     case 'invalid':
-      lines.push(t('chain.invalid', lang, { problem: chainProblemLabel(chain.problem.code, lang), subject: chain.problem.subjectCommonName ?? chain.problem.subject }));
+      lines.push(
+        t('chain.invalid', lang, { problem: chainProblemLabel(chain.problem.code, lang), subject: chain.problem.subjectCommonName ?? chain.problem.subject }),
+      );
       break;
   }
   if (chain.checkedAtReason !== 'now') lines.push(t('chain.checkedAtLeafValidity', lang, { date: shortDate(chain.checkedAt) }));

@@ -164,12 +164,31 @@ class CheckFailure extends Error {
 
 type Outcome =
   | { status: 'good' | 'unknown'; thisUpdate: Date; nextUpdate?: Date; responder?: 'issuer' | 'delegated'; nonce?: 'matched' | 'not-returned' }
-  | { status: 'revoked'; thisUpdate: Date; nextUpdate?: Date; revokedAt: Date; revocationReason?: string; responder?: 'issuer' | 'delegated'; nonce?: 'matched' | 'not-returned' };
+  | {
+      status: 'revoked';
+      thisUpdate: Date;
+      nextUpdate?: Date;
+      revokedAt: Date;
+      revocationReason?: string;
+      responder?: 'issuer' | 'delegated';
+      nonce?: 'matched' | 'not-returned';
+    };
 
 // ---------------------------------------------------------------------------------------------
 // HTTP with a deadline
 
-const offlineCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNRESET', 'EPIPE', 'ENETDOWN', 'EHOSTDOWN', 'UND_ERR_SOCKET']);
+const offlineCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+  'EPIPE',
+  'ENETDOWN',
+  'EHOSTDOWN',
+  'UND_ERR_SOCKET',
+]);
 
 function errorCode(e: unknown): string | undefined {
   for (let current: unknown = e, depth = 0; current && depth < 4; depth++) {
@@ -189,10 +208,27 @@ interface HttpPolicy {
 const blockedAddresses = (() => {
   const list = new BlockList();
   for (const [network, prefix] of [
-    ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-    ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-  ] as const) list.addSubnet(network, prefix, 'ipv4');
-  for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) list.addSubnet(network, prefix, 'ipv6');
+    ['0.0.0.0', 8],
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16],
+    ['172.16.0.0', 12],
+    ['192.0.0.0', 24],
+    ['192.168.0.0', 16],
+    ['198.18.0.0', 15],
+    ['224.0.0.0', 4],
+    ['240.0.0.0', 4],
+  ] as const)
+    list.addSubnet(network, prefix, 'ipv4');
+  for (const [network, prefix] of [
+    ['::', 128],
+    ['::1', 128],
+    ['fc00::', 7],
+    ['fe80::', 10],
+    ['ff00::', 8],
+  ] as const)
+    list.addSubnet(network, prefix, 'ipv6');
   return list;
 })();
 
@@ -304,7 +340,8 @@ async function httpRequest(
             await checkRedirectTarget(target, policy);
             current = target;
             // As fetch does: 303 (and 301/302 after a POST) continue as GET without the body.
-            if (response.status === 303 || ((response.status === 301 || response.status === 302) && request.method === 'POST')) request = { method: 'GET', headers: init.headers };
+            if (response.status === 303 || ((response.status === 301 || response.status === 302) && request.method === 'POST'))
+              request = { method: 'GET', headers: init.headers };
             continue;
           }
           if (response.status !== 200) {
@@ -372,7 +409,7 @@ function sameKey(a: pkijs.Certificate, b: pkijs.Certificate): boolean {
 }
 
 function reasonName(value: number | undefined): string | undefined {
-  return value === undefined ? undefined : crlReasonNames[value] ?? `reason ${value}`;
+  return value === undefined ? undefined : (crlReasonNames[value] ?? `reason ${value}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -380,7 +417,10 @@ function reasonName(value: number | undefined): string | undefined {
 
 const responseStatusNames: Readonly<Record<number, string>> = { 1: 'malformedRequest', 2: 'internalError', 3: 'tryLater', 5: 'sigRequired', 6: 'unauthorized' };
 
-async function buildOcspRequest(certificate: pkijs.Certificate, issuer: pkijs.Certificate): Promise<{ der: Uint8Array; certId: pkijs.CertID; nonce: Uint8Array }> {
+async function buildOcspRequest(
+  certificate: pkijs.Certificate,
+  issuer: pkijs.Certificate,
+): Promise<{ der: Uint8Array; certId: pkijs.CertID; nonce: Uint8Array }> {
   const crypto = cryptoEngine();
   const request = new pkijs.OCSPRequest();
   // SHA-1 CertIDs are what every responder understands (RFC 5019).
@@ -429,7 +469,12 @@ function responderIdMatches(basic: pkijs.BasicOCSPResponse, candidate: pkijs.Cer
 
 async function signatureValid(basic: pkijs.BasicOCSPResponse, signer: pkijs.Certificate): Promise<boolean> {
   try {
-    return await cryptoEngine().verifyWithPublicKey(new Uint8Array(basic.tbsResponseData.tbsView), basic.signature, signer.subjectPublicKeyInfo, basic.signatureAlgorithm);
+    return await cryptoEngine().verifyWithPublicKey(
+      new Uint8Array(basic.tbsResponseData.tbsView),
+      basic.signature,
+      signer.subjectPublicKeyInfo,
+      basic.signatureAlgorithm,
+    );
   } catch {
     return false;
   }
@@ -514,19 +559,38 @@ function singleStatus(single: pkijs.SingleResponse): Pick<Outcome, 'status'> & {
   throw new CheckFailure('bad-response', 'unknown certificate status in the response');
 }
 
-async function checkOcsp(url: string, certificate: pkijs.Certificate, issuer: pkijs.Certificate, fetchImpl: FetchLike, deadline: number, f: Freshness, policy: HttpPolicy): Promise<Outcome> {
+async function checkOcsp(
+  url: string,
+  certificate: pkijs.Certificate,
+  issuer: pkijs.Certificate,
+  fetchImpl: FetchLike,
+  deadline: number,
+  f: Freshness,
+  policy: HttpPolicy,
+): Promise<Outcome> {
   const { der, certId, nonce } = await buildOcspRequest(certificate, issuer);
-  const body = await httpRequest(fetchImpl, url, { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request', Accept: 'application/ocsp-response' }, body: der }, deadline, maxOcspBytes, policy);
+  const body = await httpRequest(
+    fetchImpl,
+    url,
+    { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request', Accept: 'application/ocsp-response' }, body: der },
+    deadline,
+    maxOcspBytes,
+    policy,
+  );
   const basic = parseOcspResponse(body);
   const responder = await verifyResponder(basic, issuer, f);
   const single = basic.tbsResponseData.responses.find((r) => r.certID.isEqual(certId));
   if (!single) throw new CheckFailure('bad-response', 'the response is about another certificate (CertID does not match)');
   const returnedNonce = nonceOf(basic);
-  if (returnedNonce && !nonceMatches(returnedNonce, nonce)) throw new CheckFailure('nonce-mismatch', 'the response carries another nonce than ours (a replayed answer?)');
+  if (returnedNonce && !nonceMatches(returnedNonce, nonce))
+    throw new CheckFailure('nonce-mismatch', 'the response carries another nonce than ours (a replayed answer?)');
   checkFresh(single.thisUpdate, single.nextUpdate, f, 'OCSP');
   // Without our nonce the answer may be a replay: only a recent one is believed.
   if (!returnedNonce && f.now.getTime() - single.thisUpdate.getTime() > f.maxAgeWithoutNonceMs + f.skewMs) {
-    throw new CheckFailure('stale', `OCSP: no nonce in the answer and thisUpdate ${single.thisUpdate.toISOString()} is older than ${Math.round(f.maxAgeWithoutNonceMs / 3_600_000)} h`);
+    throw new CheckFailure(
+      'stale',
+      `OCSP: no nonce in the answer and thisUpdate ${single.thisUpdate.toISOString()} is older than ${Math.round(f.maxAgeWithoutNonceMs / 3_600_000)} h`,
+    );
   }
   const status = singleStatus(single);
   const common = { thisUpdate: single.thisUpdate, responder, nonce: returnedNonce ? ('matched' as const) : ('not-returned' as const) };
@@ -561,13 +625,21 @@ function parseCrl(body: Uint8Array): pkijs.CertificateRevocationList {
 }
 
 /** CRL extensions we understand; any other critical one means we cannot use the CRL (RFC 5280 §5.2). */
-const understoodCrlExtensions = new Set([extensionOids.authorityKeyIdentifier, '2.5.29.20' /* cRLNumber */, issuingDistributionPointOid, '2.5.29.46' /* freshestCRL */, '1.3.6.1.5.5.7.1.1' /* authorityInfoAccess */]);
+const understoodCrlExtensions = new Set([
+  extensionOids.authorityKeyIdentifier,
+  '2.5.29.20' /* cRLNumber */,
+  issuingDistributionPointOid,
+  '2.5.29.46' /* freshestCRL */,
+  '1.3.6.1.5.5.7.1.1' /* authorityInfoAccess */,
+]);
 const understoodEntryExtensions = new Set([extensionOids.crlReason, '2.5.29.24' /* invalidityDate */]);
 const deltaCrlIndicatorOid = '2.5.29.27';
 
 function uriNames(names: unknown): string[] | undefined {
   if (!Array.isArray(names)) return undefined;
-  return names.filter((n): n is pkijs.GeneralName => n instanceof pkijs.GeneralName && n.type === 6 && typeof n.value === 'string').map((n) => n.value as string);
+  return names
+    .filter((n): n is pkijs.GeneralName => n instanceof pkijs.GeneralName && n.type === 6 && typeof n.value === 'string')
+    .map((n) => n.value as string);
 }
 
 /**
@@ -589,20 +661,33 @@ function checkCrlScope(crl: pkijs.CertificateRevocationList, leaf: { isCA: boole
       if (idp.distributionPoint !== undefined) {
         const names = uriNames(idp.distributionPoint);
         const wanted = new Set([...leaf.crlUrls, url]);
-        if (!names || !names.some((name) => wanted.has(name))) throw new CheckFailure('out-of-scope', `the CRL is for another distribution point (${names?.join(', ') || 'a relative name'})`);
+        if (!names || !names.some((name) => wanted.has(name)))
+          throw new CheckFailure('out-of-scope', `the CRL is for another distribution point (${names?.join(', ') || 'a relative name'})`);
       }
       continue;
     }
-    if (extension.critical && !understoodCrlExtensions.has(extension.extnID)) throw new CheckFailure('unsupported', `the CRL has the critical extension ${extension.extnID}`);
+    if (extension.critical && !understoodCrlExtensions.has(extension.extnID))
+      throw new CheckFailure('unsupported', `the CRL has the critical extension ${extension.extnID}`);
   }
   for (const entry of crl.revokedCertificates ?? []) {
     for (const extension of entry.crlEntryExtensions?.extensions ?? []) {
-      if (extension.critical && !understoodEntryExtensions.has(extension.extnID)) throw new CheckFailure('unsupported', `a CRL entry has the critical extension ${extension.extnID}`);
+      if (extension.critical && !understoodEntryExtensions.has(extension.extnID))
+        throw new CheckFailure('unsupported', `a CRL entry has the critical extension ${extension.extnID}`);
     }
   }
 }
 
-async function checkCrl(url: string, certificate: pkijs.Certificate, leaf: CertificateInfo, issuer: pkijs.Certificate, fetchImpl: FetchLike, deadline: number, f: Freshness, maxBytes: number, policy: HttpPolicy): Promise<Outcome> {
+async function checkCrl(
+  url: string,
+  certificate: pkijs.Certificate,
+  leaf: CertificateInfo,
+  issuer: pkijs.Certificate,
+  fetchImpl: FetchLike,
+  deadline: number,
+  f: Freshness,
+  maxBytes: number,
+  policy: HttpPolicy,
+): Promise<Outcome> {
   const body = await httpRequest(fetchImpl, url, { method: 'GET', headers: { Accept: 'application/pkix-crl' } }, deadline, maxBytes, policy);
   const crl = parseCrl(body);
   if (!crl.issuer.isEqual(issuer.subject)) throw new CheckFailure('out-of-scope', 'the CRL is from another CA');
@@ -636,7 +721,13 @@ async function checkCrl(url: string, certificate: pkijs.Certificate, leaf: Certi
 
 // ---------------------------------------------------------------------------------------------
 
-function answered(outcome: Outcome, method: RevocationMethod, url: string, checkedAt: string, attempts: RevocationAttempt[]): RevocationGood | RevocationRevoked | RevocationUnknown {
+function answered(
+  outcome: Outcome,
+  method: RevocationMethod,
+  url: string,
+  checkedAt: string,
+  attempts: RevocationAttempt[],
+): RevocationGood | RevocationRevoked | RevocationUnknown {
   const base: Answered = { method, url, thisUpdate: outcome.thisUpdate.toISOString(), checkedAt, attempts };
   if (outcome.nextUpdate) base.nextUpdate = outcome.nextUpdate.toISOString();
   if (outcome.responder) base.responder = outcome.responder;
@@ -649,7 +740,13 @@ function answered(outcome: Outcome, method: RevocationMethod, url: string, check
   return { ...base, status: outcome.status };
 }
 
-function couldNotCheck(reason: CouldNotCheckReason, detail: string, checkedAt: string, attempts: RevocationAttempt[], from?: RevocationAttempt): RevocationCouldNotCheck {
+function couldNotCheck(
+  reason: CouldNotCheckReason,
+  detail: string,
+  checkedAt: string,
+  attempts: RevocationAttempt[],
+  from?: RevocationAttempt,
+): RevocationCouldNotCheck {
   const result: RevocationCouldNotCheck = { status: 'could-not-check', reason, detail, checkedAt, attempts };
   if (from) {
     result.method = from.method;
@@ -671,7 +768,8 @@ export async function checkRevocation(leaf: CertificateInfo, issuer: Certificate
   try {
     const ocspUrls = httpUrls(leaf.ocspUrls);
     const crlUrls = httpUrls(leaf.crlUrls);
-    if (ocspUrls.length === 0 && crlUrls.length === 0) return couldNotCheck('no-endpoint', 'the certificate names no OCSP responder and no CRL', checkedAt, attempts);
+    if (ocspUrls.length === 0 && crlUrls.length === 0)
+      return couldNotCheck('no-endpoint', 'the certificate names no OCSP responder and no CRL', checkedAt, attempts);
     if (!issuer) return couldNotCheck('no-issuer', 'the issuing CA certificate is needed and was not found', checkedAt, attempts);
     const fetchImpl: FetchLike = options.fetch ?? (globalThis.fetch as unknown as FetchLike);
     const deadline = Date.now() + (options.timeoutMs ?? defaultRevocationTimeoutMs);
@@ -701,7 +799,14 @@ export async function checkRevocation(leaf: CertificateInfo, issuer: Certificate
         return answered(outcome, step.method, step.url, checkedAt, attempts);
       } catch (e) {
         const failure = e instanceof CheckFailure ? e : new CheckFailure('bad-response', e instanceof Error ? e.message : String(e));
-        const attempt: RevocationAttempt = { method: step.method, url: step.url, outcome: 'could-not-check', reason: failure.reason, detail: failure.message, durationMs: Date.now() - started };
+        const attempt: RevocationAttempt = {
+          method: step.method,
+          url: step.url,
+          outcome: 'could-not-check',
+          reason: failure.reason,
+          detail: failure.message,
+          durationMs: Date.now() - started,
+        };
         if (failure.httpStatus !== undefined) attempt.httpStatus = failure.httpStatus;
         attempts.push(attempt);
         if (failure.reason === 'timeout') break;

@@ -84,10 +84,17 @@ export const SCARD_STATE_UNPOWERED = 0x0400;
 /** Names of the flags set in a state, for logs and the IT-support report. */
 export function describeStateFlags(state: number): string[] {
   const names: [number, string][] = [
-    [SCARD_STATE_IGNORE, 'IGNORE'], [SCARD_STATE_CHANGED, 'CHANGED'], [SCARD_STATE_UNKNOWN, 'UNKNOWN'],
-    [SCARD_STATE_UNAVAILABLE, 'UNAVAILABLE'], [SCARD_STATE_EMPTY, 'EMPTY'], [SCARD_STATE_PRESENT, 'PRESENT'],
-    [SCARD_STATE_ATRMATCH, 'ATRMATCH'], [SCARD_STATE_EXCLUSIVE, 'EXCLUSIVE'], [SCARD_STATE_INUSE, 'INUSE'],
-    [SCARD_STATE_MUTE, 'MUTE'], [SCARD_STATE_UNPOWERED, 'UNPOWERED'],
+    [SCARD_STATE_IGNORE, 'IGNORE'],
+    [SCARD_STATE_CHANGED, 'CHANGED'],
+    [SCARD_STATE_UNKNOWN, 'UNKNOWN'],
+    [SCARD_STATE_UNAVAILABLE, 'UNAVAILABLE'],
+    [SCARD_STATE_EMPTY, 'EMPTY'],
+    [SCARD_STATE_PRESENT, 'PRESENT'],
+    [SCARD_STATE_ATRMATCH, 'ATRMATCH'],
+    [SCARD_STATE_EXCLUSIVE, 'EXCLUSIVE'],
+    [SCARD_STATE_INUSE, 'INUSE'],
+    [SCARD_STATE_MUTE, 'MUTE'],
+    [SCARD_STATE_UNPOWERED, 'UNPOWERED'],
   ];
   return names.filter(([flag]) => (state & flag) !== 0).map(([, name]) => name);
 }

@@ -112,7 +112,12 @@ export class ReaderSession {
   /** The reader's pinpad, shared by the session's connections (features are asked once); absent when the binding cannot reach one. */
   get pinpad(): PcscPinpad | undefined {
     if (typeof this.reader.control !== 'function') return undefined;
-    this.pinpadOfSession ??= new PcscPinpad((code, data, max, watchdogMs) => this.control(code, data, max, watchdogMs), this.reader.name, process.platform, this.onPinpadAnswer);
+    this.pinpadOfSession ??= new PcscPinpad(
+      (code, data, max, watchdogMs) => this.control(code, data, max, watchdogMs),
+      this.reader.name,
+      process.platform,
+      this.onPinpadAnswer,
+    );
     return this.pinpadOfSession;
   }
 
@@ -172,9 +177,7 @@ export class ReaderSession {
       }
       // Every response APDU ends with SW1 SW2: anything shorter is no answer from the card.
       if (response.length < 2) {
-        throw await this.explainFailedExchange(
-          new UnresponsiveCardError(`The card gave no status word (a ${response.length}-byte response) to ${operation}`),
-        );
+        throw await this.explainFailedExchange(new UnresponsiveCardError(`The card gave no status word (a ${response.length}-byte response) to ${operation}`));
       }
       return response;
     };
@@ -220,7 +223,10 @@ export class ReaderSession {
       } catch (error) {
         const typed = toTransportError(error, operation);
         if (typed.pcscCode === SCARD_E_NO_SMARTCARD || typed.code === 'card-removed' || typed.code === 'card-reset') {
-          this.invalidate(typed.code === 'card-reset' ? typed : new CardRemovedError(`The card was removed from ${this.reader.name} (${typed.message})`, typed.pcscCode), true);
+          this.invalidate(
+            typed.code === 'card-reset' ? typed : new CardRemovedError(`The card was removed from ${this.reader.name} (${typed.message})`, typed.pcscCode),
+            true,
+          );
         } else if (typed.code === 'service-not-running') {
           this.invalidate(typed, false);
         }

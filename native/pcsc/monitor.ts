@@ -138,9 +138,7 @@ export class PcscReaderMonitor implements ReaderMonitor {
     this.transmitTimeoutMs = options.transmitTimeoutMs;
     this.log = options.log ?? (() => {});
     const socketPath = process.env.PCSCLITE_CSOCK_NAME || DEFAULT_PCSCD_SOCKET;
-    this.watchSocket = options.watchServiceSocket === undefined
-      ? (onChange) => watchPcscdSocket(socketPath, onChange, this.log)
-      : options.watchServiceSocket;
+    this.watchSocket = options.watchServiceSocket === undefined ? (onChange) => watchPcscdSocket(socketPath, onChange, this.log) : options.watchServiceSocket;
   }
 
   get serviceAvailable(): boolean {
@@ -233,7 +231,12 @@ export class PcscReaderMonitor implements ReaderMonitor {
       if (expected.size === 0) setTimeout(() => check(), 50);
     });
     // Not from inside a binding callback (see binding.ts).
-    setImmediate(() => this.teardown(context, handles.map((handle) => ({ handle }) as TrackedReader)));
+    setImmediate(() =>
+      this.teardown(
+        context,
+        handles.map((handle) => ({ handle }) as TrackedReader),
+      ),
+    );
     if (generation === this.generation) {
       for (const [name, status] of fresh) {
         const reader = this.tracked.get(name);
@@ -437,8 +440,18 @@ export class PcscReaderMonitor implements ReaderMonitor {
       resolveFirstStatus = resolve;
     });
     const reader: TrackedReader = {
-      handle, generation, known: false, flags: 0, counter: 0, present: false, atr: undefined,
-      session: undefined, pinpad: undefined, connecting: undefined, firstStatus, resolveFirstStatus,
+      handle,
+      generation,
+      known: false,
+      flags: 0,
+      counter: 0,
+      present: false,
+      atr: undefined,
+      session: undefined,
+      pinpad: undefined,
+      connecting: undefined,
+      firstStatus,
+      resolveFirstStatus,
     };
     const previous = this.tracked.get(handle.name);
     if (previous) this.onReaderEnded(previous);

@@ -95,7 +95,8 @@ export class PcscPinpad implements CardPinpad {
       if (isNotSupported(typed)) throw new NoPinpadError(`The reader ${this.readerName} refused FEATURE_${name} (${typed.message})`, typed.pcscCode);
       throw typed;
     }
-    if (response.length < 2) throw new UnresponsiveCardError(`The reader ${this.readerName} gave no status word (a ${response.length}-byte answer) to FEATURE_${name}`);
+    if (response.length < 2)
+      throw new UnresponsiveCardError(`The reader ${this.readerName} gave no status word (a ${response.length}-byte answer) to FEATURE_${name}`);
     return response;
   }
 

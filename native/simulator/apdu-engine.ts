@@ -597,4 +597,3 @@ export class ApduEngine implements VirtualCardEndpoint {
     return statusWord(SW.OK);
   }
 }
-

@@ -112,7 +112,11 @@ export function elementaryFile(fid: number, content: Uint8Array, extra: Omit<Ele
   return { kind: 'EF', fid, content, ...extra };
 }
 
-export function dedicatedFile(fid: number, children: DedicatedFileSpec['children'], extra: Omit<DedicatedFileSpec, 'kind' | 'fid' | 'children'> = {}): DedicatedFileSpec {
+export function dedicatedFile(
+  fid: number,
+  children: DedicatedFileSpec['children'],
+  extra: Omit<DedicatedFileSpec, 'kind' | 'fid' | 'children'> = {},
+): DedicatedFileSpec {
   return { kind: 'DF', fid, children, ...extra };
 }
 

@@ -320,7 +320,15 @@ export function buildPkcs15Card(plan: Pkcs15CardPlan): VirtualCardSpec {
   const odf = elementaryFile(FID.odf, padded(encodeOdf(odfEntries)), { name: 'EF.ODF' });
   const tokenInfo = elementaryFile(
     FID.tokenInfo,
-    padded(encodeTokenInfo({ version: 0, serialNumber: plan.token.serialNumber, manufacturerId: plan.token.manufacturerId, label: plan.token.label, flags: ['loginRequired', 'prnGeneration'] })),
+    padded(
+      encodeTokenInfo({
+        version: 0,
+        serialNumber: plan.token.serialNumber,
+        manufacturerId: plan.token.manufacturerId,
+        label: plan.token.label,
+        flags: ['loginRequired', 'prnGeneration'],
+      }),
+    ),
     { name: 'EF.TokenInfo' },
   );
   const dir = elementaryFile(FID.dir, padded(encodeDirRecord({ aid: PKCS15_AID, label: plan.applicationLabel, path: pathBytes(appPath) })), { name: 'EF.DIR' });
@@ -364,8 +372,24 @@ interface NetIdVariant {
 function netIdPins(authTries: number, pukTries: number): PinPlan[] {
   const p = VIRTUAL_CARD_PINS.netid;
   return [
-    { role: 'authentication', reference: p.authentication.reference, label: 'Legitimering', value: p.authentication.value, triesLeft: authTries, maxTries: 3, authId: Uint8Array.of(0x01) },
-    { role: 'signature', reference: p.signature.reference, label: 'Underskrift', value: p.signature.value, triesLeft: 3, maxTries: 3, authId: Uint8Array.of(0x02) },
+    {
+      role: 'authentication',
+      reference: p.authentication.reference,
+      label: 'Legitimering',
+      value: p.authentication.value,
+      triesLeft: authTries,
+      maxTries: 3,
+      authId: Uint8Array.of(0x01),
+    },
+    {
+      role: 'signature',
+      reference: p.signature.reference,
+      label: 'Underskrift',
+      value: p.signature.value,
+      triesLeft: 3,
+      maxTries: 3,
+      authId: Uint8Array.of(0x02),
+    },
     { role: 'puk', reference: p.puk.reference, label: 'PUK', value: p.puk.value, triesLeft: pukTries, maxTries: 10, authId: Uint8Array.of(0x03) },
   ];
 }
@@ -400,8 +424,20 @@ async function netIdCard(variant: NetIdVariant, options: Required<Pick<VirtualCa
     ]);
     const label = `${fullName}, ${holder.organisation}`;
     certificates.push(
-      { label, id: fromHex('4501'), der: auth.der, file: 0x4311, key: { label: 'Legitimering', pin: 'authentication', usage: ['sign', 'decrypt', 'unwrap'], reference: 0x01, file: 0x4b01 } },
-      { label, id: fromHex('4502'), der: sign.der, file: 0x4312, key: { label: 'Underskrift', pin: 'signature', usage: ['nonRepudiation'], reference: 0x02, file: 0x4b02 } },
+      {
+        label,
+        id: fromHex('4501'),
+        der: auth.der,
+        file: 0x4311,
+        key: { label: 'Legitimering', pin: 'authentication', usage: ['sign', 'decrypt', 'unwrap'], reference: 0x01, file: 0x4b01 },
+      },
+      {
+        label,
+        id: fromHex('4502'),
+        der: sign.der,
+        file: 0x4312,
+        key: { label: 'Underskrift', pin: 'signature', usage: ['nonRepudiation'], reference: 0x02, file: 0x4b02 },
+      },
     );
   }
   if (include.telia) {
@@ -412,8 +448,20 @@ async function netIdCard(variant: NetIdVariant, options: Required<Pick<VirtualCa
     const label = `${fullName}, Telia e-legitimation`;
     // Both Telia certificates share EF 4313: their CDF entries point at slices (index, length).
     certificates.push(
-      { label, id: fromHex('4503'), der: auth.der, file: 0x4313, key: { label: 'Telia legitimering', pin: 'authentication', usage: ['sign', 'decrypt', 'unwrap'], reference: 0x03, file: 0x4b03 } },
-      { label, id: fromHex('4504'), der: sign.der, file: 0x4313, key: { label: 'Telia underskrift', pin: 'signature', usage: ['nonRepudiation'], reference: 0x04, file: 0x4b04 } },
+      {
+        label,
+        id: fromHex('4503'),
+        der: auth.der,
+        file: 0x4313,
+        key: { label: 'Telia legitimering', pin: 'authentication', usage: ['sign', 'decrypt', 'unwrap'], reference: 0x03, file: 0x4b03 },
+      },
+      {
+        label,
+        id: fromHex('4504'),
+        der: sign.der,
+        file: 0x4313,
+        key: { label: 'Telia underskrift', pin: 'signature', usage: ['nonRepudiation'], reference: 0x04, file: 0x4b04 },
+      },
     );
   }
   if (include.ca) {
@@ -457,7 +505,15 @@ async function sithsEid2024Card(options: Required<Pick<VirtualCardOptions, 'now'
     applicationLabel: 'SITHS eID',
     token: { label: 'SITHS eID', serialNumber: bcdSerial(holder.cardNumber), manufacturerId: 'Kortkoll simulator' },
     pins: [
-      { role: 'authentication', reference: p.authentication.reference, label: 'Legitimering', value: p.authentication.value, triesLeft: 3, maxTries: 3, authId: Uint8Array.of(0x01) },
+      {
+        role: 'authentication',
+        reference: p.authentication.reference,
+        label: 'Legitimering',
+        value: p.authentication.value,
+        triesLeft: 3,
+        maxTries: 3,
+        authId: Uint8Array.of(0x01),
+      },
       { role: 'puk', reference: p.puk.reference, label: 'PUK', value: p.puk.value, triesLeft: 10, maxTries: 10, authId: Uint8Array.of(0x02) },
     ],
     certificates: [
@@ -522,7 +578,13 @@ async function sithsEidIdprimeCard(variant: IdprimeVariant, options: Required<Pi
 async function reservkortCard(options: Required<Pick<VirtualCardOptions, 'now'>> & VirtualCardOptions): Promise<VirtualCardSpec> {
   const pki = await getTestPki({ now: options.now, flavour: 'production' });
   const holder = reservkortCardholder;
-  const auth = await issuePersonCertificate(pki, { issuer: 'siths', purpose: 'authentication', holder, ...sithsValidityWindow(options.now, 'valid'), keyRole: 'reservkort-auth' });
+  const auth = await issuePersonCertificate(pki, {
+    issuer: 'siths',
+    purpose: 'authentication',
+    holder,
+    ...sithsValidityWindow(options.now, 'valid'),
+    keyRole: 'reservkort-auth',
+  });
   const p = VIRTUAL_CARD_PINS.reservkort;
   return buildIdprimeCard({
     name: 'reservkort',
@@ -543,7 +605,10 @@ async function reservkortCard(options: Required<Pick<VirtualCardOptions, 'now'>>
 /** Answers neither the IDPrime nor the PKCS#15 probe: no applet DF name, no EF.DIR, no DF 5015. */
 function unknownStructureCard(options: VirtualCardOptions): VirtualCardSpec {
   // "\xF0KORTKOLL": a proprietary (F0) DF name of the simulator's own, so that the card is not empty.
-  const applet = dedicatedFile(0x7f10, [elementaryFile(0x7f11, ascii('not a SITHS structure'))], { aid: fromHex('F04B4F52544B4F4C4C'), name: 'proprietary applet' });
+  const applet = dedicatedFile(0x7f10, [elementaryFile(0x7f11, ascii('not a SITHS structure'))], {
+    aid: fromHex('F04B4F52544B4F4C4C'),
+    name: 'proprietary applet',
+  });
   const p = VIRTUAL_CARD_PINS.unknownStructure;
   return {
     name: 'unknown-structure',
@@ -602,7 +667,9 @@ export function pemToDer(pem: string): Uint8Array {
 function readRealCertificate(file: string): Uint8Array {
   const dir = realCertsDirectory();
   if (!existsSync(dir)) {
-    throw new Error(`real-test-chain needs the real public certificates in ${dir} (../shared/fixtures/real-certs/ next to the repository); that folder is missing`);
+    throw new Error(
+      `real-test-chain needs the real public certificates in ${dir} (../shared/fixtures/real-certs/ next to the repository); that folder is missing`,
+    );
   }
   const path = join(dir, file);
   if (!existsSync(path)) throw new Error(`real-test-chain: ${path} is missing`);
@@ -691,4 +758,3 @@ export async function buildVirtualCardSpec(name: VirtualCardName, options: Virtu
 export async function createVirtualCard(name: VirtualCardName, options: VirtualCardOptions = {}): Promise<ApduEngine> {
   return new ApduEngine(await buildVirtualCardSpec(name, options));
 }
-

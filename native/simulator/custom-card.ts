@@ -36,8 +36,24 @@ function bcd(digits: string): Uint8Array {
 export function buildCustomPkcs15Card(options: CustomCardOptions): VirtualCardSpec {
   const p = VIRTUAL_CARD_PINS.netid;
   const pins: Plan['pins'] = [
-    { role: 'authentication', reference: p.authentication.reference, label: 'Legitimering', value: p.authentication.value, triesLeft: 3, maxTries: 3, authId: Uint8Array.of(0x01) },
-    { role: 'signature', reference: p.signature.reference, label: 'Underskrift', value: p.signature.value, triesLeft: 3, maxTries: 3, authId: Uint8Array.of(0x02) },
+    {
+      role: 'authentication',
+      reference: p.authentication.reference,
+      label: 'Legitimering',
+      value: p.authentication.value,
+      triesLeft: 3,
+      maxTries: 3,
+      authId: Uint8Array.of(0x01),
+    },
+    {
+      role: 'signature',
+      reference: p.signature.reference,
+      label: 'Underskrift',
+      value: p.signature.value,
+      triesLeft: 3,
+      maxTries: 3,
+      authId: Uint8Array.of(0x02),
+    },
     { role: 'puk', reference: p.puk.reference, label: 'PUK', value: p.puk.value, triesLeft: 10, maxTries: 10, authId: Uint8Array.of(0x03) },
   ];
   let endEntities = 0;

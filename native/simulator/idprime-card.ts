@@ -160,7 +160,13 @@ function cmapRecord(cardName: string, certificate: IdprimeCertificatePlan, isDef
 }
 
 function indexEntry(file: ElementaryFileSpec, fileName: string, directory: string): Uint8Array {
-  return concatBytes(uint16(file.fid), uint16(file.content.length), nulPadded(fileName, 8), nulPadded(directory, 8), Uint8Array.of(fileName === 'cardid' ? 0x03 : 0x01));
+  return concatBytes(
+    uint16(file.fid),
+    uint16(file.content.length),
+    nulPadded(fileName, 8),
+    nulPadded(directory, 8),
+    Uint8Array.of(fileName === 'cardid' ? 0x03 : 0x01),
+  );
 }
 
 /** Builds the spec of an IDPrime card from its plan. */
@@ -184,7 +190,9 @@ export function buildIdprimeCard(plan: IdprimeCardPlan): VirtualCardSpec {
 
   const label = ascii(plan.label);
   if (label.length + 1 > 0xff) throw new Error(`${plan.name}: label too long`);
-  const tokenInfo = elementaryFile(IDPRIME_FIDS.tokenInfo, concatBytes(Uint8Array.of(0x01, label.length + 1), label, Uint8Array.of(0x00)), { name: 'p11/tinfo' });
+  const tokenInfo = elementaryFile(IDPRIME_FIDS.tokenInfo, concatBytes(Uint8Array.of(0x01, label.length + 1), label, Uint8Array.of(0x00)), {
+    name: 'p11/tinfo',
+  });
 
   const certificateFiles = plan.certificates.map((certificate, i) =>
     elementaryFile(IDPRIME_FIDS.firstCertificate + i, certificate.compressed ? compressIdprimeFile(certificate.der) : certificate.der.slice(), {

@@ -26,7 +26,7 @@ function usage(): string {
     '',
     'Options:',
     '  --reader 0|1        vpcd reader: 0 = "Virtual PCD 00 00" (TCP 35963, default), 1 = "Virtual PCD 00 01" (35964)',
-    '  --latency           simulate a real card\'s speed (15 ms per APDU + 0.1 ms per byte)',
+    "  --latency           simulate a real card's speed (15 ms per APDU + 0.1 ms per byte)",
     '  --latency-ms N      simulate N ms per APDU',
     '  --remove-after MS   pull the card out MS milliseconds after inserting it',
     '  --now ISO-DATE      date the certificates relative to this time instead of now',

@@ -262,7 +262,8 @@ async function issue(template: CertificateTemplate): Promise<Uint8Array> {
     extensions.push(extension('2.5.29.37', false, new pkijs.ExtKeyUsage({ keyPurposes: template.extendedKeyUsage }).toSchema()));
   }
   const access: pkijs.AccessDescription[] = [];
-  if (template.ocsp) access.push(new pkijs.AccessDescription({ accessMethod: OID.ocsp, accessLocation: new pkijs.GeneralName({ type: 6, value: template.ocsp }) }));
+  if (template.ocsp)
+    access.push(new pkijs.AccessDescription({ accessMethod: OID.ocsp, accessLocation: new pkijs.GeneralName({ type: 6, value: template.ocsp }) }));
   if (template.caIssuers) {
     access.push(new pkijs.AccessDescription({ accessMethod: OID.caIssuers, accessLocation: new pkijs.GeneralName({ type: 6, value: template.caIssuers }) }));
   }
@@ -289,7 +290,12 @@ function slugOf(commonName: string): string {
 function sithsUrls(flavour: PkiFlavour): RevocationUrls {
   // Production hosts are shaped like ocsp1.siths.se / aia1.siths.se; pre-production (TEST) ones are real patterns.
   return flavour === 'test'
-    ? { ocsp: 'http://ocsp1pp.siths.se', crlBase: 'http://crl1pp.siths.se/', caIssuersBase: 'http://aiapp.siths.se/', cps: 'https://www.inera.se/siths/repository' }
+    ? {
+        ocsp: 'http://ocsp1pp.siths.se',
+        crlBase: 'http://crl1pp.siths.se/',
+        caIssuersBase: 'http://aiapp.siths.se/',
+        cps: 'https://www.inera.se/siths/repository',
+      }
     : { ocsp: 'http://ocsp1.siths.se', crlBase: 'http://crl1.siths.se/', caIssuersBase: 'http://aia1.siths.se/', cps: 'https://www.inera.se/siths/repository' };
 }
 

@@ -228,7 +228,9 @@ export class VpcdCardSocket extends EventEmitter<VpcdCardSocketEvents> {
         this.log(`vpcd ${this.host}:${this.port} closed the connection; the card is out`);
       } else {
         this.wanted = false;
-        this.settleWaiters(new Error(`Could not connect to vpcd at ${this.host}:${this.port}, or it closed before taking the card (is pcscd running with vsmartcard-vpcd?)`));
+        this.settleWaiters(
+          new Error(`Could not connect to vpcd at ${this.host}:${this.port}, or it closed before taking the card (is pcscd running with vsmartcard-vpcd?)`),
+        );
       }
     });
   }

@@ -14,7 +14,16 @@ import type { Pkcs11ModuleView } from './pkcs11/types.js';
 import { readBrowserStores, type BrowserStoreView } from './browser-store/index.js';
 import { classifyReaderName, readersProbe, type VirtualReaderKind } from './readers.js';
 import { runProbe } from './run-probe.js';
-import { UNKNOWN, type CommandRunner, type FileSystemView, type HostPlatform, type ProbeContext, type ProbeResult, type SystemFact, type SystemProbe } from './types.js';
+import {
+  UNKNOWN,
+  type CommandRunner,
+  type FileSystemView,
+  type HostPlatform,
+  type ProbeContext,
+  type ProbeResult,
+  type SystemFact,
+  type SystemProbe,
+} from './types.js';
 import { remoteSessionProbe, windowsProbes } from './windows/probes.js';
 import type { RemoteSessionKind } from './windows/parse.js';
 
@@ -105,10 +114,16 @@ export function deriveCertPropConflict(facts: readonly SystemFact[]): SystemFact
   const sacInstalled = ['siths-eid', 'safenet-sac'].some((p) => findFact(facts, middlewareKey(p))?.value === 'installed');
   if (!active) return fact(FactKeys.certPropConflict, 'no', 'derived', detail, { assessment: 'ok' });
   if (minidriver?.value === true) {
-    return fact(FactKeys.certPropConflict, 'yes', 'derived', detail, { assessment: 'warning', note: 'Certificate Propagation runs while the SafeNet minidriver package is installed; it should be turned off' });
+    return fact(FactKeys.certPropConflict, 'yes', 'derived', detail, {
+      assessment: 'warning',
+      note: 'Certificate Propagation runs while the SafeNet minidriver package is installed; it should be turned off',
+    });
   }
   if (sacInstalled && (minidriver === undefined || isUnknown(minidriver))) {
-    return fact(FactKeys.certPropConflict, 'possible', 'derived', detail, { assessment: 'warning', note: 'Certificate Propagation runs and SafeNet/SITHS eID is installed; whether its minidriver is installed is unknown' });
+    return fact(FactKeys.certPropConflict, 'possible', 'derived', detail, {
+      assessment: 'warning',
+      note: 'Certificate Propagation runs and SafeNet/SITHS eID is installed; whether its minidriver is installed is unknown',
+    });
   }
   return fact(FactKeys.certPropConflict, 'no', 'derived', detail, { assessment: 'ok' });
 }
@@ -121,9 +136,12 @@ export function summarizeFacts(facts: readonly SystemFact[], platform: HostPlatf
   const pcsc = findFact(facts, FactKeys.pcscServiceState);
   const pcscValue = pcsc?.value;
   const pcscService: SystemSummary['pcscService'] =
-    pcscValue === 'running' || pcscValue === 'not-installed' || pcscValue === 'available' ? pcscValue
-      : pcscValue === 'stopped' || pcscValue === 'stop-pending' || pcscValue === 'paused' ? 'stopped'
-        : pcscValue === 'start-pending' || pcscValue === 'continue-pending' ? 'running'
+    pcscValue === 'running' || pcscValue === 'not-installed' || pcscValue === 'available'
+      ? pcscValue
+      : pcscValue === 'stopped' || pcscValue === 'stop-pending' || pcscValue === 'paused'
+        ? 'stopped'
+        : pcscValue === 'start-pending' || pcscValue === 'continue-pending'
+          ? 'running'
           : 'unknown';
   const readersFact = findFact(facts, FactKeys.readers);
   const readers = readersFact && !isUnknown(readersFact) ? stringList(readersFact.value) : null;
@@ -156,7 +174,8 @@ export function summarizeFacts(facts: readonly SystemFact[], platform: HostPlatf
     middleware,
     pkcs11Modules: modules,
     remoteSession: session && !isUnknown(session) ? (session.value as RemoteSessionKind) : 'unknown',
-    certPropagationConflict: platform !== 'win32' ? 'not-applicable' : conflict && !isUnknown(conflict) ? (conflict.value as 'yes' | 'possible' | 'no') : 'unknown',
+    certPropagationConflict:
+      platform !== 'win32' ? 'not-applicable' : conflict && !isUnknown(conflict) ? (conflict.value as 'yes' | 'possible' | 'no') : 'unknown',
     sithsCertificatesInPersonalStore: siths && typeof siths.value === 'number' ? siths.value : null,
     unknownFacts: facts.filter((f) => f.value === UNKNOWN).length,
   };
@@ -235,7 +254,14 @@ export async function collectSystemFacts(options: CollectSystemFactsOptions = {}
   for (const path of toInspect) middlewareViews.push(await inspect(path, options.pkcs11 ?? {}));
 
   const browserStores = options.browserStores
-    ? await readBrowserStores({ platform, env, homeDir: ctx.homeDir, run: ctx.run, fs: ctx.fs, inspectModule: (path) => inspect(path, { timeoutMs: 45_000, ...options.pkcs11 }) })
+    ? await readBrowserStores({
+        platform,
+        env,
+        homeDir: ctx.homeDir,
+        run: ctx.run,
+        fs: ctx.fs,
+        inspectModule: (path) => inspect(path, { timeoutMs: 45_000, ...options.pkcs11 }),
+      })
     : undefined;
 
   return {

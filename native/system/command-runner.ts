@@ -45,7 +45,16 @@ export function createCommandRunner(defaults: { timeoutMs: number } = { timeoutM
           });
         } catch (e) {
           const error = e as NodeJS.ErrnoException;
-          resolve({ commandLine, exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, notFound: error.code === 'ENOENT', error: error.message });
+          resolve({
+            commandLine,
+            exitCode: null,
+            signal: null,
+            stdout: '',
+            stderr: '',
+            timedOut: false,
+            notFound: error.code === 'ENOENT',
+            error: error.message,
+          });
           return;
         }
         const timer = setTimeout(() => {
@@ -86,8 +95,7 @@ export interface ScriptedCommandAnswer {
 }
 
 export type CommandScript =
-  | Readonly<Record<string, ScriptedCommandAnswer>>
-  | ((program: string, args: readonly string[], commandLine: string) => ScriptedCommandAnswer | undefined);
+  Readonly<Record<string, ScriptedCommandAnswer>> | ((program: string, args: readonly string[], commandLine: string) => ScriptedCommandAnswer | undefined);
 
 export function createScriptedCommandRunner(script: CommandScript): CommandRunner & { calls: string[] } {
   const calls: string[] = [];

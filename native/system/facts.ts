@@ -25,7 +25,11 @@ export function isUnknown(f: SystemFact | undefined): boolean {
 
 /** The first non-empty line of a text, shortened: what a note quotes from an unexpected output. */
 export function firstLine(text: string, max = 160): string {
-  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  const line =
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? '';
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 

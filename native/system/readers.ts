@@ -59,10 +59,18 @@ export function readerFacts(names: readonly string[], source: SystemFact['source
   });
   return [
     fact(FactKeys.readers, [...names], source, detail, { assessment: names.length === 0 ? 'warning' : 'info' }),
-    fact(FactKeys.virtualReaders, virtual, source, detail, confusing ? {
-      assessment: 'warning',
-      note: 'Virtual smart cards are offered by middleware and browsers alongside the SITHS card',
-    } : {}),
+    fact(
+      FactKeys.virtualReaders,
+      virtual,
+      source,
+      detail,
+      confusing
+        ? {
+            assessment: 'warning',
+            note: 'Virtual smart cards are offered by middleware and browsers alongside the SITHS card',
+          }
+        : {},
+    ),
   ];
 }
 
@@ -76,17 +84,32 @@ async function platformReaderFacts(ctx: ProbeContext): Promise<SystemFact[]> {
     if (failure) return [unknownFact(FactKeys.readers, 'command', result.commandLine, failure)];
     const parsed = parsePnpReadersJson(result.stdout);
     if (parsed.kind === 'unknown') return [unknownFact(FactKeys.readers, 'command', result.commandLine, parsed.note)];
-    return readerFacts(parsed.readers.map((r) => r.name), 'command', result.commandLine);
+    return readerFacts(
+      parsed.readers.map((r) => r.name),
+      'command',
+      result.commandLine,
+    );
   }
   // Linux and macOS: OpenSC's tool lists PC/SC readers without connecting to a card.
   const result = await ctx.run.run('opensc-tool', ['--list-readers']);
   const failure = commandFailure(result);
   if (failure && !(result.exitCode !== null && result.stdout.includes('Nr.'))) {
-    return [unknownFact(FactKeys.readers, 'command', result.commandLine, result.notFound ? 'opensc-tool is not installed, and no PC/SC reader list was given' : failure)];
+    return [
+      unknownFact(
+        FactKeys.readers,
+        'command',
+        result.commandLine,
+        result.notFound ? 'opensc-tool is not installed, and no PC/SC reader list was given' : failure,
+      ),
+    ];
   }
   const parsed = parseOpenscReaderList(result.stdout);
   if (parsed.kind === 'unknown') return [unknownFact(FactKeys.readers, 'command', result.commandLine, parsed.note)];
-  return readerFacts(parsed.readers.map((r) => r.name), 'command', result.commandLine);
+  return readerFacts(
+    parsed.readers.map((r) => r.name),
+    'command',
+    result.commandLine,
+  );
 }
 
 /** Readers: the list the caller got from PC/SC when it has one, else what the platform offers. */

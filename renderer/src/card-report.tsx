@@ -38,7 +38,10 @@ export function CardReport({ state, api, t, idPrefix }: ViewProps & { idPrefix: 
       if (!result.ok) throw result.error;
       const first = text === null;
       setText(result.value.text);
-      if (save !== null) setNotice(result.value.saved ? { ok: true, text: t('cardReportSaved', { path: result.value.saved.path }) } : { ok: true, text: t('cardReportNotSaved') });
+      if (save !== null)
+        setNotice(
+          result.value.saved ? { ok: true, text: t('cardReportSaved', { path: result.value.saved.path }) } : { ok: true, text: t('cardReportNotSaved') },
+        );
       // The report appears below the button: take keyboard and screen-reader focus to it.
       if (first) requestAnimationFrame(() => heading.current?.focus());
     } catch (error) {

@@ -99,7 +99,12 @@ export function DemoPicker({ state, api, t, accept, fail }: ViewProps) {
       <p>{t('demoIntro')}</p>
       <div class="demo__controls">
         <label for="demo-card">{t('demoSelect')}</label>
-        <select id="demo-card" value={choice} onChange={(event) => setChoice((event.currentTarget as HTMLSelectElement).value)} aria-describedby="demo-card-description">
+        <select
+          id="demo-card"
+          value={choice}
+          onChange={(event) => setChoice((event.currentTarget as HTMLSelectElement).value)}
+          aria-describedby="demo-card-description"
+        >
           {cards.map((card) => (
             <option key={card.name} value={card.name}>
               {card.name}

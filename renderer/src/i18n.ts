@@ -159,7 +159,8 @@ const sv = {
   reportPreview: 'Förhandsvisning av rapporten',
   cardReportButton: 'Rapportera kortet',
   cardReportHeading: 'Kortrapport',
-  cardReportIntro: 'Kortrapporten hjälper IT-support att lägga till en korttyp som Kortkoll inte känner till. Kortkoll frågar kortet om dess uppbyggnad, utan PIN-kod och utan att läsa certifikat eller personuppgifter.',
+  cardReportIntro:
+    'Kortrapporten hjälper IT-support att lägga till en korttyp som Kortkoll inte känner till. Kortkoll frågar kortet om dess uppbyggnad, utan PIN-kod och utan att läsa certifikat eller personuppgifter.',
   cardReportRunning: 'Frågar kortet …',
   cardReportText: 'Kortrapporten som text',
   cardReportCopy: 'Kopiera',
@@ -177,7 +178,8 @@ const sv = {
   helpPinHeading: 'Om PIN-koden',
   helpPinBlock: 'Tre felaktiga försök spärrar PIN-koden. Med PUK-koden från PIN-brevet kan den låsas upp.',
   helpPukBlock: 'Mer än tio felaktiga PUK-försök gör kortet oanvändbart. Chansa aldrig på PUK-koden.',
-  helpPinNever: 'Kortkoll frågar bara efter din PIN-kod när du själv väljer att testa, byta eller låsa upp den, och sparar den aldrig. Annars skriver du den bara på inloggningssidan.',
+  helpPinNever:
+    'Kortkoll frågar bara efter din PIN-kod när du själv väljer att testa, byta eller låsa upp den, och sparar den aldrig. Annars skriver du den bara på inloggningssidan.',
   helpContactHeading: 'Vem kontaktar jag?',
   helpContactLocalIt: 'Kort, PIN- och PUK-koder, kortläsare och programmet Net iD eller SITHS eID:',
   helpContactLocalItWho: 'din lokala IT-support.',
@@ -189,7 +191,8 @@ const sv = {
   helpOpensInBrowser: '(öppnas i webbläsaren)',
   footerPrivacy: 'Kortkoll frågar bara efter din PIN-kod när du ber om det, sparar den aldrig och skickar inget utan att du ber om det.',
   pinOpsHeading: 'PIN-koder',
-  pinOpsIntro: 'Här kan du testa eller byta en PIN-kod, eller låsa upp en spärrad PIN-kod med PUK-koden från PIN-brevet. Kortkoll frågar bara efter koderna när du själv väljer något av detta, och sparar dem aldrig.',
+  pinOpsIntro:
+    'Här kan du testa eller byta en PIN-kod, eller låsa upp en spärrad PIN-kod med PUK-koden från PIN-brevet. Kortkoll frågar bara efter koderna när du själv väljer något av detta, och sparar dem aldrig.',
   pinOpsCaption: 'PIN-koderna på kortet, med antalet försök som kortet har kvar',
   pinOpsColumnPin: 'PIN-kod',
   pinOpsColumnTries: 'Försök kvar',
@@ -199,7 +202,8 @@ const sv = {
   pinTest: 'Testa PIN-koden',
   pinChange: 'Byt PIN-kod',
   pinUnblock: 'Lås upp med PUK',
-  pinIdprimeUnblockAdvice: 'Kortet är ett Thales IDPrime-kort: Kortkoll kan inte låsa upp PIN-koden på det. Kort med produktkod 6XX (eller ingen) låser du upp själv med PUK-koden i appen SITHS eID. Andra kort (7XX) låser din id-administratör eller lokala IT-support upp.',
+  pinIdprimeUnblockAdvice:
+    'Kortet är ett Thales IDPrime-kort: Kortkoll kan inte låsa upp PIN-koden på det. Kort med produktkod 6XX (eller ingen) låser du upp själv med PUK-koden i appen SITHS eID. Andra kort (7XX) låser din id-administratör eller lokala IT-support upp.',
   pinDialogTestTitle: 'Testa PIN-koden: {label}',
   pinDialogChangeTitle: 'Byt PIN-kod: {label}',
   pinDialogUnblockTitle: 'Lås upp med PUK: {label}',
@@ -416,7 +420,8 @@ const en: Record<MessageKey, string> = {
   reportPreview: 'Report preview',
   cardReportButton: 'Report the card',
   cardReportHeading: 'Card report',
-  cardReportIntro: 'The card report helps IT support add a card type Kortkoll does not know. Kortkoll asks the card how it is built, without a PIN and without reading certificates or personal data.',
+  cardReportIntro:
+    'The card report helps IT support add a card type Kortkoll does not know. Kortkoll asks the card how it is built, without a PIN and without reading certificates or personal data.',
   cardReportRunning: 'Asking the card …',
   cardReportText: 'The card report as text',
   cardReportCopy: 'Copy',
@@ -446,7 +451,8 @@ const en: Record<MessageKey, string> = {
   helpOpensInBrowser: '(opens in your web browser)',
   footerPrivacy: 'Kortkoll asks for your PIN only when you ask it to, never keeps it, and sends nothing unless you ask it to.',
   pinOpsHeading: 'PINs',
-  pinOpsIntro: 'Here you can test or change a PIN, or unblock a blocked PIN with the PUK from your PIN letter. Kortkoll asks for the codes only when you choose one of these, and never keeps them.',
+  pinOpsIntro:
+    'Here you can test or change a PIN, or unblock a blocked PIN with the PUK from your PIN letter. Kortkoll asks for the codes only when you choose one of these, and never keeps them.',
   pinOpsCaption: 'The PINs on the card, with the number of tries the card has left',
   pinOpsColumnPin: 'PIN',
   pinOpsColumnTries: 'Tries left',
@@ -456,7 +462,8 @@ const en: Record<MessageKey, string> = {
   pinTest: 'Test the PIN',
   pinChange: 'Change PIN',
   pinUnblock: 'Unblock with PUK',
-  pinIdprimeUnblockAdvice: 'This is a Thales IDPrime card: Kortkoll cannot unblock its PIN. Cards with product code 6XX (or none) you unblock yourself with the PUK in the SITHS eID app. Other cards (7XX) are unblocked by your ID administrator or local IT support.',
+  pinIdprimeUnblockAdvice:
+    'This is a Thales IDPrime card: Kortkoll cannot unblock its PIN. Cards with product code 6XX (or none) you unblock yourself with the PUK in the SITHS eID app. Other cards (7XX) are unblocked by your ID administrator or local IT support.',
   pinDialogTestTitle: 'Test the PIN: {label}',
   pinDialogChangeTitle: 'Change PIN: {label}',
   pinDialogUnblockTitle: 'Unblock with PUK: {label}',
@@ -553,15 +560,43 @@ export function formatDate(iso: string | undefined): string | undefined {
  */
 const codeLabels: Record<Lang, Record<string, Record<string, string>>> = {
   sv: {
-    family: { 'siths-eid': 'SITHS e-id', 'siths-type1': 'SITHS Typ 1', 'siths-type3': 'SITHS Typ 3', 'siths-root-v1': 'SITHS Root CA v1', 'siths-carelink': 'SITHS (Carelink)', telia: 'Telia e-legitimation', other: 'annan utfärdare' },
+    family: {
+      'siths-eid': 'SITHS e-id',
+      'siths-type1': 'SITHS Typ 1',
+      'siths-type3': 'SITHS Typ 3',
+      'siths-root-v1': 'SITHS Root CA v1',
+      'siths-carelink': 'SITHS (Carelink)',
+      telia: 'Telia e-legitimation',
+      other: 'annan utfärdare',
+    },
     environment: { production: 'produktion', test: 'test', preproduction: 'förproduktion (PP)', systemtest: 'systemtest' },
-    subjectKind: { 'person-hsa': 'person med HSA-id', 'person-personnummer': 'person med personnummer', function: 'funktion', ca: 'utfärdare (CA)', unknown: 'okänd' },
+    subjectKind: {
+      'person-hsa': 'person med HSA-id',
+      'person-personnummer': 'person med personnummer',
+      function: 'funktion',
+      ca: 'utfärdare (CA)',
+      unknown: 'okänd',
+    },
     purpose: { authentication: 'legitimering (inloggning)', signature: 'underskrift', other: 'annat' },
   },
   en: {
-    family: { 'siths-eid': 'SITHS e-id', 'siths-type1': 'SITHS Type 1', 'siths-type3': 'SITHS Type 3', 'siths-root-v1': 'SITHS Root CA v1', 'siths-carelink': 'SITHS (Carelink)', telia: 'Telia e-legitimation', other: 'other issuer' },
+    family: {
+      'siths-eid': 'SITHS e-id',
+      'siths-type1': 'SITHS Type 1',
+      'siths-type3': 'SITHS Type 3',
+      'siths-root-v1': 'SITHS Root CA v1',
+      'siths-carelink': 'SITHS (Carelink)',
+      telia: 'Telia e-legitimation',
+      other: 'other issuer',
+    },
     environment: { production: 'production', test: 'test', preproduction: 'pre-production (PP)', systemtest: 'system test' },
-    subjectKind: { 'person-hsa': 'person with HSA-id', 'person-personnummer': 'person with personal identity number', function: 'function', ca: 'issuer (CA)', unknown: 'unknown' },
+    subjectKind: {
+      'person-hsa': 'person with HSA-id',
+      'person-personnummer': 'person with personal identity number',
+      function: 'function',
+      ca: 'issuer (CA)',
+      unknown: 'unknown',
+    },
     purpose: { authentication: 'authentication (login)', signature: 'signature', other: 'other' },
   },
 };

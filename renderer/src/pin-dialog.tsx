@@ -8,7 +8,14 @@
  * component state ever holds a code, only booleans derived from it (is the new PIN trivial?).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { KortkollApi, PinOperationCall, PinOperationKind, PinOperationOffer, PinOperationOutcome, PinOperationsView } from '../../electron/ipc-contract.js';
+import type {
+  KortkollApi,
+  PinOperationCall,
+  PinOperationKind,
+  PinOperationOffer,
+  PinOperationOutcome,
+  PinOperationsView,
+} from '../../electron/ipc-contract.js';
 import type { MessageKey, Translate } from './i18n.js';
 import type { ViewProps } from './app.js';
 
@@ -53,13 +60,17 @@ export function confirmationNeeded(kind: PinOperationKind, offer: PinOperationOf
 
 function counterLine(offer: PinOperationOffer, t: Translate): string {
   if (offer.blocked) return t('pinDialogCounterBlocked');
-  return offer.maxTries === null ? t('pinDialogCounterNoMax', { left: offer.triesLeft }) : t('pinDialogCounter', { left: offer.triesLeft, max: offer.maxTries });
+  return offer.maxTries === null
+    ? t('pinDialogCounterNoMax', { left: offer.triesLeft })
+    : t('pinDialogCounter', { left: offer.triesLeft, max: offer.maxTries });
 }
 
 function counterAfter(outcome: PinOperationOutcome, t: Translate): string {
   const counter = 'counterAfter' in outcome ? outcome.counterAfter : null;
   if (!counter || typeof counter.triesLeft !== 'number') return '';
-  return typeof counter.maxTries === 'number' ? t('pinCounterAfter', { left: counter.triesLeft, max: counter.maxTries }) : t('pinCounterAfterNoMax', { left: counter.triesLeft });
+  return typeof counter.maxTries === 'number'
+    ? t('pinCounterAfter', { left: counter.triesLeft, max: counter.maxTries })
+    : t('pinCounterAfterNoMax', { left: counter.triesLeft });
 }
 
 function refusalReason(reason: Extract<PinOperationOutcome, { kind: 'refused' }>['reason'], t: Translate): string {
@@ -89,7 +100,8 @@ function refusalReason(reason: Extract<PinOperationOutcome, { kind: 'refused' }>
 export function outcomeMessage(outcome: PinOperationOutcome, t: Translate): { ok: boolean; text: string } {
   switch (outcome.kind) {
     case 'done': {
-      const key: MessageKey = outcome.operation === 'test' ? 'pinResultTestDone' : outcome.operation === 'change' ? 'pinResultChangeDone' : 'pinResultUnblockDone';
+      const key: MessageKey =
+        outcome.operation === 'test' ? 'pinResultTestDone' : outcome.operation === 'change' ? 'pinResultChangeDone' : 'pinResultUnblockDone';
       const trivial = outcome.warnings.length > 0 ? ` ${t('pinTrivialWarning')}` : '';
       return { ok: true, text: `${t(key, { counter: counterAfter(outcome, t) }).trim()}${trivial}` };
     }
@@ -116,12 +128,18 @@ function failureMessage(error: unknown, t: Translate): string {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (code === 'busy') return t('pinResultBusy');
   if (code === 'sharing-violation') return t('pinResultOtherProgram');
-  const message = typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : '';
+  const message =
+    typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : '';
   return t('pinResultFailed', { message });
 }
 
 /** The SITHS table, checked in the dialog before anything is sent: the first problem, or null. */
-function policyProblem(kind: PinOperationKind, read: (name: FieldName) => string, policy: PinOperationsView['policy'], t: Translate): { field: FieldName; text: string } | null {
+function policyProblem(
+  kind: PinOperationKind,
+  read: (name: FieldName) => string,
+  policy: PinOperationsView['policy'],
+  t: Translate,
+): { field: FieldName; text: string } | null {
   const digits = (value: string, count: number) => value.length === count && /^[0-9]+$/.test(value);
   for (const field of fieldsOf[kind]) {
     if (field === 'puk') {
@@ -190,7 +208,9 @@ export function PinDialog({ request, view, api, t, accept, onClose }: PinDialogP
   // Tab and Shift+Tab stay inside the dialog.
   const trapFocus = (event: KeyboardEvent) => {
     if (event.key !== 'Tab' || !dialog.current) return;
-    const focusable = [...dialog.current.querySelectorAll<HTMLElement>('input, button, [tabindex="0"]')].filter((element) => !(element as HTMLInputElement).disabled);
+    const focusable = [...dialog.current.querySelectorAll<HTMLElement>('input, button, [tabindex="0"]')].filter(
+      (element) => !(element as HTMLInputElement).disabled,
+    );
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
     if (!first || !last) return;
@@ -255,7 +275,9 @@ export function PinDialog({ request, view, api, t, accept, onClose }: PinDialogP
 
   const label = offer?.label ?? '';
   const describedBy = (field: FieldName) =>
-    [`pin-field-${field}-hint`, problem?.field === field ? 'pin-dialog-problem' : null, field === 'next' && trivial ? 'pin-trivial-warning' : null].filter(Boolean).join(' ');
+    [`pin-field-${field}-hint`, problem?.field === field ? 'pin-dialog-problem' : null, field === 'next' && trivial ? 'pin-trivial-warning' : null]
+      .filter(Boolean)
+      .join(' ');
   // The operation is still offered (a test of a PIN that has just become blocked is not).
   const stillOffered = offer !== undefined && offer[kind];
 
@@ -329,7 +351,13 @@ export function PinDialog({ request, view, api, t, accept, onClose }: PinDialogP
         ))}
         {confirmKey && stillOffered && (
           <label class="checkbox pin-dialog__confirm">
-            <input type="checkbox" ref={confirmBox} onChange={() => problem?.field === 'confirm' && setProblem(null)} aria-describedby={problem?.field === 'confirm' ? 'pin-dialog-problem' : undefined} aria-invalid={problem?.field === 'confirm' ? 'true' : undefined} />
+            <input
+              type="checkbox"
+              ref={confirmBox}
+              onChange={() => problem?.field === 'confirm' && setProblem(null)}
+              aria-describedby={problem?.field === 'confirm' ? 'pin-dialog-problem' : undefined}
+              aria-invalid={problem?.field === 'confirm' ? 'true' : undefined}
+            />
             {t(confirmKey)}
           </label>
         )}
@@ -338,7 +366,13 @@ export function PinDialog({ request, view, api, t, accept, onClose }: PinDialogP
             {problem.text}
           </p>
         )}
-        <div class={`pin-dialog__result ${result ? (result.ok ? 'notice notice--ok' : 'notice notice--error') : ''}`} role="status" aria-live="polite" aria-atomic="true" data-testid="pin-dialog-result">
+        <div
+          class={`pin-dialog__result ${result ? (result.ok ? 'notice notice--ok' : 'notice notice--error') : ''}`}
+          role="status"
+          aria-live="polite"
+          aria-atomic="true"
+          data-testid="pin-dialog-result"
+        >
           {busy ? t('pinWorking') : (result?.text ?? '')}
         </div>
         <div class="button-row">

@@ -63,7 +63,21 @@ export function usePinDialog(props: ViewProps, fallbackFocusId: string) {
   return { open, dialog };
 }
 
-function ActionButtons({ offer, kinds, open, t, describedBy, place }: { offer: PinOperationOffer; kinds: PinOperationKind[]; open: OpenPinDialog; t: Translate; describedBy: string; place: string }) {
+function ActionButtons({
+  offer,
+  kinds,
+  open,
+  t,
+  describedBy,
+  place,
+}: {
+  offer: PinOperationOffer;
+  kinds: PinOperationKind[];
+  open: OpenPinDialog;
+  t: Translate;
+  describedBy: string;
+  place: string;
+}) {
   return (
     <div class="button-row">
       {kinds.map((kind) => (
@@ -119,7 +133,13 @@ export function PinRows({ state, t, open }: { state: ViewProps['state']; t: Tran
                 <th scope="row" id={`pin-row-${offer.pin}`}>
                   {offer.label}
                 </th>
-                <td data-testid={`pin-tries-${offer.pin}`}>{offer.blocked ? t('pinTriesBlocked') : offer.maxTries === null ? String(offer.triesLeft) : t('pinTriesOf', { left: offer.triesLeft, max: offer.maxTries })}</td>
+                <td data-testid={`pin-tries-${offer.pin}`}>
+                  {offer.blocked
+                    ? t('pinTriesBlocked')
+                    : offer.maxTries === null
+                      ? String(offer.triesLeft)
+                      : t('pinTriesOf', { left: offer.triesLeft, max: offer.maxTries })}
+                </td>
                 <td>
                   <ActionButtons offer={offer} kinds={kindsFor(offer)} open={open} t={t} describedBy={`pin-row-${offer.pin}`} place="row" />
                 </td>

@@ -18,7 +18,10 @@ const views = ['overview', 'login', 'certificates', 'system', 'report', 'help'] 
 const langs = ['sv', 'en'] as const;
 const skip = skipBrowserTests();
 
-const screenshotDirs = [path.join(repoRoot, 'test-results', 'screenshots'), ...(process.env.KORTKOLL_UPDATE_SCREENSHOTS === '1' ? [path.join(repoRoot, 'docs', 'screenshots')] : [])];
+const screenshotDirs = [
+  path.join(repoRoot, 'test-results', 'screenshots'),
+  ...(process.env.KORTKOLL_UPDATE_SCREENSHOTS === '1' ? [path.join(repoRoot, 'docs', 'screenshots')] : []),
+];
 
 async function screenshot(page: Page, name: string): Promise<void> {
   for (const dir of screenshotDirs) {
@@ -71,7 +74,8 @@ describe.skipIf(skip)('accessibility (axe-core, keyboard, live region) and scree
         for (const view of views) {
           await selectTab(page, view);
           await unfold(page);
-          for (const violation of await axeViolations(page)) found.push(`${lang}/${view}: ${violation.id} (${violation.impact}) ${violation.help} — ${violation.nodes.slice(0, 3).join(' | ')}`);
+          for (const violation of await axeViolations(page))
+            found.push(`${lang}/${view}: ${violation.id} (${violation.impact}) ${violation.help} — ${violation.nodes.slice(0, 3).join(' | ')}`);
         }
       }
       expect(found).toEqual([]);

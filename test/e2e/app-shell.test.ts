@@ -32,11 +32,28 @@ describe.skipIf(skip)('the shell as the page sees it (real service, Chromium)', 
         } catch {
           replaced = false;
         }
-        return { frozen: Object.isFrozen(api), keys: Object.keys(api).sort(), replaced: replaced && api.getState !== undefined && String(api.getState).includes('hijacked') };
+        return {
+          frozen: Object.isFrozen(api),
+          keys: Object.keys(api).sort(),
+          replaced: replaced && api.getState !== undefined && String(api.getState).includes('hijacked'),
+        };
       });
       expect(shape.frozen).toBe(true);
       expect(shape.replaced).toBe(false);
-      expect(shape.keys).toEqual(['chooseReader', 'getState', 'listDemoCards', 'onStateChanged', 'openLoginPage', 'operatePin', 'renderReport', 'reportCard', 'runDiagnosis', 'saveReport', 'setLanguage', 'useDemoCard']);
+      expect(shape.keys).toEqual([
+        'chooseReader',
+        'getState',
+        'listDemoCards',
+        'onStateChanged',
+        'openLoginPage',
+        'operatePin',
+        'renderReport',
+        'reportCard',
+        'runDiagnosis',
+        'saveReport',
+        'setLanguage',
+        'useDemoCard',
+      ]);
     } finally {
       await scenario.close();
     }

@@ -13,8 +13,24 @@ import { defaultCardholder, idprimeCardholder } from '../../native/simulator/car
 const skip = skipBrowserTests();
 
 const words = {
-  sv: { button: 'Rapportera kortet', copy: 'Kopiera', save: 'Spara', title: 'Kortrapport från Kortkoll', unknown: 'Trolig struktur: okänd', copied: 'Kortrapporten är kopierad', savedName: /^kortkoll-kortrapport-.*\.txt$/ },
-  en: { button: 'Report the card', copy: 'Copy', save: 'Save', title: 'Card report from Kortkoll', unknown: 'Likely structure: unknown', copied: 'The card report has been copied', savedName: /^kortkoll-card-report-.*\.txt$/ },
+  sv: {
+    button: 'Rapportera kortet',
+    copy: 'Kopiera',
+    save: 'Spara',
+    title: 'Kortrapport från Kortkoll',
+    unknown: 'Trolig struktur: okänd',
+    copied: 'Kortrapporten är kopierad',
+    savedName: /^kortkoll-kortrapport-.*\.txt$/,
+  },
+  en: {
+    button: 'Report the card',
+    copy: 'Copy',
+    save: 'Save',
+    title: 'Card report from Kortkoll',
+    unknown: 'Likely structure: unknown',
+    copied: 'The card report has been copied',
+    savedName: /^kortkoll-card-report-.*\.txt$/,
+  },
 } as const;
 
 describe.skipIf(skip)('Rapportera kortet (card report) in the app', () => {
@@ -86,7 +102,8 @@ describe.skipIf(skip)('Rapportera kortet (card report) in the app', () => {
       const shown = (await text.textContent()) ?? '';
       expect(shown).toContain('Trolig struktur: Thales IDPrime (minidriver)');
       expect(shown).toMatch(/Appletversion \(GET DATA DF30\): IDPrime/);
-      for (const value of [idprimeCardholder.givenName, idprimeCardholder.surname, idprimeCardholder.hsaId, idprimeCardholder.personnummer]) expect(shown).not.toContain(value);
+      for (const value of [idprimeCardholder.givenName, idprimeCardholder.surname, idprimeCardholder.hsaId, idprimeCardholder.personnummer])
+        expect(shown).not.toContain(value);
       expect(await axeViolations(page)).toEqual([]);
     } finally {
       await scenario.close();

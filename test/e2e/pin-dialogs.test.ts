@@ -22,11 +22,44 @@ const skip = skipBrowserTests();
 const netid = VIRTUAL_CARD_PINS.netid;
 
 const words = {
-  sv: { test: 'Testa PIN-koden', change: 'Byt PIN-kod', unblock: 'Lås upp med PUK', close: 'Stäng', wrong: 'Fel PIN-kod. 2 försök kvar.', right: 'Rätt PIN-kod.', changed: 'PIN-koden är bytt.', unblocked: 'PIN-koden är upplåst', counter: 'PIN-koden har 3 av 3 försök kvar.', pinDigits: 'PIN-koden ska vara 6 siffror.', confirmBox: 'Jag förstår', trivial: 'lätt att gissa', blocked: 'PIN-koden är spärrad', lastTry: 'Ett fel till spärrar PIN-koden' },
-  en: { test: 'Test the PIN', change: 'Change PIN', unblock: 'Unblock with PUK', close: 'Close', wrong: 'Wrong PIN. 2 tries left.', right: 'The PIN is right.', changed: 'The PIN has been changed.', unblocked: 'The PIN is unblocked', counter: 'The PIN has 3 of 3 tries left.', pinDigits: 'The PIN must be 6 digits.', confirmBox: 'I understand', trivial: 'easy to guess', blocked: 'The PIN is blocked', lastTry: 'One more wrong PIN blocks it' },
+  sv: {
+    test: 'Testa PIN-koden',
+    change: 'Byt PIN-kod',
+    unblock: 'Lås upp med PUK',
+    close: 'Stäng',
+    wrong: 'Fel PIN-kod. 2 försök kvar.',
+    right: 'Rätt PIN-kod.',
+    changed: 'PIN-koden är bytt.',
+    unblocked: 'PIN-koden är upplåst',
+    counter: 'PIN-koden har 3 av 3 försök kvar.',
+    pinDigits: 'PIN-koden ska vara 6 siffror.',
+    confirmBox: 'Jag förstår',
+    trivial: 'lätt att gissa',
+    blocked: 'PIN-koden är spärrad',
+    lastTry: 'Ett fel till spärrar PIN-koden',
+  },
+  en: {
+    test: 'Test the PIN',
+    change: 'Change PIN',
+    unblock: 'Unblock with PUK',
+    close: 'Close',
+    wrong: 'Wrong PIN. 2 tries left.',
+    right: 'The PIN is right.',
+    changed: 'The PIN has been changed.',
+    unblocked: 'The PIN is unblocked',
+    counter: 'The PIN has 3 of 3 tries left.',
+    pinDigits: 'The PIN must be 6 digits.',
+    confirmBox: 'I understand',
+    trivial: 'easy to guess',
+    blocked: 'The PIN is blocked',
+    lastTry: 'One more wrong PIN blocks it',
+  },
 } as const;
 
-const screenshotDirs = [path.join(repoRoot, 'test-results', 'screenshots'), ...(process.env.KORTKOLL_UPDATE_SCREENSHOTS === '1' ? [path.join(repoRoot, 'docs', 'screenshots')] : [])];
+const screenshotDirs = [
+  path.join(repoRoot, 'test-results', 'screenshots'),
+  ...(process.env.KORTKOLL_UPDATE_SCREENSHOTS === '1' ? [path.join(repoRoot, 'docs', 'screenshots')] : []),
+];
 
 async function screenshot(page: Page, name: string): Promise<void> {
   for (const dir of screenshotDirs) {
@@ -40,7 +73,13 @@ function focused(page: Page) {
   return page.evaluate(() => {
     const element = document.activeElement as HTMLElement | null;
     if (!element || element === document.body) return null;
-    return { tag: element.tagName.toLowerCase(), id: element.id, text: (element.textContent ?? '').trim(), action: element.dataset.pinAction ?? element.dataset.action ?? null, inDialog: element.closest('dialog') !== null };
+    return {
+      tag: element.tagName.toLowerCase(),
+      id: element.id,
+      text: (element.textContent ?? '').trim(),
+      action: element.dataset.pinAction ?? element.dataset.action ?? null,
+      inDialog: element.closest('dialog') !== null,
+    };
   });
 }
 
@@ -72,7 +111,10 @@ const cardNumbers = /9752269000012345678F?/g;
 function leaksIn(where: string, raw: string, secrets: readonly string[]): string[] {
   const text = raw.replace(cardNumbers, '<card number>');
   const compact = text.replace(/[\s:]+/g, '').toLowerCase();
-  return secrets.flatMap((secret) => [...(text.includes(secret) ? [`${where}: ${secret}`] : []), ...(compact.includes(hex(secret)) ? [`${where}: hex of ${secret}`] : [])]);
+  return secrets.flatMap((secret) => [
+    ...(text.includes(secret) ? [`${where}: ${secret}`] : []),
+    ...(compact.includes(hex(secret)) ? [`${where}: hex of ${secret}`] : []),
+  ]);
 }
 
 describe.skipIf(skip)('PIN dialogs in the app (keyboard only, axe, live region)', () => {
@@ -84,165 +126,176 @@ describe.skipIf(skip)('PIN dialogs in the app (keyboard only, axe, live region)'
     await env?.close();
   });
 
-  it.each(['sv', 'en'] as const)('Testa PIN-koden (%s): counter first, Tab stays inside, Enter submits, result announced, Escape closes with focus back', async (lang) => {
-    const w = words[lang];
-    const scenario = await openScenario(env, { demoCard: 'netid-legacy', lang });
-    try {
-      const { page } = scenario.app;
-      await expectVerdictShown(scenario);
-      expect(await page.getByTestId('pin-rows').isVisible()).toBe(true);
-      expect(await page.getByRole('button', { name: w.test }).count()).toBe(2);
-      expect(await page.getByRole('button', { name: w.change }).count()).toBe(2);
-      // Nothing is blocked or at its last try: no unblock button.
-      expect(await page.getByRole('button', { name: w.unblock }).count()).toBe(0);
+  it.each(['sv', 'en'] as const)(
+    'Testa PIN-koden (%s): counter first, Tab stays inside, Enter submits, result announced, Escape closes with focus back',
+    async (lang) => {
+      const w = words[lang];
+      const scenario = await openScenario(env, { demoCard: 'netid-legacy', lang });
+      try {
+        const { page } = scenario.app;
+        await expectVerdictShown(scenario);
+        expect(await page.getByTestId('pin-rows').isVisible()).toBe(true);
+        expect(await page.getByRole('button', { name: w.test }).count()).toBe(2);
+        expect(await page.getByRole('button', { name: w.change }).count()).toBe(2);
+        // Nothing is blocked or at its last try: no unblock button.
+        expect(await page.getByRole('button', { name: w.unblock }).count()).toBe(0);
 
-      const { dialog } = await openByKeyboard(page, 'test', 'authentication');
-      expect(await page.getByTestId('pin-dialog-counter').textContent()).toBe(w.counter);
-      expect(await dialog.evaluate((element) => (element as HTMLDialogElement).open && element.matches(':modal'))).toBe(true);
-      // The field: labelled, password, numeric, no autocomplete; focused first.
-      expect(await focused(page)).toMatchObject({ tag: 'input', id: 'pin-field-pin', inDialog: true });
-      const field = page.locator('#pin-field-pin');
-      expect(await field.getAttribute('type')).toBe('password');
-      expect(await field.getAttribute('inputmode')).toBe('numeric');
-      expect(await field.getAttribute('autocomplete')).toBe('off');
-      expect(await page.locator('label[for="pin-field-pin"]').count()).toBe(1);
-      expect(await page.getByTestId('pin-dialog-result').getAttribute('aria-live')).toBe('polite');
+        const { dialog } = await openByKeyboard(page, 'test', 'authentication');
+        expect(await page.getByTestId('pin-dialog-counter').textContent()).toBe(w.counter);
+        expect(await dialog.evaluate((element) => (element as HTMLDialogElement).open && element.matches(':modal'))).toBe(true);
+        // The field: labelled, password, numeric, no autocomplete; focused first.
+        expect(await focused(page)).toMatchObject({ tag: 'input', id: 'pin-field-pin', inDialog: true });
+        const field = page.locator('#pin-field-pin');
+        expect(await field.getAttribute('type')).toBe('password');
+        expect(await field.getAttribute('inputmode')).toBe('numeric');
+        expect(await field.getAttribute('autocomplete')).toBe('off');
+        expect(await page.locator('label[for="pin-field-pin"]').count()).toBe(1);
+        expect(await page.getByTestId('pin-dialog-result').getAttribute('aria-live')).toBe('polite');
 
-      // Tab order: field → submit → close → back to the field; Shift+Tab wraps the other way.
-      await page.keyboard.press('Tab');
-      expect(await focused(page)).toMatchObject({ tag: 'button', inDialog: true, text: lang === 'sv' ? 'Testa' : 'Test' });
-      await page.keyboard.press('Tab');
-      expect(await focused(page)).toMatchObject({ action: 'close', inDialog: true });
-      await page.keyboard.press('Tab');
-      expect(await focused(page)).toMatchObject({ id: 'pin-field-pin' });
-      await page.keyboard.press('Shift+Tab');
-      expect(await focused(page)).toMatchObject({ action: 'close' });
-      await page.keyboard.press('Tab');
-
-      // A wrong PIN: one try fewer, announced; the field is empty again.
-      await page.keyboard.type('000000');
-      await page.keyboard.press('Enter');
-      await expect.poll(() => resultText(page)).toBe(w.wrong);
-      expect(await fieldValues(page)).toEqual(['']);
-      expect(scenario.service.getState().pinOperations?.pins[0]?.triesLeft).toBe(2);
-      expect(await page.getByTestId('pin-tries-authentication').textContent()).toContain('2');
-      // The right PIN: the counter is whole again.
-      await expect.poll(async () => (await focused(page))?.id).toBe('pin-field-pin');
-      await page.keyboard.type(netid.authentication.value);
-      await page.keyboard.press('Enter');
-      await expect.poll(() => resultText(page)).toContain(w.right);
-      expect(scenario.service.getState().pinOperations?.pins[0]?.triesLeft).toBe(3);
-
-      expect(await axeViolations(page)).toEqual([]);
-      await page.keyboard.press('Escape');
-      await expect.poll(() => dialog.count()).toBe(0);
-      await expect.poll(() => focused(page)).toMatchObject({ action: 'test', inDialog: false });
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-pin'))).toBe('authentication');
-      expect(await scenario.app.cspViolations()).toEqual([]);
-    } finally {
-      await scenario.close();
-    }
-  });
-
-  it.each(['sv', 'en'] as const)('Byt PIN-kod (%s): the rules are checked before calling, trivial PINs warned about, the change done by keyboard', async (lang) => {
-    const w = words[lang];
-    const scenario = await openScenario(env, { demoCard: 'netid-legacy', lang });
-    try {
-      const { page } = scenario.app;
-      await expectVerdictShown(scenario);
-      const { dialog } = await openByKeyboard(page, 'change', 'signature');
-      const order: string[] = [];
-      for (let i = 0; i < 5; i++) {
-        order.push((await focused(page))?.id || (await focused(page))?.action || (await focused(page))?.text || '?');
+        // Tab order: field → submit → close → back to the field; Shift+Tab wraps the other way.
         await page.keyboard.press('Tab');
+        expect(await focused(page)).toMatchObject({ tag: 'button', inDialog: true, text: lang === 'sv' ? 'Testa' : 'Test' });
+        await page.keyboard.press('Tab');
+        expect(await focused(page)).toMatchObject({ action: 'close', inDialog: true });
+        await page.keyboard.press('Tab');
+        expect(await focused(page)).toMatchObject({ id: 'pin-field-pin' });
+        await page.keyboard.press('Shift+Tab');
+        expect(await focused(page)).toMatchObject({ action: 'close' });
+        await page.keyboard.press('Tab');
+
+        // A wrong PIN: one try fewer, announced; the field is empty again.
+        await page.keyboard.type('000000');
+        await page.keyboard.press('Enter');
+        await expect.poll(() => resultText(page)).toBe(w.wrong);
+        expect(await fieldValues(page)).toEqual(['']);
+        expect(scenario.service.getState().pinOperations?.pins[0]?.triesLeft).toBe(2);
+        expect(await page.getByTestId('pin-tries-authentication').textContent()).toContain('2');
+        // The right PIN: the counter is whole again.
+        await expect.poll(async () => (await focused(page))?.id).toBe('pin-field-pin');
+        await page.keyboard.type(netid.authentication.value);
+        await page.keyboard.press('Enter');
+        await expect.poll(() => resultText(page)).toContain(w.right);
+        expect(scenario.service.getState().pinOperations?.pins[0]?.triesLeft).toBe(3);
+
+        expect(await axeViolations(page)).toEqual([]);
+        await page.keyboard.press('Escape');
+        await expect.poll(() => dialog.count()).toBe(0);
+        await expect.poll(() => focused(page)).toMatchObject({ action: 'test', inDialog: false });
+        expect(await page.evaluate(() => document.activeElement?.getAttribute('data-pin'))).toBe('authentication');
+        expect(await scenario.app.cspViolations()).toEqual([]);
+      } finally {
+        await scenario.close();
       }
-      expect(order).toEqual(['pin-field-current', 'pin-field-next', 'pin-field-confirmation', lang === 'sv' ? 'Byt PIN-kod' : 'Change PIN', 'close']);
-      expect(await focused(page)).toMatchObject({ id: 'pin-field-current' });
+    },
+  );
 
-      // Five digits: refused in the dialog; nothing reached the card.
-      const callsBefore = scenario.app.ipcTrace.filter((entry) => entry.channel === 'pin:operate').length;
-      await page.keyboard.type('65432');
-      await page.keyboard.press('Enter');
-      await expect.poll(() => page.getByRole('alert').textContent()).toBe(w.pinDigits);
-      expect(await page.locator('#pin-field-current').getAttribute('aria-invalid')).toBe('true');
-      expect(scenario.app.ipcTrace.filter((entry) => entry.channel === 'pin:operate').length).toBe(callsBefore);
+  it.each(['sv', 'en'] as const)(
+    'Byt PIN-kod (%s): the rules are checked before calling, trivial PINs warned about, the change done by keyboard',
+    async (lang) => {
+      const w = words[lang];
+      const scenario = await openScenario(env, { demoCard: 'netid-legacy', lang });
+      try {
+        const { page } = scenario.app;
+        await expectVerdictShown(scenario);
+        const { dialog } = await openByKeyboard(page, 'change', 'signature');
+        const order: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          order.push((await focused(page))?.id || (await focused(page))?.action || (await focused(page))?.text || '?');
+          await page.keyboard.press('Tab');
+        }
+        expect(order).toEqual(['pin-field-current', 'pin-field-next', 'pin-field-confirmation', lang === 'sv' ? 'Byt PIN-kod' : 'Change PIN', 'close']);
+        expect(await focused(page)).toMatchObject({ id: 'pin-field-current' });
 
-      // A trivial new PIN gets a warning as it is typed.
-      await page.locator('#pin-field-current').fill('');
-      await page.keyboard.type(netid.signature.value);
-      await page.keyboard.press('Tab');
-      await page.keyboard.type('111111');
-      await expect.poll(() => page.locator('#pin-trivial-warning').textContent()).toContain(w.trivial);
-      await page.locator('#pin-field-next').fill('');
-      await page.keyboard.type('918273');
-      await expect.poll(() => page.locator('#pin-trivial-warning').count()).toBe(0);
-      await page.keyboard.press('Tab');
-      await page.keyboard.type('918273');
-      await screenshot(page, `pin-change-${lang}`);
-      await page.keyboard.press('Enter');
-      await expect.poll(() => resultText(page)).toContain(w.changed);
-      expect(await fieldValues(page)).toEqual(['', '', '']);
-      expect(await axeViolations(page)).toEqual([]);
-      // Done: focus on Stäng; Enter closes, focus goes back to the button.
-      await expect.poll(() => focused(page)).toMatchObject({ action: 'close' });
-      await page.keyboard.press('Enter');
-      await expect.poll(() => dialog.count()).toBe(0);
-      await expect.poll(() => focused(page)).toMatchObject({ action: 'change', inDialog: false });
+        // Five digits: refused in the dialog; nothing reached the card.
+        const callsBefore = scenario.app.ipcTrace.filter((entry) => entry.channel === 'pin:operate').length;
+        await page.keyboard.type('65432');
+        await page.keyboard.press('Enter');
+        await expect.poll(() => page.getByRole('alert').textContent()).toBe(w.pinDigits);
+        expect(await page.locator('#pin-field-current').getAttribute('aria-invalid')).toBe('true');
+        expect(scenario.app.ipcTrace.filter((entry) => entry.channel === 'pin:operate').length).toBe(callsBefore);
 
-      // The new PIN works, the old one does not.
-      expect((await scenario.service.pinOperation({ kind: 'test', pin: 'signature', values: { pin: '918273' }, confirmedLastTry: false })).outcome.kind).toBe('done');
-    } finally {
-      await scenario.close();
-    }
-  });
+        // A trivial new PIN gets a warning as it is typed.
+        await page.locator('#pin-field-current').fill('');
+        await page.keyboard.type(netid.signature.value);
+        await page.keyboard.press('Tab');
+        await page.keyboard.type('111111');
+        await expect.poll(() => page.locator('#pin-trivial-warning').textContent()).toContain(w.trivial);
+        await page.locator('#pin-field-next').fill('');
+        await page.keyboard.type('918273');
+        await expect.poll(() => page.locator('#pin-trivial-warning').count()).toBe(0);
+        await page.keyboard.press('Tab');
+        await page.keyboard.type('918273');
+        await screenshot(page, `pin-change-${lang}`);
+        await page.keyboard.press('Enter');
+        await expect.poll(() => resultText(page)).toContain(w.changed);
+        expect(await fieldValues(page)).toEqual(['', '', '']);
+        expect(await axeViolations(page)).toEqual([]);
+        // Done: focus on Stäng; Enter closes, focus goes back to the button.
+        await expect.poll(() => focused(page)).toMatchObject({ action: 'close' });
+        await page.keyboard.press('Enter');
+        await expect.poll(() => dialog.count()).toBe(0);
+        await expect.poll(() => focused(page)).toMatchObject({ action: 'change', inDialog: false });
 
-  it.each(['sv', 'en'] as const)('Lås upp med PUK (%s) from the verdict of auth-pin-blocked: PUK counter unknown needs the box ticked; the verdict turns ready', async (lang) => {
-    const w = words[lang];
-    const scenario = await openScenario(env, { demoCard: 'auth-pin-blocked', lang });
-    try {
-      const { page } = scenario.app;
-      await expectVerdictShown(scenario);
-      expect(await page.getByTestId('verdict').getAttribute('data-status')).toBe('blocked');
-      // The blocked PIN: no test or change, unblock in its row and under the verdict.
-      expect(await page.locator('button[data-pin="authentication"][data-pin-action="test"]').count()).toBe(0);
-      expect(await page.locator('button[data-pin="authentication"][data-pin-action="unblock"]').count()).toBe(2);
-      const { dialog } = await openByKeyboard(page, 'unblock', 'authentication', 'verdict');
-      expect(await page.getByTestId('pin-dialog-counter').textContent()).toContain(w.blocked);
-      expect(await page.getByTestId('pin-dialog-puk-counter').textContent()).toBeTruthy();
-      expect(await focused(page)).toMatchObject({ id: 'pin-field-puk' });
-      await page.keyboard.type(netid.puk.value);
-      await page.keyboard.press('Tab');
-      await page.keyboard.type('246813');
-      await page.keyboard.press('Tab');
-      await page.keyboard.type('246813');
-      await page.keyboard.press('Tab');
-      expect(await focused(page)).toMatchObject({ tag: 'input' });
-      expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('checkbox');
-      await screenshot(page, `pin-unblock-${lang}`);
-      // Without the box: refused in the dialog.
-      await page.keyboard.press('Shift+Tab');
-      await page.keyboard.press('Enter');
-      await expect.poll(() => page.getByRole('alert').count()).toBe(1);
-      await expect.poll(() => focused(page)).toMatchObject({ tag: 'input' });
-      expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('checkbox');
-      await page.keyboard.press('Space');
-      await page.keyboard.press('Shift+Tab');
-      await page.keyboard.press('Enter');
-      await expect.poll(() => resultText(page)).toContain(w.unblocked);
-      expect(await fieldValues(page)).toEqual(['', '', '']);
-      expect(await axeViolations(page)).toEqual([]);
-      await page.keyboard.press('Escape');
-      await expect.poll(() => dialog.count()).toBe(0);
-      await expectVerdictShown(scenario);
-      expect(await page.getByTestId('verdict').getAttribute('data-status')).toBe('ready');
-      expect(await page.getByTestId('pin-tries-authentication').textContent()).toBe(lang === 'sv' ? '3 av 3' : '3 of 3');
-      // The unblock buttons are gone with the block: focus lands on the PIN rows' heading.
-      await expect.poll(() => focused(page)).toMatchObject({ id: 'pin-ops-heading' });
-      expect(scenario.service.getState().guide.steps.some((step) => step.status === 'blocked')).toBe(false);
-    } finally {
-      await scenario.close();
-    }
-  });
+        // The new PIN works, the old one does not.
+        expect((await scenario.service.pinOperation({ kind: 'test', pin: 'signature', values: { pin: '918273' }, confirmedLastTry: false })).outcome.kind).toBe(
+          'done',
+        );
+      } finally {
+        await scenario.close();
+      }
+    },
+  );
+
+  it.each(['sv', 'en'] as const)(
+    'Lås upp med PUK (%s) from the verdict of auth-pin-blocked: PUK counter unknown needs the box ticked; the verdict turns ready',
+    async (lang) => {
+      const w = words[lang];
+      const scenario = await openScenario(env, { demoCard: 'auth-pin-blocked', lang });
+      try {
+        const { page } = scenario.app;
+        await expectVerdictShown(scenario);
+        expect(await page.getByTestId('verdict').getAttribute('data-status')).toBe('blocked');
+        // The blocked PIN: no test or change, unblock in its row and under the verdict.
+        expect(await page.locator('button[data-pin="authentication"][data-pin-action="test"]').count()).toBe(0);
+        expect(await page.locator('button[data-pin="authentication"][data-pin-action="unblock"]').count()).toBe(2);
+        const { dialog } = await openByKeyboard(page, 'unblock', 'authentication', 'verdict');
+        expect(await page.getByTestId('pin-dialog-counter').textContent()).toContain(w.blocked);
+        expect(await page.getByTestId('pin-dialog-puk-counter').textContent()).toBeTruthy();
+        expect(await focused(page)).toMatchObject({ id: 'pin-field-puk' });
+        await page.keyboard.type(netid.puk.value);
+        await page.keyboard.press('Tab');
+        await page.keyboard.type('246813');
+        await page.keyboard.press('Tab');
+        await page.keyboard.type('246813');
+        await page.keyboard.press('Tab');
+        expect(await focused(page)).toMatchObject({ tag: 'input' });
+        expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('checkbox');
+        await screenshot(page, `pin-unblock-${lang}`);
+        // Without the box: refused in the dialog.
+        await page.keyboard.press('Shift+Tab');
+        await page.keyboard.press('Enter');
+        await expect.poll(() => page.getByRole('alert').count()).toBe(1);
+        await expect.poll(() => focused(page)).toMatchObject({ tag: 'input' });
+        expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('checkbox');
+        await page.keyboard.press('Space');
+        await page.keyboard.press('Shift+Tab');
+        await page.keyboard.press('Enter');
+        await expect.poll(() => resultText(page)).toContain(w.unblocked);
+        expect(await fieldValues(page)).toEqual(['', '', '']);
+        expect(await axeViolations(page)).toEqual([]);
+        await page.keyboard.press('Escape');
+        await expect.poll(() => dialog.count()).toBe(0);
+        await expectVerdictShown(scenario);
+        expect(await page.getByTestId('verdict').getAttribute('data-status')).toBe('ready');
+        expect(await page.getByTestId('pin-tries-authentication').textContent()).toBe(lang === 'sv' ? '3 av 3' : '3 of 3');
+        // The unblock buttons are gone with the block: focus lands on the PIN rows' heading.
+        await expect.poll(() => focused(page)).toMatchObject({ id: 'pin-ops-heading' });
+        expect(scenario.service.getState().guide.steps.some((step) => step.status === 'blocked')).toBe(false);
+      } finally {
+        await scenario.close();
+      }
+    },
+  );
 
   it.each(['sv', 'en'] as const)('screenshot of Testa PIN-koden at one try left (%s): the second confirmation names the consequence', async (lang) => {
     const w = words[lang];
@@ -364,7 +417,13 @@ describe.skipIf(skip)('PIN dialogs in the app (keyboard only, axe, live region)'
         found.push(...leaksIn('DOM', await page.evaluate(() => document.documentElement.outerHTML), used));
         found.push(...leaksIn('fields', JSON.stringify(await fieldValues(page)), used));
         // What the page holds: its own state from the API, and every global it has.
-        found.push(...leaksIn('page state', await page.evaluate(async () => JSON.stringify(await (window as unknown as { kortkoll: KortkollApi }).kortkoll.getState())), used));
+        found.push(
+          ...leaksIn(
+            'page state',
+            await page.evaluate(async () => JSON.stringify(await (window as unknown as { kortkoll: KortkollApi }).kortkoll.getState())),
+            used,
+          ),
+        );
         found.push(
           ...leaksIn(
             'window',
@@ -373,7 +432,11 @@ describe.skipIf(skip)('PIN dialogs in the app (keyboard only, axe, live region)'
                 .map((name) => {
                   try {
                     const value = (window as unknown as Record<string, unknown>)[name];
-                    return typeof value === 'string' || typeof value === 'number' ? `${name}=${value}` : typeof value === 'object' && value !== null && !(value instanceof Node) ? `${name}=${JSON.stringify(value)?.slice(0, 100_000) ?? ''}` : '';
+                    return typeof value === 'string' || typeof value === 'number'
+                      ? `${name}=${value}`
+                      : typeof value === 'object' && value !== null && !(value instanceof Node)
+                        ? `${name}=${JSON.stringify(value)?.slice(0, 100_000) ?? ''}`
+                        : '';
                   } catch {
                     return '';
                   }
@@ -386,11 +449,16 @@ describe.skipIf(skip)('PIN dialogs in the app (keyboard only, axe, live region)'
         found.push(...leaksIn('service state', JSON.stringify(scenario.service.getState()), used));
         for (const format of ['text', 'json', 'html'] as const) {
           for (const redact of [false, true]) {
-            const rendered = await page.evaluate(async (options) => JSON.stringify(await (window as unknown as { kortkoll: KortkollApi }).kortkoll.renderReport(options)), { format, redact });
+            const rendered = await page.evaluate(
+              async (options) => JSON.stringify(await (window as unknown as { kortkoll: KortkollApi }).kortkoll.renderReport(options)),
+              { format, redact },
+            );
             found.push(...leaksIn(`report ${format}${redact ? ' redacted' : ''}`, rendered, used));
           }
         }
-        const cardReport = await page.evaluate(async () => JSON.stringify(await (window as unknown as { kortkoll: KortkollApi }).kortkoll.reportCard({ save: null })));
+        const cardReport = await page.evaluate(async () =>
+          JSON.stringify(await (window as unknown as { kortkoll: KortkollApi }).kortkoll.reportCard({ save: null })),
+        );
         found.push(...leaksIn('card report', cardReport, used));
         found.push(...leaksIn('IPC trace', JSON.stringify(scenario.app.ipcTrace), used));
         found.push(...leaksIn('page console', pageConsole.join('\n'), used));

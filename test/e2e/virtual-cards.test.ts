@@ -91,7 +91,13 @@ describe.skipIf(skip)('the desktop UI with each virtual card (real service, Chro
       const statuses = (await steps.evaluateAll((items) => items.map((item) => item.getAttribute('data-status')))) as LoginStepStatus[];
       if (expected.blockedStep) expect(statuses[expected.blockedStep - 1]).toBe('blocked');
       else expect(statuses).not.toContain('blocked');
-      if (expected.warnedStep) expect(await steps.nth(expected.warnedStep - 1).locator('.step__warning').count()).toBe(1);
+      if (expected.warnedStep)
+        expect(
+          await steps
+            .nth(expected.warnedStep - 1)
+            .locator('.step__warning')
+            .count(),
+        ).toBe(1);
 
       // Certificates: the one to pick at login is marked, at most one.
       await selectTab(page, 'certificates');

@@ -85,7 +85,11 @@ describeWithPcscd('the card report through pcscd + vpcd', () => {
     engine.clearApduLog();
     const report = await service.probeCard();
     expect(report.reader).toBe(reader0);
-    expect(report.probes.map((p) => p.statusWord)).toEqual(Array(8).fill(null).map((_, i) => (i === 2 || i === 3 ? '6D00' : '6A82')));
+    expect(report.probes.map((p) => p.statusWord)).toEqual(
+      Array(8)
+        .fill(null)
+        .map((_, i) => (i === 2 || i === 3 ? '6D00' : '6A82')),
+    );
     for (const entry of engine.apduLog) expect([0xa4, 0xca, 0xc0]).toContain(entry.command[1]);
   });
 });

@@ -86,7 +86,10 @@ describeWithPcscd('readCard through pcscd and vpcd', () => {
   ];
   it.each(throughPcscd.map((name) => [name]))('reads %s as in process, with the latency model', async (name) => {
     const spec = await buildVirtualCardSpec(name, { behaviour: latency });
-    const inProcess = await readCard(new InProcessTransport(new ApduEngine({ ...spec, behaviour: { ...spec.behaviour, ...{ latencyPerApduMs: 0, latencyPerByteMs: 0 } } })), { smartcardListPath: null });
+    const inProcess = await readCard(
+      new InProcessTransport(new ApduEngine({ ...spec, behaviour: { ...spec.behaviour, ...{ latencyPerApduMs: 0, latencyPerByteMs: 0 } } })),
+      { smartcardListPath: null },
+    );
     expect(inProcess.kind).toBe('snapshot');
 
     const engine = new ApduEngine(spec);

@@ -39,7 +39,10 @@ describeWithPcscd('signals end commands that wait on the reader', () => {
     ['SIGTERM', 143],
     ['SIGINT', 130],
   ] as const)('diag reading a slow card: %s → exit %i', async (signal, code) => {
-    sim = spawn(process.execPath, ['--import', 'tsx', 'native/simulator/sim-cli.ts', 'siths-eid-2024', '--latency-ms', '3000', '--trace'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    sim = spawn(process.execPath, ['--import', 'tsx', 'native/simulator/sim-cli.ts', 'siths-eid-2024', '--latency-ms', '3000', '--trace'], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     await waitForOutput(sim, 'stdout', /Card inserted/, 'the virtual card');
     const diag = startBuiltCli(['diag']);
     const done = finished(diag, 10_000);

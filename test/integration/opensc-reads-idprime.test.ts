@@ -73,11 +73,15 @@ describe.skipIf(reason !== undefined && !IN_CI)('OpenSC 0.23 reads the siths-eid
     // And they are the certificates Kortkoll reads from the same card (its own IDPrime reader).
     const kortkoll = await readCard(new InProcessTransport(new ApduEngine(spec)), { smartcardListPath: null });
     expect(kortkoll.kind === 'snapshot' && kortkoll.structure).toBe('idprime');
-    expect(kortkoll.kind === 'snapshot' && kortkoll.certificates.map((certificate) => sha256Hex(certificate.der))).toEqual(read.map((certificate) => certificate.sha256));
+    expect(kortkoll.kind === 'snapshot' && kortkoll.certificates.map((certificate) => sha256Hex(certificate.der))).toEqual(
+      read.map((certificate) => certificate.sha256),
+    );
   });
 
   it('lists PIN 0x11 (the only PIN object OpenSC 0.23 knows on IDPrime cards), padded to 16 bytes with 00', async () => {
-    const pins = parsePkcs15ToolOutput(await runOpensc('pkcs15-tool', ['--reader', String(readerIndex), '--list-pins'])).filter((object) => object.kind === 'PIN');
+    const pins = parsePkcs15ToolOutput(await runOpensc('pkcs15-tool', ['--reader', String(readerIndex), '--list-pins'])).filter(
+      (object) => object.kind === 'PIN',
+    );
     expect(pins).toHaveLength(1);
     expect(pins[0]!.fields.get('Reference')).toBe('17 (0x11)');
     expect(pins[0]!.fields.get('Flags')).toContain('needs-padding');

@@ -141,9 +141,9 @@ describe.skipIf(reason !== undefined && !IN_CI)('OpenSC reads the netid-legacy v
     const { stdout } = await run('pkcs15-tool', ['--reader', String(readerIndex), '--list-certificates'], { env: openscEnv });
     const listed = parsePkcs15ToolOutput(stdout).filter((object) => object.kind === 'X.509 Certificate');
     expect(listed).toHaveLength(5);
-    expect(listed.map((object) => ({ label: object.label, id: object.fields.get('ID')?.toUpperCase(), authority: object.fields.get('Authority') === 'yes' }))).toEqual(
-      expectedCertificates.map((entry) => ({ label: entry.label, id: entry.id, authority: entry.authority })),
-    );
+    expect(
+      listed.map((object) => ({ label: object.label, id: object.fields.get('ID')?.toUpperCase(), authority: object.fields.get('Authority') === 'yes' })),
+    ).toEqual(expectedCertificates.map((entry) => ({ label: entry.label, id: entry.id, authority: entry.authority })));
     // The serial OpenSC prints comes from the certificate itself: proof it read each file, slices included.
     expect(listed.map((object) => object.fields.get('Encoded serial')?.replace(/\s+/g, '').toUpperCase())).toEqual(expectedCertificateSerials);
     expect(expectedCertificates.some((entry) => entry.path.index !== undefined && entry.path.length !== undefined)).toBe(true);
@@ -162,7 +162,13 @@ describe.skipIf(reason !== undefined && !IN_CI)('OpenSC reads the netid-legacy v
         protectedBy: pin.fields.get('Auth ID')?.toUpperCase(),
       })),
     ).toEqual(
-      expectedPins.map((pin) => ({ label: pin.label, authId: pin.authId, reference: pin.reference, unblockingPin: pin.pinFlags.has(6), protectedBy: pin.protectedBy })),
+      expectedPins.map((pin) => ({
+        label: pin.label,
+        authId: pin.authId,
+        reference: pin.reference,
+        unblockingPin: pin.pinFlags.has(6),
+        protectedBy: pin.protectedBy,
+      })),
     );
     expect(pins.map((pin) => pin.label)).toEqual(expect.arrayContaining([expect.stringMatching(/legitimering/i), expect.stringMatching(/underskrift/i)]));
     expect(pins.map((pin) => Number(/^(\d+)/.exec(pin.fields.get('Reference') ?? '')?.[1]))).toEqual(spec.pins.map((pin) => pin.reference));

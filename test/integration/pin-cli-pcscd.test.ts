@@ -44,7 +44,12 @@ describeWithPcscd('kortkoll pin through pcscd and vpcd (built CLI, --pin-stdin)'
   }
 
   async function kortkoll(args: string[], stdin: string): Promise<BuiltCliRun> {
-    const run = await runBuiltCli(['pin', ...args, '--reader', READER.name, '--pin-stdin'], { stdin, cwd: workDir, env: { HOME: workDir, XDG_CONFIG_HOME: workDir, TMPDIR: workDir }, guardMs: 30_000 });
+    const run = await runBuiltCli(['pin', ...args, '--reader', READER.name, '--pin-stdin'], {
+      stdin,
+      cwd: workDir,
+      env: { HOME: workDir, XDG_CONFIG_HOME: workDir, TMPDIR: workDir },
+      guardMs: 30_000,
+    });
     runs.push(run);
     expect(run.hung).toBe(false);
     return run;

@@ -86,7 +86,9 @@ describeWithPcscd('pinpad detection through pcscd and vpcd', () => {
         });
       });
       const control = reader.control!.bind(reader);
-      const unconnected = await new Promise<string>((resolve) => control(Buffer.alloc(0), GET_FEATURE_REQUEST_PCSCLITE, 256, (error) => resolve(error?.message ?? 'no error')));
+      const unconnected = await new Promise<string>((resolve) =>
+        control(Buffer.alloc(0), GET_FEATURE_REQUEST_PCSCLITE, 256, (error) => resolve(error?.message ?? 'no error')),
+      );
       expect(unconnected).toBe('Card Reader not connected');
       await new Promise<void>((resolve, reject) => reader.connect({ share_mode: 2, protocol: 3 }, (error) => (error ? reject(error) : resolve())));
       const answer = await new Promise<string>((resolve) =>

@@ -18,7 +18,12 @@ let crlLeaf: Minted;
 
 beforeAll(async () => {
   pki = await createTestPki();
-  server = await startRevocationServer({ ca: pki.personCa, responder: pki.responder, responderWithoutEku: pki.responderWithoutEku, foreignResponder: pki.foreignResponder });
+  server = await startRevocationServer({
+    ca: pki.personCa,
+    responder: pki.responder,
+    responderWithoutEku: pki.responderWithoutEku,
+    foreignResponder: pki.foreignResponder,
+  });
   ocspLeaf = await mintPersonAuthCertificate(pki.personCa, { ocspUrls: [server.ocspUrl] });
   crlLeaf = await mintPersonAuthCertificate(pki.personCa, { crlUrls: [server.crlUrl] });
   server.issued.add(ocspLeaf.info.serialNumber);
@@ -163,14 +168,23 @@ describe('hostile revocation servers: always could-not-check, within the deadlin
 
   it('a redirect to another scheme is refused, even where private redirects are allowed', async () => {
     server.crlMode = 'redirect-scheme';
-    expect(await checkRevocation(crlLeaf.info, pki.personCa.info, { online: true, timeoutMs: 3000, allowPrivateRedirects: true })).toMatchObject({ status: 'could-not-check', reason: 'redirect-refused' });
+    expect(await checkRevocation(crlLeaf.info, pki.personCa.info, { online: true, timeoutMs: 3000, allowPrivateRedirects: true })).toMatchObject({
+      status: 'could-not-check',
+      reason: 'redirect-refused',
+    });
   });
 
   it('follows one redirect, refuses a third (with private redirects allowed, as the test server is local)', async () => {
     server.crlMode = 'redirect-once';
-    expect(await checkRevocation(crlLeaf.info, pki.personCa.info, { online: true, timeoutMs: 3000, allowPrivateRedirects: true })).toMatchObject({ status: 'good', method: 'crl' });
+    expect(await checkRevocation(crlLeaf.info, pki.personCa.info, { online: true, timeoutMs: 3000, allowPrivateRedirects: true })).toMatchObject({
+      status: 'good',
+      method: 'crl',
+    });
     server.crlMode = 'redirect-thrice';
-    expect(await checkRevocation(crlLeaf.info, pki.personCa.info, { online: true, timeoutMs: 3000, allowPrivateRedirects: true })).toMatchObject({ status: 'could-not-check', reason: 'redirect-refused' });
+    expect(await checkRevocation(crlLeaf.info, pki.personCa.info, { online: true, timeoutMs: 3000, allowPrivateRedirects: true })).toMatchObject({
+      status: 'could-not-check',
+      reason: 'redirect-refused',
+    });
   });
 
   it('a CRL of the wrong scope (another distribution point) never says "not revoked"', async () => {
@@ -191,7 +205,10 @@ describe('kortkoll cert --online against the local responder', () => {
       ['ca.pem', toPem(pki.personCa.der)],
       ['root.pem', toPem(pki.root.der)],
     ]);
-    const command = createCertCommand({ readFile: async (path) => new TextEncoder().encode(files.get(path) ?? ''), systemAnchors: () => loadSystemAnchors(null) });
+    const command = createCertCommand({
+      readFile: async (path) => new TextEncoder().encode(files.get(path) ?? ''),
+      systemAnchors: () => loadSystemAnchors(null),
+    });
     const run = async (lang: 'sv' | 'en') => {
       let stdout = '';
       const io: CliIo = { stdout: (t) => (stdout += t), stderr: () => undefined, lang, env: {}, interrupted: new Promise(() => undefined) };

@@ -123,7 +123,8 @@ describeWithPcscd('the service and the CLI through pcscd + vpcd', () => {
         return `${c.role}|${info.subject.display}|${info.issuer.display}|${info.keyUsage?.join(',')}`;
       });
     expect(describe(a)).toEqual(describe(b));
-    const counters = (r: { pins: { role: string; triesLeft: number; maxTries: number }[] }) => r.pins.map((p) => `${p.role}:${p.triesLeft}/${p.maxTries}`).sort();
+    const counters = (r: { pins: { role: string; triesLeft: number; maxTries: number }[] }) =>
+      r.pins.map((p) => `${p.role}:${p.triesLeft}/${p.maxTries}`).sort();
     expect(counters(a)).toEqual(counters(b));
     // The PUK counter is not asked on SetCOS cards (not known to be harmless).
     expect(counters(a)).toEqual(['authentication:3/3', 'puk:unknown/10', 'signature:3/3']);
@@ -173,7 +174,11 @@ describeWithPcscd('the service and the CLI through pcscd + vpcd', () => {
     let interrupt!: () => void;
     const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
     const watching = runCli(['watch', '--json'], { stdout: (text) => (stdout += text), stderr: () => undefined, env: {}, interrupted });
-    const events = () => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; reader?: string; atr?: string });
+    const events = () =>
+      stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { type: string; reader?: string; atr?: string });
     const until = async (what: (e: { type: string; reader?: string }) => boolean) => {
       const deadline = Date.now() + 5000;
       while (!events().some(what)) {

@@ -83,12 +83,17 @@ describeWithPcscd('faults injected by the simulator, through pcscd + vpcd and th
 
   it('a card reset by another process between APDUs: typed card-reset, then read again', async () => {
     let resetDone: Promise<number | null> | undefined;
-    const { socket, outcome } = await insertFaulty(rig, spec('siths-eid-2024'), {
-      delayPerApduMs: 100,
-      afterApdu: (index) => {
-        if (index === 2 && !resetDone) resetDone = resetFromAnotherProcess(READERS[0]!.name);
+    const { socket, outcome } = await insertFaulty(
+      rig,
+      spec('siths-eid-2024'),
+      {
+        delayPerApduMs: 100,
+        afterApdu: (index) => {
+          if (index === 2 && !resetDone) resetDone = resetFromAnotherProcess(READERS[0]!.name);
+        },
       },
-    }, 30_000);
+      30_000,
+    );
     expect(await resetDone).toBe(0);
     expect(outcome.outcome).toBe('transport-error:card-reset');
     const mark = rig.recorder.mark;

@@ -27,7 +27,9 @@ import { VpcdCardSocket } from '../../native/simulator/vpcd-client.js';
 import { matchBrowserStores, normaliseThumbprint, readBrowserStores, type LoginCertificateIdentity } from '../../native/system/index.js';
 import { describeWithPcscd, VPCD_READERS } from './helpers/pcscd.js';
 
-const OPENSC_MODULE = ['/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', '/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so', '/usr/lib64/opensc-pkcs11.so'].find((p) => existsSync(p));
+const OPENSC_MODULE = ['/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', '/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so', '/usr/lib64/opensc-pkcs11.so'].find((p) =>
+  existsSync(p),
+);
 const OPENSC_CONF = fileURLToPath(new URL('../fixtures/opensc.conf', import.meta.url));
 const READER = VPCD_READERS[0]!;
 
@@ -38,7 +40,12 @@ const READER = VPCD_READERS[0]!;
 function run(program: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(program, args, { encoding: 'utf8', timeout: 30_000, env: { ...process.env, OPENSC_CONF } }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${program} ${args.join(' ')}: ${error.message} ${stderr}${(error as NodeJS.ErrnoException).code === 'ENOENT' ? ' (Debian: apt-get install libnss3-tools)' : ''}`));
+      if (error)
+        reject(
+          new Error(
+            `${program} ${args.join(' ')}: ${error.message} ${stderr}${(error as NodeJS.ErrnoException).code === 'ENOENT' ? ' (Debian: apt-get install libnss3-tools)' : ''}`,
+          ),
+        );
       else resolve(stdout);
     });
   });
@@ -94,7 +101,14 @@ describeWithPcscd('the browser store (NSS) through pcscd + vpcd, OpenSC register
   it('finds the login certificate by its SHA-1 thumbprint, on the card token', async () => {
     service = createKortkollService({ monitorFactory: () => createPcscReaderMonitor(), inspectBrowserStores: stores, lang: 'en' });
     await service.start();
-    const state = await waitForState(service, (s) => s.report?.checks.find((c) => c.id === 'browser-store')?.summary.includes('thumbprint') === true || s.report?.checks.find((c) => c.id === 'browser-store')?.status === 'warning', 60_000, 'the browser-store check');
+    const state = await waitForState(
+      service,
+      (s) =>
+        s.report?.checks.find((c) => c.id === 'browser-store')?.summary.includes('thumbprint') === true ||
+        s.report?.checks.find((c) => c.id === 'browser-store')?.status === 'warning',
+      60_000,
+      'the browser-store check',
+    );
     const report = state.report!;
     const cert = report.certificates.find((c) => c.isLoginCertificate)!;
     const check = report.checks.find((c) => c.id === 'browser-store')!;
@@ -148,4 +162,3 @@ describeWithPcscd('the browser store (NSS) through pcscd + vpcd, OpenSC register
     expect(match.stores[0]!.cardModules).toEqual(['OpenSC']);
   }, 60_000);
 });
-

@@ -7,13 +7,24 @@
 import { existsSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { createSystemCommand } from '../../electron/cli/system-command.js';
-import { collectSystemFacts, FactKeys, findFact, middlewareKey, middlewareModuleKey, middlewareVersionKey, UNKNOWN, type SystemFacts } from '../../native/system/index.js';
+import {
+  collectSystemFacts,
+  FactKeys,
+  findFact,
+  middlewareKey,
+  middlewareModuleKey,
+  middlewareVersionKey,
+  UNKNOWN,
+  type SystemFacts,
+} from '../../native/system/index.js';
 import { describeWithPcscd, pcscdPids, VPCD_READERS } from './helpers/pcscd.js';
 
 async function kortkollSystem(args: string[], collectOptions = {}): Promise<{ code: number; stdout: string }> {
   let stdout = '';
   const code = await createSystemCommand({ collectOptions }).run(args, {
-    stdout: (t) => { stdout += t; },
+    stdout: (t) => {
+      stdout += t;
+    },
     stderr: () => {},
     lang: 'en',
     env: process.env,

@@ -68,7 +68,9 @@ describe.skipIf(reason !== undefined && !IN_CI)('a crashing or hanging PKCS#11 m
     let stdout = '';
     const command = createSystemCommand({ listReaders: async () => [] });
     const code = await command.run(['--pkcs11', crashing, '--pkcs11', hanging, '--pkcs11-timeout', '1.5'], {
-      stdout: (t) => { stdout += t; },
+      stdout: (t) => {
+        stdout += t;
+      },
       stderr: () => {},
       lang: 'en',
       env: process.env,

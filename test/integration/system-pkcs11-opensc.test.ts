@@ -19,7 +19,12 @@ import { VpcdCardSocket } from '../../native/simulator/vpcd-client.js';
 import { compareMiddlewareWithCard, inspectPkcs11Module, sha256Hex, type CardPinCounter, type Pkcs11ModuleView } from '../../native/system/index.js';
 import { describeWithPcscd, VPCD_READERS } from './helpers/pcscd.js';
 
-const OPENSC_MODULE = ['/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', '/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so', '/usr/lib64/opensc-pkcs11.so', '/usr/lib/opensc-pkcs11.so'].find((p) => existsSync(p));
+const OPENSC_MODULE = [
+  '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so',
+  '/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so',
+  '/usr/lib64/opensc-pkcs11.so',
+  '/usr/lib/opensc-pkcs11.so',
+].find((p) => existsSync(p));
 const OPENSC_CONF = fileURLToPath(new URL('../fixtures/opensc.conf', import.meta.url));
 const READER = VPCD_READERS[0]!;
 // OpenSC tries many drivers before PKCS#15; with the simulated card's latency that takes seconds.
@@ -79,7 +84,11 @@ describeWithPcscd('the middleware view: OpenSC PKCS#11 against a virtual card in
     const pinLabels = snapshot.pins.filter((p) => p.role !== 'puk').map((p) => p.label);
     expect(slot.map((s) => s.token!.label)).toEqual(pinLabels.map((label) => expect.stringContaining(`(${label})`)));
 
-    const comparison = compareMiddlewareWithCard(view, snapshot.certificates.map((c) => c.der), pinCounters(snapshot));
+    const comparison = compareMiddlewareWithCard(
+      view,
+      snapshot.certificates.map((c) => c.der),
+      pinCounters(snapshot),
+    );
     expect(comparison.seesCard).toBe('sees-card');
     expect(comparison.missingFromMiddleware).toEqual([]);
     // Certificate labels: the middleware's label for each certificate is the card's CDF label.
@@ -96,7 +105,11 @@ describeWithPcscd('the middleware view: OpenSC PKCS#11 against a virtual card in
 
   it('auth-pin-one-try: the card says one try left; OpenSC gives no counters, and the view does not guess FINAL_TRY', async () => {
     const { snapshot, view } = await readOverPcscAndAskOpensc('auth-pin-one-try');
-    const comparison = compareMiddlewareWithCard(view, snapshot.certificates.map((c) => c.der), pinCounters(snapshot));
+    const comparison = compareMiddlewareWithCard(
+      view,
+      snapshot.certificates.map((c) => c.der),
+      pinCounters(snapshot),
+    );
     expect(comparison.seesCard).toBe('sees-card');
     const auth = comparison.pins.find((p) => /legitimering/i.test(p.cardPinLabel));
     expect(auth).toMatchObject({ triesLeft: 1, expectedFlags: ['CKF_USER_PIN_FINAL_TRY'], middlewareFlags: [], status: 'no-counters' });

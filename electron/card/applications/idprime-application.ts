@@ -156,7 +156,10 @@ export class IdPrimeApplication implements CardApplication {
       const pinReference = keyReference?.pinReference ?? idPrimePinReferences.user;
       const pinIndex = pins.findIndex((pin) => pin.reference === pinReference);
       if (containers !== null && containers.length > 0 && !container?.valid) {
-        this.ownNotes.push({ code: 'idprime-no-container', message: `${file.entry.name}: the container map has no key for container ${file.container ?? '?'}` });
+        this.ownNotes.push({
+          code: 'idprime-no-container',
+          message: `${file.entry.name}: the container map has no key for container ${file.container ?? '?'}`,
+        });
       }
       return {
         label: null,
@@ -254,7 +257,8 @@ export class IdPrimeApplication implements CardApplication {
     if (size === 0) return new Uint8Array(0);
     try {
       const bytes = await this.files.read(path, 0, need);
-      if (bytes.length < size && !need(bytes).done) throw new IdPrimeFormatError(`the file ends after ${bytes.length} of the ${size} bytes the index states`, { file: name });
+      if (bytes.length < size && !need(bytes).done)
+        throw new IdPrimeFormatError(`the file ends after ${bytes.length} of the ${size} bytes the index states`, { file: name });
       return bytes.subarray(0, Math.min(size, bytes.length));
     } catch (error) {
       if (error instanceof ApduError && error.sw === 0x6a82) throw new MissingFileError(name, error.sw);
@@ -320,4 +324,3 @@ function describeKeyReference(record: KeyReferenceRecord): CardPrivateKey {
     modulusLength: null,
   };
 }
-

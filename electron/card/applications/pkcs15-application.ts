@@ -5,7 +5,15 @@
  */
 import { fromHex } from '../../../native/transport.js';
 import { formatStatusWord, sw1Of } from '../apdu.js';
-import type { CardApplicationInfo, CardPrivateKey, CardReadNote, CardTokenInfo, CertificateRole, CertificateSource, StructureProbe } from '../card-read-result.js';
+import type {
+  CardApplicationInfo,
+  CardPrivateKey,
+  CardReadNote,
+  CardTokenInfo,
+  CertificateRole,
+  CertificateSource,
+  StructureProbe,
+} from '../card-read-result.js';
 import { ApduError, ApplicationNotAvailableError, MissingFileError, Pkcs15ParseError, ReadLimitError } from '../errors.js';
 import { FileReader, isAbsolute, type ReadNeed } from '../file-reader.js';
 import { hex } from '../hex.js';
@@ -41,7 +49,12 @@ interface OpenedApplication {
  * DF 3F00/5015. The structure is confirmed when the application's EF.ODF is there; undefined when
  * it is not (every APDU is in `recorder`).
  */
-export async function probePkcs15(card: CardSession, files: FileReader, recorder: ProbeRecorder, options: Pkcs15ProbeOptions = {}): Promise<Pkcs15Application | undefined> {
+export async function probePkcs15(
+  card: CardSession,
+  files: FileReader,
+  recorder: ProbeRecorder,
+  options: Pkcs15ProbeOptions = {},
+): Promise<Pkcs15Application | undefined> {
   const opened = await findApplication(card, files, recorder);
   if (!opened) return undefined;
   files.enterApplication(opened.session);
@@ -132,7 +145,14 @@ export class Pkcs15Application implements CardApplication {
   /** Counters already asked, by reference and DF (two AODF entries may name one PIN). */
   private readonly counters = new Map<string, PinCounterReading>();
 
-  constructor(card: CardSession, files: FileReader, opened: OpenedApplication, odf: { bytes: Uint8Array; file: string }, probes: StructureProbe[], options: Pkcs15ProbeOptions) {
+  constructor(
+    card: CardSession,
+    files: FileReader,
+    opened: OpenedApplication,
+    odf: { bytes: Uint8Array; file: string },
+    probes: StructureProbe[],
+    options: Pkcs15ProbeOptions,
+  ) {
     this.card = card;
     this.files = files;
     this.session = opened.session;
@@ -159,7 +179,11 @@ export class Pkcs15Application implements CardApplication {
         for (const object of parseCdf(bytes, pathKey(path), kind)) certificateObjects.push({ object, cdf: pathKey(path) });
       }
     }
-    if (pins.length > pkcs15Limits.maxDirectoryObjects || keys.length > pkcs15Limits.maxDirectoryObjects || certificateObjects.length > pkcs15Limits.maxDirectoryObjects) {
+    if (
+      pins.length > pkcs15Limits.maxDirectoryObjects ||
+      keys.length > pkcs15Limits.maxDirectoryObjects ||
+      certificateObjects.length > pkcs15Limits.maxDirectoryObjects
+    ) {
       throw new ReadLimitError('More PKCS#15 objects than any real card holds');
     }
     this.pinObjects = pins;
@@ -315,7 +339,9 @@ export class Pkcs15Application implements CardApplication {
       if (path.length !== undefined) {
         const start = path.index ?? 0;
         const length = path.length;
-        const bytes = await this.files.read(path.path, start, (have) => (have.length >= length ? { done: true } : { done: false, end: start + length, exact: true }));
+        const bytes = await this.files.read(path.path, start, (have) =>
+          have.length >= length ? { done: true } : { done: false, end: start + length, exact: true },
+        );
         if (bytes.length < length) throw new Pkcs15ParseError(`the file ends before the ${length} bytes its directory announces`, { file });
         return bytes.subarray(0, length);
       }
@@ -342,7 +368,14 @@ export function interpretVerifyWithoutData(sw: number): PinCounterReading {
 
 function sourceOf(object: CertificateObject, cdf: string): CertificateSource {
   const path = object.value.kind === 'path' ? object.value.path : undefined;
-  return { structure: 'pkcs15', directory: object.directory, cdf, file: path ? hex(path.path) : null, index: path?.index ?? null, length: path?.length ?? null };
+  return {
+    structure: 'pkcs15',
+    directory: object.directory,
+    cdf,
+    file: path ? hex(path.path) : null,
+    index: path?.index ?? null,
+    length: path?.length ?? null,
+  };
 }
 
 function describePin(pin: PinObject, role: RoleDecision<ListedPin['role']>, pins: PinObject[]): ListedPin {

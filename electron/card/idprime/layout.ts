@@ -169,7 +169,8 @@ export function decodeCertificateFile(bytes: Uint8Array, file: string): { der: U
       const reason = error instanceof RangeError ? `inflates to more than ${idPrimeLimits.maxCertificateBytes} bytes` : 'is not a zlib or gzip stream';
       throw new IdPrimeFormatError(`compressed certificate ${reason}`, { file });
     }
-    if (inflated.length !== stated) throw new IdPrimeFormatError(`compressed certificate inflates to ${inflated.length} bytes, not the ${stated} it states`, { file });
+    if (inflated.length !== stated)
+      throw new IdPrimeFormatError(`compressed certificate inflates to ${inflated.length} bytes, not the ${stated} it states`, { file });
     return { der: certificateDer(new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length), file), compressed: true };
   }
   return { der: certificateDer(bytes, file), compressed: false };

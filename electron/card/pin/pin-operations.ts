@@ -108,7 +108,11 @@ export type PinOperationOutcome =
   /** PC/SC said no (another program holds the card, the service went away, …). */
   | (OutcomeBase & { kind: 'transport-error'; code: string })
   /** The pinpad ended the entry itself: nothing typed in time, cancelled, the new PINs differed, a wrong length. */
-  | (OutcomeBase & { kind: 'pinpad-ended'; reason: 'timeout' | 'cancelled' | 'new-pins-differ' | 'wrong-length' | 'invalid-structure'; counterAfter: PinCounterView | null });
+  | (OutcomeBase & {
+      kind: 'pinpad-ended';
+      reason: 'timeout' | 'cancelled' | 'new-pins-differ' | 'wrong-length' | 'invalid-structure';
+      counterAfter: PinCounterView | null;
+    });
 
 /** Whether the reader can take the PIN on its own keypad for this kind of operation. */
 export async function pinpadOffers(transport: CardTransport, kind: PinOperationKind): Promise<boolean> {
@@ -135,16 +139,28 @@ const busyReaders = new Set<string>();
 /** PIN commands sent per transport (to tell the caller whether a reset is owed). */
 const pinCommandsSent = new WeakMap<CardTransport, number>();
 
-export function performPinOperation(transport: CardTransport, request: PinOperationRequest, options: PinOperationOptions = {}): Promise<PinOperationOutcome & { pinCommandSent: boolean }> {
+export function performPinOperation(
+  transport: CardTransport,
+  request: PinOperationRequest,
+  options: PinOperationOptions = {},
+): Promise<PinOperationOutcome & { pinCommandSent: boolean }> {
   return perform(transport, request, options);
 }
 
 /** The same operation with the PIN typed on the reader (see pinpadOffers). */
-export function performPinpadOperation(transport: CardConnection, request: PinpadOperationRequest, options: PinOperationOptions = {}): Promise<PinOperationOutcome & { pinCommandSent: boolean }> {
+export function performPinpadOperation(
+  transport: CardConnection,
+  request: PinpadOperationRequest,
+  options: PinOperationOptions = {},
+): Promise<PinOperationOutcome & { pinCommandSent: boolean }> {
   return perform(transport, request, options);
 }
 
-async function perform(transport: CardTransport, request: AnyRequest, options: PinOperationOptions): Promise<PinOperationOutcome & { pinCommandSent: boolean }> {
+async function perform(
+  transport: CardTransport,
+  request: AnyRequest,
+  options: PinOperationOptions,
+): Promise<PinOperationOutcome & { pinCommandSent: boolean }> {
   const base: OutcomeBase = { operation: request.kind, pin: request.pin };
   const sentBefore = pinCommandsSent.get(transport) ?? 0;
   try {
@@ -251,7 +267,12 @@ async function operate(transport: CardTransport, request: AnyRequest, options: P
       const pukCounter = pinCounterProbeDecision(profile, structure, puk).probe ? await readCounter(application, profile, pins, pukIndex) : null;
       if (pukCounter?.blocked === true) return { ...base, kind: 'refused', reason: 'puk-blocked', counter, structure };
       // Step 5 for the PUK.
-      const pukWarning: LastTryWarning | null = pukCounter === null || pukCounter.triesLeft === 'unknown' ? { kind: 'puk-counter-unknown' } : pukCounter.triesLeft === 1 ? { kind: 'last-puk-try' } : null;
+      const pukWarning: LastTryWarning | null =
+        pukCounter === null || pukCounter.triesLeft === 'unknown'
+          ? { kind: 'puk-counter-unknown' }
+          : pukCounter.triesLeft === 1
+            ? { kind: 'last-puk-try' }
+            : null;
       if (pukWarning && !(await confirmed(options, pukWarning))) return { ...base, kind: 'refused', reason: 'not-confirmed', counter, structure };
     } else if (counter.triesLeft === 1 && !(await confirmed(options, { kind: 'last-pin-try' }))) {
       // Step 5 for the PIN.
@@ -267,12 +288,16 @@ async function operate(transport: CardTransport, request: AnyRequest, options: P
       const reference = await application.prepareForReaderPinCommand(pinIndex);
       const header = Uint8Array.of(0x00, ins, 0x00, reference);
       const format = pinpadFormat(pin);
-      const structure = request.kind === 'test' ? buildPinVerifyStructure(format, header) : buildPinModifyStructure(format, header, {}, request.kind === 'unblock' ? pinpadFormat(pins[pukIndex] as ListedPin) : format);
+      const structure =
+        request.kind === 'test'
+          ? buildPinVerifyStructure(format, header)
+          : buildPinModifyStructure(format, header, {}, request.kind === 'unblock' ? pinpadFormat(pins[pukIndex] as ListedPin) : format);
       sent = true;
       pinCommandsSent.set(transport, (pinCommandsSent.get(transport) ?? 0) + 1);
       const response = request.kind === 'test' ? await pinpad.verifyPinDirect(structure) : await pinpad.modifyPinDirect(structure);
       const ended = pinpadOutcome(response);
-      if (ended !== 'card-answer') return { ...base, kind: 'pinpad-ended', reason: ended, counterAfter: await readCounter(application, profile, pins, pinIndex) };
+      if (ended !== 'card-answer')
+        return { ...base, kind: 'pinpad-ended', reason: ended, counterAfter: await readCounter(application, profile, pins, pinIndex) };
       sw = ((response[response.length - 2] ?? 0) << 8) | (response[response.length - 1] ?? 0);
     } else {
       const data =
@@ -294,7 +319,8 @@ async function operate(transport: CardTransport, request: AnyRequest, options: P
   } catch (error) {
     if (error instanceof CardRemovedError) return { ...base, kind: sent ? 'card-removed-during' : 'card-removed-before' };
     if (error instanceof TransportError) return { ...base, kind: 'transport-error', code: error.code };
-    if (error instanceof CardError) return { ...base, kind: 'card-error', statusWord: 'sw' in error && typeof error.sw === 'number' ? formatStatusWord(error.sw) : '', counterAfter: null };
+    if (error instanceof CardError)
+      return { ...base, kind: 'card-error', statusWord: 'sw' in error && typeof error.sw === 'number' ? formatStatusWord(error.sw) : '', counterAfter: null };
     throw error;
   }
 }
@@ -348,7 +374,11 @@ export type PinBeforeEntry =
  * again; this is what the person sees first ("3 försök kvar"), and the refusals that make asking
  * for a PIN pointless (structure unknown, PIN blocked, unblock not offered).
  */
-export async function inspectPinBeforeEntry(transport: CardTransport, wanted: { kind: PinOperationKind; pin: OperatedPin }, options: Pick<PinOperationOptions, 'clock' | 'profile' | 'smartcardListPath'> = {}): Promise<PinBeforeEntry> {
+export async function inspectPinBeforeEntry(
+  transport: CardTransport,
+  wanted: { kind: PinOperationKind; pin: OperatedPin },
+  options: Pick<PinOperationOptions, 'clock' | 'profile' | 'smartcardListPath'> = {},
+): Promise<PinBeforeEntry> {
   const base: OutcomeBase = { operation: wanted.kind, pin: wanted.pin };
   const profile = options.profile ?? identifyCard(transport.atr, { smartcardListPath: options.smartcardListPath });
   const session = new CardSession(transport, { ...(options.clock && { clock: options.clock }), maxApdus: 400 });
@@ -384,7 +414,8 @@ export async function inspectPinBeforeEntry(transport: CardTransport, wanted: { 
   } catch (error) {
     if (error instanceof CardRemovedError) return { ...base, kind: 'card-removed-before' };
     if (error instanceof TransportError) return { ...base, kind: 'transport-error', code: error.code };
-    if (error instanceof CardError) return { ...base, kind: 'card-error', statusWord: 'sw' in error && typeof error.sw === 'number' ? formatStatusWord(error.sw) : '', counterAfter: null };
+    if (error instanceof CardError)
+      return { ...base, kind: 'card-error', statusWord: 'sw' in error && typeof error.sw === 'number' ? formatStatusWord(error.sw) : '', counterAfter: null };
     throw error;
   }
 }

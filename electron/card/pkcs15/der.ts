@@ -55,11 +55,7 @@ function toNode(block: asn1js.AsnType, depth: number, file: string | undefined):
  * Decodes one TLV at `offset`. Returns the node and the offset after it. The value must fit in
  * `bytes`; anything asn1js refuses, or that violates the limits, throws Pkcs15ParseError.
  */
-export function decodeDerAt(
-  bytes: Uint8Array,
-  offset: number,
-  options: { file?: string; limits?: DerLimits } = {},
-): { node: DerNode; next: number } {
+export function decodeDerAt(bytes: Uint8Array, offset: number, options: { file?: string; limits?: DerLimits } = {}): { node: DerNode; next: number } {
   const limits = options.limits ?? defaultDerLimits;
   const view = bytes.subarray(offset);
   if (view.length === 0) throw new Pkcs15ParseError('no data where a value was expected', { file: options.file, offset });
@@ -98,10 +94,7 @@ export function decodeDer(bytes: Uint8Array, options: { file?: string; limits?: 
  * Decodes the sequence of top-level objects a PKCS#15 directory file holds. `00` or `FF` where a
  * tag is expected ends the directory (files are padded after their last object).
  */
-export function decodeDirectory(
-  bytes: Uint8Array,
-  options: { file?: string; maxObjects: number; limits?: DerLimits },
-): DerNode[] {
+export function decodeDirectory(bytes: Uint8Array, options: { file?: string; maxObjects: number; limits?: DerLimits }): DerNode[] {
   const nodes: DerNode[] = [];
   let offset = 0;
   while (offset < bytes.length) {

@@ -202,7 +202,12 @@ function parseGenericObject(node: DerNode, what: string, file?: string): Generic
   if (!isUniversal(commonNode, Universal.sequence)) fail(`${what}: commonObjectAttributes is not a SEQUENCE`, file);
   const common: CommonObjectAttributes = { flags: [] };
   for (const child of commonNode.children) {
-    if (isUniversal(child, Universal.utf8String) || isUniversal(child, Universal.printableString) || isUniversal(child, Universal.bmpString) || isUniversal(child, Universal.t61String)) {
+    if (
+      isUniversal(child, Universal.utf8String) ||
+      isUniversal(child, Universal.printableString) ||
+      isUniversal(child, Universal.bmpString) ||
+      isUniversal(child, Universal.t61String)
+    ) {
       if (common.label === undefined) common.label = readLabel(child, `${what} label`, file);
     } else if (isUniversal(child, Universal.bitString)) {
       common.flags = readBitFlags(child, `${what} flags`, file)

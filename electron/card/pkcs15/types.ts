@@ -107,17 +107,7 @@ export interface PinObject {
   path?: Pkcs15Path;
 }
 
-export type KeyUsageFlag =
-  | 'encrypt'
-  | 'decrypt'
-  | 'sign'
-  | 'signRecover'
-  | 'wrap'
-  | 'unwrap'
-  | 'verify'
-  | 'verifyRecover'
-  | 'derive'
-  | 'nonRepudiation';
+export type KeyUsageFlag = 'encrypt' | 'decrypt' | 'sign' | 'signRecover' | 'wrap' | 'unwrap' | 'verify' | 'verifyRecover' | 'derive' | 'nonRepudiation';
 
 export const keyUsageFlagNames: readonly KeyUsageFlag[] = [
   'encrypt',

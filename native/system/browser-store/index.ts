@@ -10,7 +10,18 @@ import type { BrowserStoreView } from './types.js';
 import { readWindowsPersonalStore } from './windows.js';
 
 export type { BrowserStoreKind, BrowserStoreView, NssModule, StoreCertificate } from './types.js';
-export { matchBrowserStores, matchStore, normaliseThumbprint, shortThumbprint, subjectCommonName, subjectSerialNumber, type BrowserStoreMatch, type LoginCertificateIdentity, type StoreMatch, type StoreOutcome } from './match.js';
+export {
+  matchBrowserStores,
+  matchStore,
+  normaliseThumbprint,
+  shortThumbprint,
+  subjectCommonName,
+  subjectSerialNumber,
+  type BrowserStoreMatch,
+  type LoginCertificateIdentity,
+  type StoreMatch,
+  type StoreOutcome,
+} from './match.js';
 
 /** Bound for all stores together (each command has its own, shorter timeout). */
 export const BROWSER_STORES_TIMEOUT_MS = 60_000;
@@ -40,18 +51,49 @@ export async function readBrowserStores(options: ReadBrowserStoresOptions = {}):
     readerNames: null,
     pcscSocketPath: '',
   };
-  const read = platform === 'win32' ? readWindowsPersonalStore(ctx).then((s) => [s]) : platform === 'darwin' ? readMacStores(ctx) : platform === 'linux' ? readLinuxStores(ctx, options.inspectModule ?? ((path) => inspectPkcs11Module(path, { timeoutMs: 45_000 }))) : Promise.resolve([]);
+  const read =
+    platform === 'win32'
+      ? readWindowsPersonalStore(ctx).then((s) => [s])
+      : platform === 'darwin'
+        ? readMacStores(ctx)
+        : platform === 'linux'
+          ? readLinuxStores(ctx, options.inspectModule ?? ((path) => inspectPkcs11Module(path, { timeoutMs: 45_000 })))
+          : Promise.resolve([]);
   const timeoutMs = options.timeoutMs ?? BROWSER_STORES_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
       read,
       new Promise<BrowserStoreView[]>((resolve) => {
-        timer = setTimeout(() => resolve([{ kind: platform === 'win32' ? 'windows-personal' : platform === 'darwin' ? 'macos-smartcard' : 'nss', browsers: [], location: '', detail: '', status: 'unknown', note: `no answer within ${timeoutMs} ms`, certificates: [] }]), timeoutMs);
+        timer = setTimeout(
+          () =>
+            resolve([
+              {
+                kind: platform === 'win32' ? 'windows-personal' : platform === 'darwin' ? 'macos-smartcard' : 'nss',
+                browsers: [],
+                location: '',
+                detail: '',
+                status: 'unknown',
+                note: `no answer within ${timeoutMs} ms`,
+                certificates: [],
+              },
+            ]),
+          timeoutMs,
+        );
       }),
     ]);
   } catch (e) {
-    return [{ kind: platform === 'win32' ? 'windows-personal' : platform === 'darwin' ? 'macos-smartcard' : 'nss', browsers: [], location: '', detail: '', status: 'unknown', note: e instanceof Error ? e.message : String(e), certificates: [] }];
+    return [
+      {
+        kind: platform === 'win32' ? 'windows-personal' : platform === 'darwin' ? 'macos-smartcard' : 'nss',
+        browsers: [],
+        location: '',
+        detail: '',
+        status: 'unknown',
+        note: e instanceof Error ? e.message : String(e),
+        certificates: [],
+      },
+    ];
   } finally {
     clearTimeout(timer);
   }

@@ -112,7 +112,11 @@ export async function findNssDatabases(ctx: ProbeContext): Promise<{ dir: string
   const found: { dir: string; browsers: string[] }[] = [];
   const chromium = `${ctx.homeDir}/.pki/nssdb`;
   if ((await ctx.fs.kind(`${chromium}/cert9.db`)) === 'file') found.push({ dir: chromium, browsers: ['chromium', 'chrome'] });
-  const firefoxRoots = [`${ctx.homeDir}/.mozilla/firefox`, `${ctx.homeDir}/snap/firefox/common/.mozilla/firefox`, `${ctx.homeDir}/.var/app/org.mozilla.firefox/.mozilla/firefox`];
+  const firefoxRoots = [
+    `${ctx.homeDir}/.mozilla/firefox`,
+    `${ctx.homeDir}/snap/firefox/common/.mozilla/firefox`,
+    `${ctx.homeDir}/.var/app/org.mozilla.firefox/.mozilla/firefox`,
+  ];
   for (const root of firefoxRoots) {
     for (const name of (await ctx.fs.list(root)) ?? []) {
       const dir = `${root}/${name}`;
@@ -202,10 +206,12 @@ export async function readLinuxStores(ctx: ProbeContext, inspectModule?: Inspect
   const stores: BrowserStoreView[] = [];
   // One worker run per module file, shared by the databases that register it.
   const views = new Map<string, Promise<Pkcs11ModuleView>>();
-  const cached: InspectModule | undefined = inspectModule && ((path) => {
-    if (!views.has(path)) views.set(path, inspectModule(path));
-    return views.get(path) as Promise<Pkcs11ModuleView>;
-  });
+  const cached: InspectModule | undefined =
+    inspectModule &&
+    ((path) => {
+      if (!views.has(path)) views.set(path, inspectModule(path));
+      return views.get(path) as Promise<Pkcs11ModuleView>;
+    });
   for (const { dir, browsers } of await findNssDatabases(ctx)) stores.push(await readNssDatabase(ctx, dir, browsers, cached));
   return stores;
 }

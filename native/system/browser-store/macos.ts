@@ -16,7 +16,10 @@ export const MACOS_STORE_TIMEOUT_MS = 10_000;
 type Unknown = { kind: 'unknown'; note: string };
 
 export function parseListSmartcards(stdout: string): { kind: 'tokens'; tokens: string[] } | Unknown {
-  const lines = stdout.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = stdout
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const tokens: string[] = [];
   for (const line of lines) {
     if (/^no smart ?cards? (found|available)/i.test(line)) continue;
@@ -38,7 +41,10 @@ export function parseScAuthIdentities(stdout: string): { kind: 'identities'; ide
   let token: string | null = null;
   let paired = false;
   let recognised = 0;
-  const lines = stdout.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  const lines = stdout
+    .split(/\r?\n/)
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '');
   for (const raw of lines) {
     const line = raw.trim();
     const card = /^SmartCard:\s*(\S+)/i.exec(line);
@@ -70,7 +76,8 @@ export function parseScAuthIdentities(stdout: string): { kind: 'identities'; ide
 }
 
 export function parseFindIdentity(stdout: string): { kind: 'identities'; identities: { sha1: string; label: string }[] } | Unknown {
-  if (!/identities found|Matching identities|Valid identities/i.test(stdout)) return { kind: 'unknown', note: `not the output of security find-identity: ${firstLine(stdout, 80)}` };
+  if (!/identities found|Matching identities|Valid identities/i.test(stdout))
+    return { kind: 'unknown', note: `not the output of security find-identity: ${firstLine(stdout, 80)}` };
   const seen = new Map<string, string>();
   for (const match of stdout.matchAll(/^\s*\d+\)\s+([0-9A-Fa-f]{40})\s+"(.*)"\s*$/gm)) {
     const sha1 = (match[1] as string).toUpperCase();
@@ -93,7 +100,10 @@ export async function readMacStores(ctx: ProbeContext): Promise<BrowserStoreView
 
   const listFailure = commandFailure(list);
   // list-smartcards exits 1 with "No smart cards" on some versions: that is an answer.
-  const tokens = listFailure && !/no smart ?card/i.test(list.stdout + list.stderr) ? { kind: 'unknown' as const, note: listFailure } : parseListSmartcards(listFailure ? '' : list.stdout);
+  const tokens =
+    listFailure && !/no smart ?card/i.test(list.stdout + list.stderr)
+      ? { kind: 'unknown' as const, note: listFailure }
+      : parseListSmartcards(listFailure ? '' : list.stdout);
   const idFailure = commandFailure(identities);
   const parsedIds = idFailure ? { kind: 'unknown' as const, note: `sc_auth: ${idFailure}` } : parseScAuthIdentities(identities.stdout);
   const smartCard: BrowserStoreView = { kind: 'macos-smartcard', browsers, location: 'CryptoTokenKit', detail: cardDetail, status: 'ok', certificates: [] };
@@ -108,16 +118,20 @@ export async function readMacStores(ctx: ProbeContext): Promise<BrowserStoreView
   const kcFailure = commandFailure(keychain);
   const parsedKc = kcFailure ? { kind: 'unknown' as const, note: kcFailure } : parseFindIdentity(keychain.stdout);
   const cardHashes = new Set(smartCard.certificates.map((c) => c.sha1));
-  stores.push(parsedKc.kind === 'unknown'
-    ? { kind: 'macos-keychain', browsers, location: 'keychains', detail: keychain.commandLine, status: 'unknown', note: parsedKc.note, certificates: [] }
-    : {
-        kind: 'macos-keychain',
-        browsers,
-        location: 'keychains',
-        detail: keychain.commandLine,
-        status: 'ok',
-        // Smart-card identities show here too; only the others are keys in a keychain.
-        certificates: parsedKc.identities.filter((i) => !cardHashes.has(i.sha1)).map((i) => identityCertificate(i.sha1, i.label, smartCard.status === 'ok' ? false : null, 'keychain')),
-      });
+  stores.push(
+    parsedKc.kind === 'unknown'
+      ? { kind: 'macos-keychain', browsers, location: 'keychains', detail: keychain.commandLine, status: 'unknown', note: parsedKc.note, certificates: [] }
+      : {
+          kind: 'macos-keychain',
+          browsers,
+          location: 'keychains',
+          detail: keychain.commandLine,
+          status: 'ok',
+          // Smart-card identities show here too; only the others are keys in a keychain.
+          certificates: parsedKc.identities
+            .filter((i) => !cardHashes.has(i.sha1))
+            .map((i) => identityCertificate(i.sha1, i.label, smartCard.status === 'ok' ? false : null, 'keychain')),
+        },
+  );
   return stores;
 }

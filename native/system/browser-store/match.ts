@@ -85,11 +85,23 @@ const severity: Record<StoreOutcome, number> = { found: 0, unknown: 1, 'module-s
 export function matchStore(store: BrowserStoreView, login: LoginCertificateIdentity): StoreMatch {
   const sha1 = normaliseThumbprint(login.sha1);
   const cardModules = (store.modules ?? []).filter((m) => m.kind === 'card');
-  const base = { kind: store.kind, location: store.location, browsers: store.browsers, cardModules: cardModules.map((m) => m.name), ...(store.note !== undefined && { note: store.note }) };
+  const base = {
+    kind: store.kind,
+    location: store.location,
+    browsers: store.browsers,
+    cardModules: cardModules.map((m) => m.name),
+    ...(store.note !== undefined && { note: store.note }),
+  };
   const withSameSha = store.certificates.filter((c) => c.sha1 === sha1);
   const match = withSameSha.find((c) => c.onSmartCard !== false) ?? withSameSha[0] ?? null;
   const onCard = new Set((login.cardThumbprints ?? []).map(normaliseThumbprint));
-  const stale = store.certificates.filter((c) => c.sha1 !== sha1 && !onCard.has(c.sha1) && ((login.hsaId !== null && subjectSerialNumber(c.subject)?.toUpperCase() === login.hsaId.toUpperCase()) || (login.commonName !== null && sameName(c, login.commonName))));
+  const stale = store.certificates.filter(
+    (c) =>
+      c.sha1 !== sha1 &&
+      !onCard.has(c.sha1) &&
+      ((login.hsaId !== null && subjectSerialNumber(c.subject)?.toUpperCase() === login.hsaId.toUpperCase()) ||
+        (login.commonName !== null && sameName(c, login.commonName))),
+  );
   const outcome = ((): StoreOutcome => {
     if (store.kind === 'nss' && store.modules && cardModules.length === 0) return 'module-not-registered';
     if (match) return match.onSmartCard === false ? 'software-key' : 'found';
@@ -104,6 +116,7 @@ export function matchBrowserStores(stores: readonly BrowserStoreView[], login: L
   const matches = stores.map((s) => matchStore(s, login));
   // macOS: the keychain store only counts when it holds the certificate (a software copy) or stale ones.
   const counted = matches.filter((m) => m.kind !== 'macos-keychain' || m.match !== null);
-  const outcome = counted.length === 0 ? 'unknown' : counted.reduce<StoreOutcome>((worst, m) => (severity[m.outcome] > severity[worst] ? m.outcome : worst), 'found');
+  const outcome =
+    counted.length === 0 ? 'unknown' : counted.reduce<StoreOutcome>((worst, m) => (severity[m.outcome] > severity[worst] ? m.outcome : worst), 'found');
   return { outcome, stale: matches.some((m) => m.stale.length > 0), stores: matches };
 }

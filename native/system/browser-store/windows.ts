@@ -15,7 +15,7 @@ export const WINDOWS_STORE_TIMEOUT_MS = 20_000;
 /** CERT_KEY_PROV_INFO_PROP_ID = 2; CRYPT_KEY_PROV_INFO starts with pwszContainerName, pwszProvName. */
 export const WINDOWS_STORE_SCRIPT = [
   '[Console]::OutputEncoding=[Text.Encoding]::UTF8',
-  "Add-Type -Namespace Kortkoll -Name Crypt32 -MemberDefinition '[DllImport(\"crypt32.dll\")] public static extern bool CertGetCertificateContextProperty(IntPtr c, uint id, IntPtr d, ref uint n);'",
+  'Add-Type -Namespace Kortkoll -Name Crypt32 -MemberDefinition \'[DllImport("crypt32.dll")] public static extern bool CertGetCertificateContextProperty(IntPtr c, uint id, IntPtr d, ref uint n);\'',
   '$M=[Runtime.InteropServices.Marshal]',
   '$out=@(Get-ChildItem Cert:\\CurrentUser\\My | ForEach-Object {',
   '  $p=$null; $k=$null; [uint32]$n=0',
@@ -83,7 +83,11 @@ export function parseWindowsPersonalStore(stdout: string): WindowsStoreParse {
 }
 
 export async function readWindowsPersonalStore(ctx: ProbeContext): Promise<BrowserStoreView> {
-  const result = await ctx.run.run(windowsToolPath('powershell.exe', ctx.env), ['-NoProfile', '-NonInteractive', '-EncodedCommand', encodedScript(WINDOWS_STORE_SCRIPT)], { timeoutMs: WINDOWS_STORE_TIMEOUT_MS });
+  const result = await ctx.run.run(
+    windowsToolPath('powershell.exe', ctx.env),
+    ['-NoProfile', '-NonInteractive', '-EncodedCommand', encodedScript(WINDOWS_STORE_SCRIPT)],
+    { timeoutMs: WINDOWS_STORE_TIMEOUT_MS },
+  );
   const base = {
     kind: 'windows-personal' as const,
     browsers: ['edge', 'chrome', 'firefox-enterprise-roots'],

@@ -13,7 +13,10 @@ const activeStates = new Set(['active', 'inactive', 'failed', 'activating', 'dea
  * not active, so the exit code says nothing about whether the output is usable.
  */
 export function parseSystemctlIsActive(stdout: string, units: readonly string[]): { kind: 'states'; states: Record<string, SystemdActiveState> } | Unknown {
-  const lines = stdout.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = stdout
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   if (lines.length !== units.length) {
     return { kind: 'unknown', note: lines.length === 0 ? 'no output from systemctl' : `unexpected output from systemctl: ${firstLine(stdout)}` };
   }
@@ -98,14 +101,22 @@ export function parseP11KitListModules(stdout: string): { kind: 'modules'; modul
 /** Debian's multiarch directory name for a Node `process.arch`. */
 export function multiarchTriplet(arch: string): string | null {
   switch (arch) {
-    case 'x64': return 'x86_64-linux-gnu';
-    case 'arm64': return 'aarch64-linux-gnu';
-    case 'ia32': return 'i386-linux-gnu';
-    case 'arm': return 'arm-linux-gnueabihf';
-    case 'ppc64': return 'powerpc64le-linux-gnu';
-    case 's390x': return 's390x-linux-gnu';
-    case 'riscv64': return 'riscv64-linux-gnu';
-    default: return null;
+    case 'x64':
+      return 'x86_64-linux-gnu';
+    case 'arm64':
+      return 'aarch64-linux-gnu';
+    case 'ia32':
+      return 'i386-linux-gnu';
+    case 'arm':
+      return 'arm-linux-gnueabihf';
+    case 'ppc64':
+      return 'powerpc64le-linux-gnu';
+    case 's390x':
+      return 's390x-linux-gnu';
+    case 'riscv64':
+      return 'riscv64-linux-gnu';
+    default:
+      return null;
   }
 }
 

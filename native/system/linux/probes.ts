@@ -34,14 +34,26 @@ export const pcscdProbe: SystemProbe = {
     facts.push(fact(FactKeys.pcscSocket, socketValue, 'socket', ctx.pcscSocketPath));
 
     const pids = await findProcesses(ctx, 'pcscd');
-    facts.push(pids === null
-      ? unknownFact(FactKeys.pcscProcess, 'process', '/proc/*/comm', '/proc could not be read')
-      : fact(FactKeys.pcscProcess, pids.length > 0 ? 'running' : 'not-running', 'process', '/proc/*/comm', pids.length > 0 ? { note: `pid ${pids.join(', ')}` } : {}));
+    facts.push(
+      pids === null
+        ? unknownFact(FactKeys.pcscProcess, 'process', '/proc/*/comm', '/proc could not be read')
+        : fact(
+            FactKeys.pcscProcess,
+            pids.length > 0 ? 'running' : 'not-running',
+            'process',
+            '/proc/*/comm',
+            pids.length > 0 ? { note: `pid ${pids.join(', ')}` } : {},
+          ),
+    );
 
     let systemdSocketActive = false;
     const systemdPresent = (await ctx.fs.kind('/run/systemd/system')) === 'directory';
     if (!systemdPresent) {
-      facts.push(fact(FactKeys.systemd, 'not-present', 'file', '/run/systemd/system', { note: 'systemd is not the init system here (a container or another init); pcscd is started by hand' }));
+      facts.push(
+        fact(FactKeys.systemd, 'not-present', 'file', '/run/systemd/system', {
+          note: 'systemd is not the init system here (a container or another init); pcscd is started by hand',
+        }),
+      );
     } else {
       facts.push(fact(FactKeys.systemd, 'present', 'file', '/run/systemd/system'));
       const units = ['pcscd.socket', 'pcscd.service'];
@@ -65,19 +77,30 @@ export const pcscdProbe: SystemProbe = {
     const processRunning = pids === null || pids.length > 0;
     const detail = `${FactKeys.pcscSocket}, ${FactKeys.pcscProcess}${systemdPresent ? `, ${FactKeys.pcscSystemdSocket}` : ''}`;
     if (socketValue === 'present') {
-      const note = pids === null ? 'the socket exists; the process could not be checked'
-        : processRunning ? undefined
-          : systemdSocketActive ? 'pcscd starts on demand (systemd socket activation)'
-            : 'the socket exists but no pcscd process runs (left over from a crash?)';
-      facts.push(fact(FactKeys.pcscServiceState, processRunning || systemdSocketActive ? 'running' : 'stopped', 'derived', detail, {
-        assessment: processRunning || systemdSocketActive ? 'ok' : 'error',
-        ...(note ? { note } : {}),
-      }));
+      const note =
+        pids === null
+          ? 'the socket exists; the process could not be checked'
+          : processRunning
+            ? undefined
+            : systemdSocketActive
+              ? 'pcscd starts on demand (systemd socket activation)'
+              : 'the socket exists but no pcscd process runs (left over from a crash?)';
+      facts.push(
+        fact(FactKeys.pcscServiceState, processRunning || systemdSocketActive ? 'running' : 'stopped', 'derived', detail, {
+          assessment: processRunning || systemdSocketActive ? 'ok' : 'error',
+          ...(note ? { note } : {}),
+        }),
+      );
     } else {
-      facts.push(fact(FactKeys.pcscServiceState, 'stopped', 'derived', detail, {
-        assessment: 'error',
-        note: pids !== null && pids.length > 0 ? `a pcscd process runs but its socket ${ctx.pcscSocketPath} is missing, so programs cannot reach it` : `no pcscd socket at ${ctx.pcscSocketPath}`,
-      }));
+      facts.push(
+        fact(FactKeys.pcscServiceState, 'stopped', 'derived', detail, {
+          assessment: 'error',
+          note:
+            pids !== null && pids.length > 0
+              ? `a pcscd process runs but its socket ${ctx.pcscSocketPath} is missing, so programs cannot reach it`
+              : `no pcscd socket at ${ctx.pcscSocketPath}`,
+        }),
+      );
     }
     return facts;
   },
@@ -111,14 +134,26 @@ export const linuxMiddlewareProbe: SystemProbe = {
     if (modules.length > 0 || cores.length > 0) {
       facts.push(fact(middlewareKey('netid'), 'installed', 'file', evidence.join(', ')));
     } else if (evidence.length > 0) {
-      facts.push(fact(middlewareKey('netid'), 'not-installed', 'file', looked, { assessment: 'warning', note: `left-overs of Net iD without its libraries: ${evidence.join(', ')}` }));
+      facts.push(
+        fact(middlewareKey('netid'), 'not-installed', 'file', looked, {
+          assessment: 'warning',
+          note: `left-overs of Net iD without its libraries: ${evidence.join(', ')}`,
+        }),
+      );
     } else {
       facts.push(fact(middlewareKey('netid'), 'not-installed', 'file', looked));
     }
     if (modules[0]) facts.push(fact(middlewareModuleKey('netid'), modules[0], 'file', modules[0]));
 
     const sac = await findFiles(ctx, libDirs, ['libeTPkcs11.so', 'libIDPrimePKCS11.so']);
-    facts.push(fact(middlewareKey('safenet-sac'), sac.length > 0 ? 'installed' : 'not-installed', 'file', sac[0] ?? `{${libDirs.join(',')}}/{libeTPkcs11.so,libIDPrimePKCS11.so}`));
+    facts.push(
+      fact(
+        middlewareKey('safenet-sac'),
+        sac.length > 0 ? 'installed' : 'not-installed',
+        'file',
+        sac[0] ?? `{${libDirs.join(',')}}/{libeTPkcs11.so,libIDPrimePKCS11.so}`,
+      ),
+    );
     if (sac[0]) facts.push(fact(middlewareModuleKey('safenet-sac'), sac[0], 'file', sac[0]));
     return facts;
   },
@@ -142,9 +177,18 @@ export const openscProbe: SystemProbe = {
     }
     facts.push(fact(middlewareKey('opensc'), 'installed', toolFound ? 'command' : 'file', toolFound ? info.commandLine : (modules[0] as string)));
     if (parsed?.kind === 'version') facts.push(fact(middlewareVersionKey('opensc'), parsed.version, 'command', info.commandLine));
-    else if (toolFound) facts.push(unknownFact(middlewareVersionKey('opensc'), 'command', info.commandLine, failure ?? (parsed?.kind === 'unknown' ? parsed.note : 'no version')));
+    else if (toolFound)
+      facts.push(
+        unknownFact(middlewareVersionKey('opensc'), 'command', info.commandLine, failure ?? (parsed?.kind === 'unknown' ? parsed.note : 'no version')),
+      );
     if (modules[0]) facts.push(fact(middlewareModuleKey('opensc'), modules[0], 'file', modules[0]));
-    else facts.push(fact(middlewareModuleKey('opensc'), null, 'file', `{${libDirs.join(',')}}/opensc-pkcs11.so`, { assessment: 'warning', note: 'OpenSC tools without the PKCS#11 module (package opensc-pkcs11)' }));
+    else
+      facts.push(
+        fact(middlewareModuleKey('opensc'), null, 'file', `{${libDirs.join(',')}}/opensc-pkcs11.so`, {
+          assessment: 'warning',
+          note: 'OpenSC tools without the PKCS#11 module (package opensc-pkcs11)',
+        }),
+      );
     return facts;
   },
 };
@@ -180,9 +224,18 @@ export const p11KitProbe: SystemProbe = {
     } else {
       const failure = commandFailure(listed);
       const parsed = failure ? { kind: 'unknown' as const, note: failure } : parseP11KitListModules(listed.stdout);
-      facts.push(parsed.kind === 'unknown'
-        ? unknownFact(FactKeys.p11KitTool, 'command', listed.commandLine, parsed.note)
-        : fact(FactKeys.p11KitTool, parsed.modules.map((m) => `${m.name}: ${m.path ?? '?'}${m.libraryVersion ? ` ${m.libraryVersion}` : ''}${m.tokens.length ? ` [${m.tokens.join('; ')}]` : ''}`), 'command', listed.commandLine));
+      facts.push(
+        parsed.kind === 'unknown'
+          ? unknownFact(FactKeys.p11KitTool, 'command', listed.commandLine, parsed.note)
+          : fact(
+              FactKeys.p11KitTool,
+              parsed.modules.map(
+                (m) => `${m.name}: ${m.path ?? '?'}${m.libraryVersion ? ` ${m.libraryVersion}` : ''}${m.tokens.length ? ` [${m.tokens.join('; ')}]` : ''}`,
+              ),
+              'command',
+              listed.commandLine,
+            ),
+      );
     }
     return facts;
   },

@@ -82,12 +82,20 @@ export function parseXmlInfoPlist(text: string): BundleInfo | null {
 }
 
 function decodeXmlEntities(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /** `defaults read <plist> CFBundleShortVersionString`: one line with the value; anything else is unknown. */
 export function parseDefaultsReadValue(stdout: string, exitCode: number | null): string | Unknown {
-  const lines = stdout.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = stdout
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   if (exitCode === 0 && lines.length === 1 && /^[\w.\- ()]{1,64}$/.test(lines[0] as string)) return lines[0] as string;
   return { kind: 'unknown', note: `unexpected output from defaults: ${firstLine(stdout) || `exit code ${exitCode}`}` };
 }

@@ -23,19 +23,28 @@ export const macPcscProbe: SystemProbe = {
     if (parsed.kind === 'unknown') {
       facts.push(unknownFact(FactKeys.pcscServiceState, 'command', profiler.commandLine, parsed.note));
     } else {
-      facts.push(fact(FactKeys.pcscServiceState, 'available', 'command', profiler.commandLine, {
-        assessment: 'ok',
-        note: `${parsed.readers.length} reader(s), ${parsed.tokenDrivers.length} token driver(s)`,
-      }));
+      facts.push(
+        fact(FactKeys.pcscServiceState, 'available', 'command', profiler.commandLine, {
+          assessment: 'ok',
+          note: `${parsed.readers.length} reader(s), ${parsed.tokenDrivers.length} token driver(s)`,
+        }),
+      );
       // The readers probe uses the PC/SC layer's list when it has one; else this is the list.
       if (ctx.readerNames === null) facts.push(...readerFacts(parsed.readers, 'command', profiler.commandLine));
     }
     const pluginkit = await ctx.run.run('pluginkit', ['-m', '-p', 'com.apple.ctk-tokens']);
     const pluginFailure = commandFailure(pluginkit);
     const plugins = pluginFailure ? { kind: 'unknown' as const, note: pluginFailure } : parsePluginkitList(pluginkit.stdout);
-    facts.push(plugins.kind === 'unknown'
-      ? unknownFact(FactKeys.macTokenDrivers, 'command', pluginkit.commandLine, plugins.note)
-      : fact(FactKeys.macTokenDrivers, plugins.plugins.map((p) => `${p.bundleId} ${p.version}${p.election === '-' ? ' (disabled)' : ''}`), 'command', pluginkit.commandLine));
+    facts.push(
+      plugins.kind === 'unknown'
+        ? unknownFact(FactKeys.macTokenDrivers, 'command', pluginkit.commandLine, plugins.note)
+        : fact(
+            FactKeys.macTokenDrivers,
+            plugins.plugins.map((p) => `${p.bundleId} ${p.version}${p.election === '-' ? ' (disabled)' : ''}`),
+            'command',
+            pluginkit.commandLine,
+          ),
+    );
     return facts;
   },
 };

@@ -92,10 +92,16 @@ export function comparePinFlags(token: Pkcs11TokenView, pin: CardPinCounter): Om
   if (middlewareFlags.length === 0) return { ...base, status: 'no-counters' };
   const mismatches: string[] = [];
   if (token.userPin.locked !== (triesLeft === 0)) {
-    mismatches.push(token.userPin.locked ? `the module says locked, the card has ${triesLeft} tries left` : 'the card PIN is blocked, the module does not say locked');
+    mismatches.push(
+      token.userPin.locked ? `the module says locked, the card has ${triesLeft} tries left` : 'the card PIN is blocked, the module does not say locked',
+    );
   }
   if (token.userPin.finalTry !== (triesLeft === 1)) {
-    mismatches.push(token.userPin.finalTry ? `the module says final try, the card has ${triesLeft} tries left` : 'the card has one try left, the module does not say final try');
+    mismatches.push(
+      token.userPin.finalTry
+        ? `the module says final try, the card has ${triesLeft} tries left`
+        : 'the card has one try left, the module does not say final try',
+    );
   }
   if (token.userPin.countLow && maxTries !== null && triesLeft >= maxTries) {
     mismatches.push(`the module says count low, the card has all ${triesLeft} tries left`);
@@ -115,7 +121,11 @@ function tokenForPin(tokens: readonly Pkcs11TokenView[], pin: CardPinCounter): P
   return tokens.length === 1 ? (tokens[0] as Pkcs11TokenView) : null;
 }
 
-export function compareMiddlewareWithCard(view: Pkcs11ModuleView, cardCertificatesDer: readonly Uint8Array[], cardPins: readonly CardPinCounter[]): MiddlewareComparison {
+export function compareMiddlewareWithCard(
+  view: Pkcs11ModuleView,
+  cardCertificatesDer: readonly Uint8Array[],
+  cardPins: readonly CardPinCounter[],
+): MiddlewareComparison {
   const empty: MiddlewareComparison = {
     modulePath: view.modulePath,
     moduleStatus: view.status,
@@ -131,7 +141,7 @@ export function compareMiddlewareWithCard(view: Pkcs11ModuleView, cardCertificat
   if (view.status !== 'ok') {
     return { ...empty, missingFromMiddleware: cardCertificatesDer.map(sha256Hex) };
   }
-  const present = view.slots.filter((s) => s.token !== null) as (typeof view.slots[number] & { token: Pkcs11TokenView })[];
+  const present = view.slots.filter((s) => s.token !== null) as ((typeof view.slots)[number] & { token: Pkcs11TokenView })[];
   const cardHashes = new Set(cardCertificatesDer.map(sha256Hex));
   const matched: MatchedCertificate[] = [];
   const onlyInMiddleware: MiddlewareComparison['onlyInMiddleware'] = [];
@@ -155,10 +165,7 @@ export function compareMiddlewareWithCard(view: Pkcs11ModuleView, cardCertificat
   }
   const missingFromMiddleware = [...cardHashes].filter((h) => !seen.has(h));
   const seesCard: MiddlewareSeesCard =
-    cardHashes.size === 0 ? 'no-card-certificates'
-      : missingFromMiddleware.length === 0 ? 'sees-card'
-        : seen.size > 0 ? 'sees-part'
-          : 'does-not-see-card';
+    cardHashes.size === 0 ? 'no-card-certificates' : missingFromMiddleware.length === 0 ? 'sees-card' : seen.size > 0 ? 'sees-part' : 'does-not-see-card';
 
   // A card PIN is looked for among the card's tokens; without matched certificates, among all.
   const pinTokens = cardTokenSet.size > 0 ? [...cardTokenSet] : present.map((s) => s.token);
@@ -171,7 +178,16 @@ export function compareMiddlewareWithCard(view: Pkcs11ModuleView, cardCertificat
   const pins: PinComparison[] = cardPins.map((pin) => {
     const token = tokenForPin(pinTokens, pin);
     if (!token) {
-      return { cardPinLabel: pin.label, triesLeft: pin.triesLeft, maxTries: pin.maxTries ?? null, tokenLabel: null, status: 'no-token', middlewareFlags: [], expectedFlags: expectedFlagsOf(pin.triesLeft), mismatches: [] };
+      return {
+        cardPinLabel: pin.label,
+        triesLeft: pin.triesLeft,
+        maxTries: pin.maxTries ?? null,
+        tokenLabel: null,
+        status: 'no-token',
+        middlewareFlags: [],
+        expectedFlags: expectedFlagsOf(pin.triesLeft),
+        mismatches: [],
+      };
     }
     return { cardPinLabel: pin.label, tokenLabel: token.label, ...comparePinFlags(token, pin) };
   });

@@ -5,7 +5,18 @@
  */
 
 /** Where the worker was when it stopped: says which call hung or crashed. */
-export type Pkcs11Stage = 'start' | 'load' | 'initialize' | 'get-info' | 'get-slot-list' | 'get-slot-info' | 'get-token-info' | 'open-session' | 'find-certificates' | 'finalize' | 'done';
+export type Pkcs11Stage =
+  | 'start'
+  | 'load'
+  | 'initialize'
+  | 'get-info'
+  | 'get-slot-list'
+  | 'get-slot-info'
+  | 'get-token-info'
+  | 'open-session'
+  | 'find-certificates'
+  | 'finalize'
+  | 'done';
 
 export interface Pkcs11CertificateObject {
   label: string;
@@ -80,9 +91,7 @@ export type Pkcs11ModuleView =
 export type Pkcs11ViewStatus = Pkcs11ModuleView['status'];
 
 /** Messages from the worker to its parent (over the fork IPC channel). */
-export type WorkerMessage =
-  | { type: 'stage'; stage: Pkcs11Stage }
-  | { type: 'result'; view: Pkcs11ModuleView };
+export type WorkerMessage = { type: 'stage'; stage: Pkcs11Stage } | { type: 'result'; view: Pkcs11ModuleView };
 
 /** The one message from the parent to the worker. */
 export interface WorkerRequest {

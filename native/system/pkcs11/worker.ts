@@ -24,7 +24,16 @@ import {
   slotFlagNamesOf,
   tokenFlagNamesOf,
 } from './constants.js';
-import type { Pkcs11CertificateObject, Pkcs11ModuleInfo, Pkcs11ModuleView, Pkcs11SlotView, Pkcs11Stage, Pkcs11TokenView, WorkerMessage, WorkerRequest } from './types.js';
+import type {
+  Pkcs11CertificateObject,
+  Pkcs11ModuleInfo,
+  Pkcs11ModuleView,
+  Pkcs11SlotView,
+  Pkcs11Stage,
+  Pkcs11TokenView,
+  WorkerMessage,
+  WorkerRequest,
+} from './types.js';
 
 type Pkcs11Binding = typeof import('pkcs11js');
 type Pkcs11 = InstanceType<Pkcs11Binding['PKCS11']>;
@@ -224,7 +233,15 @@ async function main(request: WorkerRequest): Promise<void> {
     // The native binding is loaded here only, never in the parent process.
     binding = createRequire(import.meta.url)('pkcs11js') as Pkcs11Binding;
   } catch (e) {
-    await send({ type: 'result', view: { modulePath: request.modulePath, status: 'load-failed', message: `the PKCS#11 binding (pkcs11js) could not be loaded: ${errorText(e)}`, durationMs: 0 } });
+    await send({
+      type: 'result',
+      view: {
+        modulePath: request.modulePath,
+        status: 'load-failed',
+        message: `the PKCS#11 binding (pkcs11js) could not be loaded: ${errorText(e)}`,
+        durationMs: 0,
+      },
+    });
     return;
   }
   const { view, module } = await inspectWithBinding(binding, request, started);

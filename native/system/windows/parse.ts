@@ -55,10 +55,16 @@ export function parseScQc(stdout: string, stderr = '', exitCode: number | null =
   if (!match) return { kind: 'unknown', note: scFailure(stdout, stderr, exitCode) };
   const token = match[1] as string;
   const startType: ServiceStartType =
-    token === 'AUTO_START' ? (/DELAYED/i.test(match[2] ?? '') ? 'auto-delayed' : 'auto')
-      : token === 'DEMAND_START' ? 'demand'
-        : token === 'DISABLED' ? 'disabled'
-          : token === 'BOOT_START' ? 'boot'
+    token === 'AUTO_START'
+      ? /DELAYED/i.test(match[2] ?? '')
+        ? 'auto-delayed'
+        : 'auto'
+      : token === 'DEMAND_START'
+        ? 'demand'
+        : token === 'DISABLED'
+          ? 'disabled'
+          : token === 'BOOT_START'
+            ? 'boot'
             : 'system';
   const display = /^\s*DISPLAY_NAME\s*:\s*(.+?)\s*$/m.exec(stdout);
   return display ? { kind: 'config', startType, displayName: display[1] as string } : { kind: 'config', startType };
@@ -88,7 +94,6 @@ export function parseRegQuery(stdout: string): RegistryKey[] {
   }
   return keys;
 }
-
 
 export interface InstalledProduct {
   product: MiddlewareProduct;

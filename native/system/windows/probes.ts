@@ -25,22 +25,32 @@ import { windowsToolPath } from './tools.js';
 
 const POWERSHELL_TIMEOUT_MS = 15_000;
 
-async function serviceFacts(ctx: ProbeContext, service: string, stateKey: string, startTypeKey: string, assess: (state: ServiceStateResult, config: ServiceConfigResult) => { assessment?: FactAssessment; note?: string }): Promise<SystemFact[]> {
+async function serviceFacts(
+  ctx: ProbeContext,
+  service: string,
+  stateKey: string,
+  startTypeKey: string,
+  assess: (state: ServiceStateResult, config: ServiceConfigResult) => { assessment?: FactAssessment; note?: string },
+): Promise<SystemFact[]> {
   const query = await ctx.run.run(windowsToolPath('sc.exe', ctx.env), ['query', service]);
   const qc = await ctx.run.run(windowsToolPath('sc.exe', ctx.env), ['qc', service]);
-  const state = commandRanAtAll(query) ? parseScQuery(query.stdout, query.stderr, query.exitCode) : { kind: 'unknown' as const, note: commandFailure(query) ?? 'no answer' };
+  const state = commandRanAtAll(query)
+    ? parseScQuery(query.stdout, query.stderr, query.exitCode)
+    : { kind: 'unknown' as const, note: commandFailure(query) ?? 'no answer' };
   const config = commandRanAtAll(qc) ? parseScQc(qc.stdout, qc.stderr, qc.exitCode) : { kind: 'unknown' as const, note: commandFailure(qc) ?? 'no answer' };
   const verdict = assess(state, config);
-  const stateFact = state.kind === 'state'
-    ? fact(stateKey, state.state, 'command', query.commandLine, verdict)
-    : state.kind === 'not-installed'
-      ? fact(stateKey, 'not-installed', 'command', query.commandLine, verdict)
-      : unknownFact(stateKey, 'command', query.commandLine, state.note);
-  const configFact = config.kind === 'config'
-    ? fact(startTypeKey, config.startType, 'command', qc.commandLine)
-    : config.kind === 'not-installed'
-      ? fact(startTypeKey, 'not-installed', 'command', qc.commandLine)
-      : unknownFact(startTypeKey, 'command', qc.commandLine, config.note);
+  const stateFact =
+    state.kind === 'state'
+      ? fact(stateKey, state.state, 'command', query.commandLine, verdict)
+      : state.kind === 'not-installed'
+        ? fact(stateKey, 'not-installed', 'command', query.commandLine, verdict)
+        : unknownFact(stateKey, 'command', query.commandLine, state.note);
+  const configFact =
+    config.kind === 'config'
+      ? fact(startTypeKey, config.startType, 'command', qc.commandLine)
+      : config.kind === 'not-installed'
+        ? fact(startTypeKey, 'not-installed', 'command', qc.commandLine)
+        : unknownFact(startTypeKey, 'command', qc.commandLine, config.note);
   return [stateFact, configFact];
 }
 
@@ -52,14 +62,15 @@ function commandRanAtAll(result: CommandResult): boolean {
 export const smartCardServiceProbe: SystemProbe = {
   id: 'windows.smart-card-service',
   platforms: ['win32'],
-  run: (ctx) => serviceFacts(ctx, 'SCardSvr', FactKeys.pcscServiceState, FactKeys.pcscServiceStartType, (state, config) => {
-    if (state.kind === 'not-installed') return { assessment: 'error', note: 'The Smart Card service (SCardSvr) is missing' };
-    if (config.kind === 'config' && config.startType === 'disabled') return { assessment: 'error', note: 'The Smart Card service is disabled' };
-    if (state.kind === 'state' && state.state === 'running') return { assessment: 'ok' };
-    // Since Windows 8 the service starts on demand when a reader is present; stopped is normal without one.
-    if (state.kind === 'state') return { assessment: 'warning', note: 'Stopped services start on demand when a reader is connected' };
-    return {};
-  }),
+  run: (ctx) =>
+    serviceFacts(ctx, 'SCardSvr', FactKeys.pcscServiceState, FactKeys.pcscServiceStartType, (state, config) => {
+      if (state.kind === 'not-installed') return { assessment: 'error', note: 'The Smart Card service (SCardSvr) is missing' };
+      if (config.kind === 'config' && config.startType === 'disabled') return { assessment: 'error', note: 'The Smart Card service is disabled' };
+      if (state.kind === 'state' && state.state === 'running') return { assessment: 'ok' };
+      // Since Windows 8 the service starts on demand when a reader is present; stopped is normal without one.
+      if (state.kind === 'state') return { assessment: 'warning', note: 'Stopped services start on demand when a reader is connected' };
+      return {};
+    }),
 };
 
 export const certificatePropagationProbe: SystemProbe = {
@@ -75,9 +86,18 @@ export const certificatePropagationProbe: SystemProbe = {
       return facts;
     }
     const drivers = findRegisteredMinidrivers(parseRegQuery(result.stdout));
-    facts.push(fact(FactKeys.minidrivers, drivers.map((d) => `${d.cardName} → ${d.dll}`), 'registry', cardsKey));
+    facts.push(
+      fact(
+        FactKeys.minidrivers,
+        drivers.map((d) => `${d.cardName} → ${d.dll}`),
+        'registry',
+        cardsKey,
+      ),
+    );
     const safenet = drivers.filter(isSafeNetMinidriver);
-    facts.push(fact(FactKeys.safenetMinidriver, safenet.length > 0, 'registry', cardsKey, safenet.length > 0 ? { note: safenet.map((d) => d.dll).join(', ') } : {}));
+    facts.push(
+      fact(FactKeys.safenetMinidriver, safenet.length > 0, 'registry', cardsKey, safenet.length > 0 ? { note: safenet.map((d) => d.dll).join(', ') } : {}),
+    );
     return facts;
   },
 };
@@ -132,7 +152,10 @@ export const installedMiddlewareProbe: SystemProbe = {
     const facts: SystemFact[] = [];
     for (const product of ['netid-enterprise', 'netid-client', 'siths-eid', 'safenet-sac', 'opensc'] as const) {
       const entry = installed.find((p) => p.product === product);
-      const candidates = [...(entry?.installLocation ? [joinWindows(entry.installLocation, product === 'opensc' ? 'pkcs11\\opensc-pkcs11.dll' : 'iidp11.dll')] : []), ...files[product]];
+      const candidates = [
+        ...(entry?.installLocation ? [joinWindows(entry.installLocation, product === 'opensc' ? 'pkcs11\\opensc-pkcs11.dll' : 'iidp11.dll')] : []),
+        ...files[product],
+      ];
       let modulePath: string | null = null;
       for (const candidate of candidates) {
         if ((await ctx.fs.kind(candidate)) === 'file') {
@@ -142,7 +165,11 @@ export const installedMiddlewareProbe: SystemProbe = {
       }
       if (entry) {
         facts.push(fact(middlewareKey(product), 'installed', 'registry', entry.registryKey, { note: entry.displayName }));
-        facts.push(entry.version ? fact(middlewareVersionKey(product), entry.version, 'registry', `${entry.registryKey}\\DisplayVersion`) : unknownFact(middlewareVersionKey(product), 'registry', entry.registryKey, 'no DisplayVersion'));
+        facts.push(
+          entry.version
+            ? fact(middlewareVersionKey(product), entry.version, 'registry', `${entry.registryKey}\\DisplayVersion`)
+            : unknownFact(middlewareVersionKey(product), 'registry', entry.registryKey, 'no DisplayVersion'),
+        );
         if (entry.installLocation) facts.push(fact(middlewarePathKey(product), entry.installLocation, 'registry', `${entry.registryKey}\\InstallLocation`));
       } else if (modulePath && product !== 'siths-eid' && product !== 'safenet-sac') {
         // Files without an uninstall entry: copied by hand or by a deployment tool.
@@ -164,10 +191,20 @@ export const remoteSessionProbe: SystemProbe = {
   async run(ctx) {
     const session = detectRemoteSession(ctx.env);
     const remote = session.kind !== 'none';
-    return [fact(FactKeys.remoteSession, session.kind, 'environment', session.evidence, remote ? {
-      assessment: 'warning',
-      note: 'In a remote session the card reader must be redirected to the remote machine',
-    } : { assessment: 'ok' })];
+    return [
+      fact(
+        FactKeys.remoteSession,
+        session.kind,
+        'environment',
+        session.evidence,
+        remote
+          ? {
+              assessment: 'warning',
+              note: 'In a remote session the card reader must be redirected to the remote machine',
+            }
+          : { assessment: 'ok' },
+      ),
+    ];
   },
 };
 
@@ -184,7 +221,9 @@ export const personalCertificateStoreProbe: SystemProbe = {
   platforms: ['win32'],
   timeoutMs: 25_000,
   async run(ctx) {
-    const ps = await ctx.run.run(windowsToolPath('powershell.exe', ctx.env), ['-NoProfile', '-NonInteractive', '-Command', CERT_STORE_SCRIPT], { timeoutMs: POWERSHELL_TIMEOUT_MS });
+    const ps = await ctx.run.run(windowsToolPath('powershell.exe', ctx.env), ['-NoProfile', '-NonInteractive', '-Command', CERT_STORE_SCRIPT], {
+      timeoutMs: POWERSHELL_TIMEOUT_MS,
+    });
     let detail = ps.commandLine;
     let parsed = commandFailure(ps) ? null : parseCertificateStoreJson(ps.stdout);
     let note = commandFailure(ps) ?? (parsed?.kind === 'unknown' ? parsed.note : '');
@@ -207,10 +246,18 @@ export const personalCertificateStoreProbe: SystemProbe = {
     const issuers = [...new Set(siths.map((c) => commonName(c.issuer)))];
     return [
       fact(FactKeys.certificatesInStore, parsed.certificates.length, 'command', detail),
-      fact(FactKeys.sithsCertificatesInStore, siths.length, 'command', detail, siths.length === 0 ? {
-        assessment: 'warning',
-        note: 'No SITHS certificate in the personal store: the browser will not offer one',
-      } : { assessment: 'ok' }),
+      fact(
+        FactKeys.sithsCertificatesInStore,
+        siths.length,
+        'command',
+        detail,
+        siths.length === 0
+          ? {
+              assessment: 'warning',
+              note: 'No SITHS certificate in the personal store: the browser will not offer one',
+            }
+          : { assessment: 'ok' },
+      ),
       fact(FactKeys.sithsIssuersInStore, issuers, 'command', detail),
     ];
   },

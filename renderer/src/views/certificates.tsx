@@ -32,7 +32,16 @@ export function CertificatesView({ state, t, lang }: ViewProps) {
               { label: t('certValidFrom'), value: formatDate(cert.validFrom) },
               { label: t('certValidTo'), value: formatDate(cert.validTo) },
               { label: t('certPurpose'), value: codeLabel(lang, 'purpose', cert.purpose) },
-              { label: t('certFamily'), value: [codeLabel(lang, 'family', cert.family), codeLabel(lang, 'environment', cert.environment), codeLabel(lang, 'subjectKind', cert.subjectKind)].filter(Boolean).join(' · ') },
+              {
+                label: t('certFamily'),
+                value: [
+                  codeLabel(lang, 'family', cert.family),
+                  codeLabel(lang, 'environment', cert.environment),
+                  codeLabel(lang, 'subjectKind', cert.subjectKind),
+                ]
+                  .filter(Boolean)
+                  .join(' · '),
+              },
               { label: t('certSubject'), value: cert.subject },
               { label: t('certSubjectSerial'), value: cert.subjectSerialNumber, code: true },
               { label: t('cardNumber'), value: cert.cardNumber, code: true },

@@ -98,9 +98,7 @@ function Verdict({ state, verdict, t, children }: { state: AppState; verdict: Ve
         {verdictIcons[verdict.tone]}
       </p>
       <div class="verdict__body">
-        <h2 id="verdict-headline">
-          {verdict.headline}
-        </h2>
+        <h2 id="verdict-headline">{verdict.headline}</h2>
         {verdict.advice && <p class="verdict__advice">{verdict.advice}</p>}
         {children}
         {progress && (
@@ -117,7 +115,12 @@ function Verdict({ state, verdict, t, children }: { state: AppState; verdict: Ve
 function LastEvent({ state, t }: { state: AppState; t: Translate }) {
   const event = state.lastEvent;
   if (!event) return null;
-  const keys = { 'card-inserted': 'eventInserted', 'card-removed': 'eventRemoved', 'service-lost': 'eventServiceLost', 'service-restored': 'eventServiceRestored' } as const;
+  const keys = {
+    'card-inserted': 'eventInserted',
+    'card-removed': 'eventRemoved',
+    'service-lost': 'eventServiceLost',
+    'service-restored': 'eventServiceRestored',
+  } as const;
   return (
     <p class="last-event" data-testid="last-event" data-kind={event.kind}>
       {t(keys[event.kind], { reader: event.reader ?? '' })} <span class="muted">{t('eventAt', { time: formatTime(event.at, state.lang) })}</span>
@@ -186,7 +189,10 @@ const contactKeys: Record<Contact, MessageKey> = { self: 'contactSelf', 'local-i
 const statusRank: Record<ReportCheck['status'], number> = { error: 0, warning: 1, unknown: 2, 'not-run': 3, ok: 4 };
 
 export function checksInReadingOrder(checks: readonly ReportCheck[]): ReportCheck[] {
-  return checks.map((check, index) => ({ check, index })).sort((a, b) => statusRank[a.check.status] - statusRank[b.check.status] || a.index - b.index).map(({ check }) => check);
+  return checks
+    .map((check, index) => ({ check, index }))
+    .sort((a, b) => statusRank[a.check.status] - statusRank[b.check.status] || a.index - b.index)
+    .map(({ check }) => check);
 }
 
 function Checks({ checks: unordered, t }: { checks: ReportCheck[]; t: Translate }) {

@@ -135,15 +135,18 @@ export async function openAppPage(browser: Browser, options: AppPageOptions): Pr
   // The shell's will-navigate / setWindowOpenHandler: nothing outside the app loads; an allowed
   // address is handed to the browser (recorded here).
   const ours = (url: URL) => url.origin === origin;
-  await context.route((url) => !ours(url), async (route) => {
-    const request = route.request();
-    const url = request.url();
-    result.blocked.push(url);
-    if (!request.isNavigationRequest()) return route.abort('blockedbyclient');
-    await openAllowed(url, service.loginUrl, deps);
-    // "204 No Content" ends a navigation without leaving the page: as will-navigate's preventDefault.
-    return route.fulfill({ status: 204, body: '' });
-  });
+  await context.route(
+    (url) => !ours(url),
+    async (route) => {
+      const request = route.request();
+      const url = request.url();
+      result.blocked.push(url);
+      if (!request.isNavigationRequest()) return route.abort('blockedbyclient');
+      await openAllowed(url, service.loginUrl, deps);
+      // "204 No Content" ends a navigation without leaving the page: as will-navigate's preventDefault.
+      return route.fulfill({ status: 204, body: '' });
+    },
+  );
   context.on('page', (popup) => {
     if (popup !== page) void popup.close().catch(() => undefined);
   });

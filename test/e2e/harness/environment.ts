@@ -78,14 +78,17 @@ export async function openScenario(
 export async function expectVerdictShown(scenario: Scenario): Promise<void> {
   const { page } = scenario.app;
   await expect
-    .poll(async () => {
-      const state = scenario.service.getState();
-      const verdict = page.getByTestId('verdict');
-      if ((await verdict.count()) === 0 || !state.report) return 'no verdict yet';
-      const status = await verdict.getAttribute('data-status');
-      const headline = (await page.locator('#verdict-headline').textContent())?.trim();
-      return status === state.report.verdict.status && headline === state.report.verdict.headline ? 'shown' : `${status} ${headline}`;
-    }, { timeout: 15_000 })
+    .poll(
+      async () => {
+        const state = scenario.service.getState();
+        const verdict = page.getByTestId('verdict');
+        if ((await verdict.count()) === 0 || !state.report) return 'no verdict yet';
+        const status = await verdict.getAttribute('data-status');
+        const headline = (await page.locator('#verdict-headline').textContent())?.trim();
+        return status === state.report.verdict.status && headline === state.report.verdict.headline ? 'shown' : `${status} ${headline}`;
+      },
+      { timeout: 15_000 },
+    )
     .toBe('shown');
 }
 

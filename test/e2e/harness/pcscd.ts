@@ -33,7 +33,9 @@ export interface HeldLock {
 /** Waits (up to `timeoutMs`) for the shared pcscd lock and holds it until `release()`. */
 export function holdPcscdLock(timeoutMs = 120_000): Promise<HeldLock> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn('flock', ['--timeout', String(Math.ceil(timeoutMs / 1000)), pcscdLockFile, 'sh', '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child: ChildProcess = spawn('flock', ['--timeout', String(Math.ceil(timeoutMs / 1000)), pcscdLockFile, 'sh', '-c', 'echo locked; exec cat'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let settled = false;
     child.stdout?.on('data', (chunk: Buffer) => {
       if (settled || !chunk.toString().includes('locked')) return;

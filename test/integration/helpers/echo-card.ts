@@ -49,9 +49,8 @@ export class EchoCard implements VirtualCardEndpoint {
   async transmit(command: Uint8Array): Promise<Uint8Array> {
     const latencyMs = this.latencyMs(command);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    const response = command.length > 5 && command[1] === ECHO_INS
-      ? Uint8Array.from([...command.subarray(5, 5 + (command[4] ?? 0)), 0x90, 0x00])
-      : Uint8Array.of(0x90, 0x00);
+    const response =
+      command.length > 5 && command[1] === ECHO_INS ? Uint8Array.from([...command.subarray(5, 5 + (command[4] ?? 0)), 0x90, 0x00]) : Uint8Array.of(0x90, 0x00);
     this.log.push({ atMs: performance.now() - this.poweredAt, command, response, latencyMs });
     return response;
   }

@@ -55,7 +55,12 @@ export async function openscUnavailableReason(readerName: string, env: NodeJS.Pr
 }
 
 /** Waits until OpenSC sees a card with this ATR in the named reader; returns OpenSC's reader index. */
-export async function openscWaitForCard(readerName: string, atr: Uint8Array, timeoutMs: number, env: NodeJS.ProcessEnv = openscOwnEnvironment()): Promise<number> {
+export async function openscWaitForCard(
+  readerName: string,
+  atr: Uint8Array,
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = openscOwnEnvironment(),
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reader = (await openscListReaders(env)).find((row) => row.name === readerName);
@@ -91,7 +96,11 @@ export function parsePkcs15ToolOutput(stdout: string): Pkcs15ToolObject[] {
   return objects;
 }
 
-export async function runOpensc(tool: 'opensc-tool' | 'pkcs15-tool' | 'pkcs11-tool', args: string[], env: NodeJS.ProcessEnv = openscOwnEnvironment()): Promise<string> {
+export async function runOpensc(
+  tool: 'opensc-tool' | 'pkcs15-tool' | 'pkcs11-tool',
+  args: string[],
+  env: NodeJS.ProcessEnv = openscOwnEnvironment(),
+): Promise<string> {
   const { stdout } = await run(tool, args, { env });
   return stdout;
 }
@@ -116,7 +125,9 @@ export interface OpenscCertificateDigest {
  * `pkcs15-tool --read-certificate`: the SHA-256 of the DER it hands out, in OpenSC's order.
  */
 export async function openscCertificateDigests(readerIndex: number, env: NodeJS.ProcessEnv = openscOwnEnvironment()): Promise<OpenscCertificateDigest[]> {
-  const listed = parsePkcs15ToolOutput(await runOpensc('pkcs15-tool', ['--reader', String(readerIndex), '--list-certificates'], env)).filter((object) => object.kind === 'X.509 Certificate');
+  const listed = parsePkcs15ToolOutput(await runOpensc('pkcs15-tool', ['--reader', String(readerIndex), '--list-certificates'], env)).filter(
+    (object) => object.kind === 'X.509 Certificate',
+  );
   const digests: OpenscCertificateDigest[] = [];
   for (const object of listed) {
     const id = (object.fields.get('ID') ?? '').toUpperCase();

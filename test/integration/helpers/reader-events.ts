@@ -46,9 +46,7 @@ export class ReaderEventRecorder {
 
   /** The types (and readers) of the events since a time, for messages and order checks. */
   summary(since = 0): string[] {
-    return this.events
-      .filter((e) => e.at >= since)
-      .map(({ event }) => ('reader' in event ? `${event.type} ${event.reader}` : event.type));
+    return this.events.filter((e) => e.at >= since).map(({ event }) => ('reader' in event ? `${event.type} ${event.reader}` : event.type));
   }
 
   stop(): void {
@@ -56,7 +54,8 @@ export class ReaderEventRecorder {
   }
 }
 
-export const isEvent = <T extends ReaderEvent['type']>(type: T, reader?: string) =>
+export const isEvent =
+  <T extends ReaderEvent['type']>(type: T, reader?: string) =>
   (event: ReaderEvent): event is Extract<ReaderEvent, { type: T }> =>
     event.type === type && (reader === undefined || ('reader' in event && event.reader === reader));
 

@@ -79,7 +79,14 @@ describe('APDUs counted at the card', () => {
   });
 
   it('counts exchanges the card refused, but not 61xx, 6282 or a try counter', () => {
-    const mixed = [exchange('00A4040007A0000000790100', '6A82'), exchange('00B0000000', '6CFF'), exchange('00A40800024403', '6110'), exchange('00B00000FF', 'AA6282'), exchange('00200081', '63C2'), exchange('00CADF3005', '6D00')];
+    const mixed = [
+      exchange('00A4040007A0000000790100', '6A82'),
+      exchange('00B0000000', '6CFF'),
+      exchange('00A40800024403', '6110'),
+      exchange('00B00000FF', 'AA6282'),
+      exchange('00200081', '63C2'),
+      exchange('00CADF3005', '6D00'),
+    ];
     expect(refusedExchanges(mixed)).toBe(3);
   });
 });
@@ -109,11 +116,32 @@ describe('describeCommand', () => {
   });
 });
 
-function card(name: string, overrides: { apdus?: number; wallMs?: number; authReadyMs?: number | null; fullMs?: number; opensc?: CardFigures['opensc']; certificates?: number; pins?: number; outcome?: string }): CardFigures {
+function card(
+  name: string,
+  overrides: {
+    apdus?: number;
+    wallMs?: number;
+    authReadyMs?: number | null;
+    fullMs?: number;
+    opensc?: CardFigures['opensc'];
+    certificates?: number;
+    pins?: number;
+    outcome?: string;
+  },
+): CardFigures {
   return {
     card: name,
     ourOutcome: overrides.outcome ?? 'snapshot',
-    ours: { apdus: overrides.apdus ?? 40, bytes: 7000, modelMs: 800, wallMs: overrides.wallMs ?? 1100, wallRuns: [overrides.wallMs ?? 1100], peakRssKb: null, certificates: overrides.certificates ?? 5, pins: overrides.pins ?? 3 },
+    ours: {
+      apdus: overrides.apdus ?? 40,
+      bytes: 7000,
+      modelMs: 800,
+      wallMs: overrides.wallMs ?? 1100,
+      wallRuns: [overrides.wallMs ?? 1100],
+      peakRssKb: null,
+      certificates: overrides.certificates ?? 5,
+      pins: overrides.pins ?? 3,
+    },
     inProcess: {
       apdus: overrides.apdus ?? 40,
       bytes: 7000,
@@ -129,7 +157,8 @@ function card(name: string, overrides: { apdus?: number; wallMs?: number; authRe
 }
 
 describe('judgeCardTargets', () => {
-  const verdicts = (cards: CardFigures[]) => Object.fromEntries(judgeCardTargets(cards).map((result) => [result.name.split(' ')[0] + ' ' + result.name.split(' ')[1], result.pass]));
+  const verdicts = (cards: CardFigures[]) =>
+    Object.fromEntries(judgeCardTargets(cards).map((result) => [result.name.split(' ')[0] + ' ' + result.name.split(' ')[1], result.pass]));
 
   it('passes when every compared card beats OpenSC and the reads are within the bounds', () => {
     const results = judgeCardTargets([card('a', {}), card('b', { apdus: 16, wallMs: 500, fullMs: 300, authReadyMs: 250 })]);
@@ -174,12 +203,15 @@ describe('tables', () => {
   });
 
   it('pads text tables, figures to the right and words to the left', () => {
-    expect(textTable(['card', 'APDUs'], [['netid-legacy', '47'], ['x', '130']]).split('\n')).toEqual([
-      'card         | APDUs',
-      '-------------|------',
-      'netid-legacy |    47',
-      'x            |   130',
-    ]);
+    expect(
+      textTable(
+        ['card', 'APDUs'],
+        [
+          ['netid-legacy', '47'],
+          ['x', '130'],
+        ],
+      ).split('\n'),
+    ).toEqual(['card         | APDUs', '-------------|------', 'netid-legacy |    47', 'x            |   130']);
   });
 
   it('escapes pipes in Markdown and right-aligns figure columns', () => {
@@ -189,7 +221,8 @@ describe('tables', () => {
 
 describe('parsing tool output', () => {
   it('counts certificates and PINs listed by pkcs15-tool', () => {
-    const stdout = 'X.509 Certificate [Åsa Lindström, Region Stockholm]\n\tObject Flags   : [0x00]\n\nX.509 Certificate [CA]\n\tAuthority : yes\n\nPIN [Legitimering]\n\tReference : 129 (0x81)\n\nPIN [PUK]\n\tFlags : unblockingPin\n';
+    const stdout =
+      'X.509 Certificate [Åsa Lindström, Region Stockholm]\n\tObject Flags   : [0x00]\n\nX.509 Certificate [CA]\n\tAuthority : yes\n\nPIN [Legitimering]\n\tReference : 129 (0x81)\n\nPIN [PUK]\n\tFlags : unblockingPin\n';
     expect(countPkcs15ToolObjects(stdout)).toEqual({ certificates: 2, pins: 2, pinReferences: [0x81] });
     expect(countPkcs15ToolObjects('No card present.\n')).toEqual({ certificates: 0, pins: 0, pinReferences: [] });
   });
@@ -203,7 +236,8 @@ describe('parsing tool output', () => {
   });
 
   it('sees quickack on the loopback route only where it is set', () => {
-    const withQuickack = 'local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1 \nlocal 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 quickack 1 \n';
+    const withQuickack =
+      'local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1 \nlocal 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 quickack 1 \n';
     expect(loopbackHasQuickack(withQuickack)).toBe(true);
     expect(loopbackHasQuickack(withQuickack.replace(' quickack 1', ''))).toBe(false);
     expect(loopbackHasQuickack('local 127.0.0.0/8 dev lo quickack 1\n')).toBe(false);

@@ -147,7 +147,10 @@ describe('parseAtrParts', () => {
     const parts = parseAtrParts(fromHex('3B82800147' + '55' + '11'));
     expect(parts.ts).toBe(0x3b);
     expect(parts.t0).toBe(0x82);
-    expect(parts.interfaceBytes).toEqual([{ name: 'TD1', value: 0x80 }, { name: 'TD2', value: 0x01 }]);
+    expect(parts.interfaceBytes).toEqual([
+      { name: 'TD1', value: 0x80 },
+      { name: 'TD2', value: 0x01 },
+    ]);
     expect(parts.protocols).toEqual([0, 1]);
     expect(parts.tck).toBe(0x11);
     expect(parts.wellFormed).toBe(true);

@@ -42,17 +42,29 @@ const contentOf = (fid: number): Uint8Array => {
   if (!file) throw new Error(`no file ${fid.toString(16)} on ${spec.name}`);
   return file.content;
 };
-const fids = { index: IDPRIME_FIDS.index, cmap: IDPRIME_FIDS.cmapFile, keyRefs: IDPRIME_FIDS.keyReferences, kxc: IDPRIME_FIDS.firstCertificate, ksc: IDPRIME_FIDS.firstCertificate + 1 };
+const fids = {
+  index: IDPRIME_FIDS.index,
+  cmap: IDPRIME_FIDS.cmapFile,
+  keyRefs: IDPRIME_FIDS.keyReferences,
+  kxc: IDPRIME_FIDS.firstCertificate,
+  ksc: IDPRIME_FIDS.firstCertificate + 1,
+};
 const original = new Map<number, Uint8Array>(Object.values(fids).map((fid) => [fid, contentOf(fid)]));
 /** The certificates as DER (the files hold them compressed). */
 const certificateDer = new Map<number, Uint8Array>([fids.kxc, fids.ksc].map((fid) => [fid, decodeCertificateFile(contentOf(fid), 'test').der]));
 
 /** The card as it reads with the behaviour of siths-eid-idprime, idprime-strict (6C xx at the end) or idprime-t0 (61 xx). */
-const behaviours: CardBehaviour[] = [spec.behaviour, { ...spec.behaviour, strictEndOfFile: true }, { ...spec.behaviour, t0GetResponse: true, wrongLeAnswer: '6Cxx' }];
+const behaviours: CardBehaviour[] = [
+  spec.behaviour,
+  { ...spec.behaviour, strictEndOfFile: true },
+  { ...spec.behaviour, t0GetResponse: true, wrongLeAnswer: '6Cxx' },
+];
 
 /** A card whose files in the MF have these contents (the others shared with the spec). */
 function cardWith(files: Map<number, Uint8Array>, behaviour: CardBehaviour = spec.behaviour): ApduEngine {
-  const children = spec.mf.children.map((child) => (child.kind === 'EF' && files.has(child.fid) ? { ...child, content: files.get(child.fid) as Uint8Array } : child));
+  const children = spec.mf.children.map((child) =>
+    child.kind === 'EF' && files.has(child.fid) ? { ...child, content: files.get(child.fid) as Uint8Array } : child,
+  );
   return new ApduEngine({ ...spec, behaviour, mf: { ...spec.mf, children } });
 }
 
@@ -117,10 +129,35 @@ function applyBytes(content: Uint8Array, change: ByteChange): Uint8Array {
 }
 
 const ENTRY = idPrimeLimits.indexEntryLength;
-const fileNames = ['cardid', 'cardcf', 'cardapps', 'cmapfile', 'tinfo', 'kxc00', 'ksc01', 'kxc01', 'ksc00', 'kxc99', 'kxc', 'ksc7', 'kxc0A', 'KXC00', '', 'kxc00kxc', 'mscp'];
+const fileNames = [
+  'cardid',
+  'cardcf',
+  'cardapps',
+  'cmapfile',
+  'tinfo',
+  'kxc00',
+  'ksc01',
+  'kxc01',
+  'ksc00',
+  'kxc99',
+  'kxc',
+  'ksc7',
+  'kxc0A',
+  'KXC00',
+  '',
+  'kxc00kxc',
+  'mscp',
+];
 const directoryNames = ['', 'mscp', 'p11', 'MSCP', 'mscp/', 'p11p11p1'];
-const fidValue = fc.oneof(fc.constantFrom(0x0201, 0x0202, 0x0203, 0x0204, 0x0205, 0x0206, 0x0207, 0x0005, 0x0101, 0x3f00, 0x0000, 0xffff), fc.nat({ max: 0xffff }));
-const sizeValue = fc.oneof(fc.constantFrom(0, 1, 2, 16, 0x55, 0x56, 0xff, 0x100, 0x101, 0x800, 0x4000, 0xffff), fc.nat({ max: 0xffff }), fc.integer({ min: -8, max: 8 }).map((d) => ({ delta: d })));
+const fidValue = fc.oneof(
+  fc.constantFrom(0x0201, 0x0202, 0x0203, 0x0204, 0x0205, 0x0206, 0x0207, 0x0005, 0x0101, 0x3f00, 0x0000, 0xffff),
+  fc.nat({ max: 0xffff }),
+);
+const sizeValue = fc.oneof(
+  fc.constantFrom(0, 1, 2, 16, 0x55, 0x56, 0xff, 0x100, 0x101, 0x800, 0x4000, 0xffff),
+  fc.nat({ max: 0xffff }),
+  fc.integer({ min: -8, max: 8 }).map((d) => ({ delta: d })),
+);
 const text8 = fc.oneof(
   fc.constantFrom(...fileNames, ...directoryNames).map((t) => ({ text: t })),
   fc.uint8Array({ minLength: 8, maxLength: 8 }).map((bytes) => ({ bytes })),
@@ -204,13 +241,19 @@ function applyIndex(index: Uint8Array, change: IndexChange): Uint8Array {
 type RecordChange = { kind: 'field'; record: number; offset: number; value: number } | { kind: 'zero'; record: number } | { kind: 'bytes'; change: ByteChange };
 const recordChange = (length: number, values: fc.Arbitrary<number>): fc.Arbitrary<RecordChange> =>
   fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('field' as const), record: fc.nat({ max: 15 }), offset: fc.nat({ max: length - 1 }), value: values }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ kind: fc.constant('field' as const), record: fc.nat({ max: 15 }), offset: fc.nat({ max: length - 1 }), value: values }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('zero' as const), record: fc.nat({ max: 15 }) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('bytes' as const), change: byteChange }) },
   );
 const cmapChange = recordChange(idPrimeLimits.containerRecordLength, fc.oneof(interestingByte, fc.nat({ max: 255 })));
 // Key-reference bytes: used flag, key reference, container index (also out of range), PIN index.
-const keyRefChange = recordChange(idPrimeLimits.keyReferenceRecordLength, fc.oneof(fc.constantFrom(0x00, 0x01, 0x02, 0x03, 0x0e, 0x0f, 0x10, 0x81, 0x82, 0x83, 0xff), fc.nat({ max: 255 })));
+const keyRefChange = recordChange(
+  idPrimeLimits.keyReferenceRecordLength,
+  fc.oneof(fc.constantFrom(0x00, 0x01, 0x02, 0x03, 0x0e, 0x0f, 0x10, 0x81, 0x82, 0x83, 0xff), fc.nat({ max: 255 })),
+);
 
 function applyRecords(content: Uint8Array, length: number, change: RecordChange): Uint8Array {
   if (change.kind === 'bytes') return applyBytes(content, change.change);
@@ -234,7 +277,14 @@ type CertificateChange =
 
 const statedValue = fc.oneof(fc.constantFrom(0, 1, 16, 0x3fff, 0x4000, 0x4001, 0xffff), fc.nat({ max: 0xffff }));
 const certificateChange: fc.Arbitrary<CertificateChange> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('bomb' as const), bomb: fc.nat({ max: bombs.length - 1 }), stated: fc.oneof(statedValue, fc.constantFrom('true-size' as const, 'der-size' as const)) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('bomb' as const),
+      bomb: fc.nat({ max: bombs.length - 1 }),
+      stated: fc.oneof(statedValue, fc.constantFrom('true-size' as const, 'der-size' as const)),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('truncated-zlib' as const), keep: fc.nat() }) },
   {
     weight: 3,
@@ -406,12 +456,21 @@ describe('IDPrime with mutated files', () => {
     expect(gzip.kind).toBe('snapshot');
     if (gzip.kind === 'snapshot') expect(toHex(gzip.certificates[0]!.der)).toBe(toHex(certificateDer.get(fids.kxc)!));
     for (const keep of [0, 1, 10, 200, 1000]) {
-      expect(await read({ kind: 'truncated-zlib', keep })).toMatchObject({ kind: 'malformed-card-data', message: expect.stringMatching(/not a zlib or gzip stream/) });
+      expect(await read({ kind: 'truncated-zlib', keep })).toMatchObject({
+        kind: 'malformed-card-data',
+        message: expect.stringMatching(/not a zlib or gzip stream/),
+      });
     }
-    expect(await read({ kind: 'raw-deflate', change: null, stated: null })).toMatchObject({ kind: 'malformed-card-data', message: expect.stringMatching(/not a zlib or gzip stream/) });
+    expect(await read({ kind: 'raw-deflate', change: null, stated: null })).toMatchObject({
+      kind: 'malformed-card-data',
+      message: expect.stringMatching(/not a zlib or gzip stream/),
+    });
     const size = certificateDer.get(fids.kxc)!.length;
     for (const stated of [size - 1, size + 1, 16]) {
-      expect(await read({ kind: 'zlib-of-mutated-der', change: null, stated })).toMatchObject({ kind: 'malformed-card-data', message: expect.stringMatching(/inflates to \d+ bytes, not the/) });
+      expect(await read({ kind: 'zlib-of-mutated-der', change: null, stated })).toMatchObject({
+        kind: 'malformed-card-data',
+        message: expect.stringMatching(/inflates to \d+ bytes, not the/),
+      });
     }
   });
 

@@ -65,7 +65,11 @@ type Mutation =
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), position: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) }),
-  fc.record({ kind: fc.constant('set' as const), position: fc.nat(), value: fc.constantFrom(0x00, 0x01, 0x30, 0x7f, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0xa0, 0xff) }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    position: fc.nat(),
+    value: fc.constantFrom(0x00, 0x01, 0x30, 0x7f, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0xa0, 0xff),
+  }),
   fc.record({ kind: fc.constant('length' as const), which: fc.nat(), value: fc.nat({ max: 0xffff }) }),
   fc.record({ kind: fc.constant('truncate' as const), keep: fc.nat() }),
   fc.record({ kind: fc.constant('extend' as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 300 }) }),
@@ -119,7 +123,10 @@ describe('netid-legacy with mutated files', () => {
 
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ file: fc.nat({ max: weighted.length - 1 }), changes: fc.array(mutation, { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 2 }),
+        fc.array(fc.record({ file: fc.nat({ max: weighted.length - 1 }), changes: fc.array(mutation, { minLength: 1, maxLength: 4 }) }), {
+          minLength: 1,
+          maxLength: 2,
+        }),
         async (edits) => {
           let mf = spec.mf;
           for (const edit of edits) {

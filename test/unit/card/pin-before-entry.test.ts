@@ -28,7 +28,14 @@ describe('inspectPinBeforeEntry', () => {
   });
 
   it('IDPrime unblock is not offered; unknown structure is refused', async () => {
-    expect((await inspect('siths-eid-idprime', { kind: 'unblock', pin: 'authentication' })).result).toMatchObject({ kind: 'refused', reason: 'unblock-not-offered', structure: 'idprime' });
-    expect((await inspect('unknown-structure', { kind: 'test', pin: 'authentication' })).result).toMatchObject({ kind: 'refused', reason: 'structure-unknown' });
+    expect((await inspect('siths-eid-idprime', { kind: 'unblock', pin: 'authentication' })).result).toMatchObject({
+      kind: 'refused',
+      reason: 'unblock-not-offered',
+      structure: 'idprime',
+    });
+    expect((await inspect('unknown-structure', { kind: 'test', pin: 'authentication' })).result).toMatchObject({
+      kind: 'refused',
+      reason: 'structure-unknown',
+    });
   });
 });

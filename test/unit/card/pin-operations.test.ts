@@ -27,8 +27,20 @@ async function card(name: VirtualCardName) {
 }
 
 const test = (value: string): PinOperationRequest => ({ kind: 'test', pin: 'authentication', value: secret(value) });
-const change = (current: string, next: string, confirmation = next): PinOperationRequest => ({ kind: 'change', pin: 'authentication', current: secret(current), next: secret(next), confirmation: secret(confirmation) });
-const unblock = (puk: string, next: string, confirmation = next): PinOperationRequest => ({ kind: 'unblock', pin: 'authentication', puk: secret(puk), next: secret(next), confirmation: secret(confirmation) });
+const change = (current: string, next: string, confirmation = next): PinOperationRequest => ({
+  kind: 'change',
+  pin: 'authentication',
+  current: secret(current),
+  next: secret(next),
+  confirmation: secret(confirmation),
+});
+const unblock = (puk: string, next: string, confirmation = next): PinOperationRequest => ({
+  kind: 'unblock',
+  pin: 'authentication',
+  puk: secret(puk),
+  next: secret(next),
+  confirmation: secret(confirmation),
+});
 const yes = { smartcardListPath: null, confirm: () => true } as const;
 const no = { smartcardListPath: null } as const;
 
@@ -43,14 +55,22 @@ describe('PIN operations on a PKCS#15 card (netid-legacy: PIN 0x81, PUK 0x83 fro
 
   it('test, wrong: one try spent, the counter after says so', async () => {
     const { engine, transport } = await card('netid-legacy');
-    expect(await performPinOperation(transport(), test('111111'), no)).toMatchObject({ kind: 'wrong', wrongOne: 'pin', triesLeft: 2, counterAfter: { triesLeft: 2 } });
+    expect(await performPinOperation(transport(), test('111111'), no)).toMatchObject({
+      kind: 'wrong',
+      wrongOne: 'pin',
+      triesLeft: 2,
+      counterAfter: { triesLeft: 2 },
+    });
     expect(engine.pinStatus(0x81)?.triesLeft).toBe(2);
   });
 
   it('test at the last try: nothing but the counter probe without a second yes; with it, the PIN is sent', async () => {
     const { engine, transport } = await card('auth-pin-one-try');
     const asked: string[] = [];
-    const refused = await performPinOperation(transport(), test('123456'), { smartcardListPath: null, confirm: (warning) => (asked.push(warning.kind), false) });
+    const refused = await performPinOperation(transport(), test('123456'), {
+      smartcardListPath: null,
+      confirm: (warning) => (asked.push(warning.kind), false),
+    });
     expect(refused).toMatchObject({ kind: 'refused', reason: 'not-confirmed', pinCommandSent: false, counter: { triesLeft: 1 } });
     expect(asked).toEqual(['last-pin-try']);
     expect(pinCommands(engine)).toEqual(['00200081']);
@@ -83,7 +103,10 @@ describe('PIN operations on a PKCS#15 card (netid-legacy: PIN 0x81, PUK 0x83 fro
   it('unblock, PUK right: RESET RETRY COUNTER with PUK || new PIN; the PIN is unblocked with the new value', async () => {
     const { engine, transport } = await card('auth-pin-blocked');
     const warnings: string[] = [];
-    const outcome = await performPinOperation(transport(), unblock('12345678', '135792'), { smartcardListPath: null, confirm: (w) => (warnings.push(w.kind), true) });
+    const outcome = await performPinOperation(transport(), unblock('12345678', '135792'), {
+      smartcardListPath: null,
+      confirm: (w) => (warnings.push(w.kind), true),
+    });
     expect(outcome).toMatchObject({ kind: 'done', counterAfter: { triesLeft: 3, blocked: false } });
     // SetCOS: the PUK's counter may not be asked, so the person is told what a wrong PUK risks.
     expect(warnings).toEqual(['puk-counter-unknown']);
@@ -94,7 +117,12 @@ describe('PIN operations on a PKCS#15 card (netid-legacy: PIN 0x81, PUK 0x83 fro
 
   it('unblock, PUK wrong: one PUK try spent, the PIN still blocked', async () => {
     const { engine, transport } = await card('auth-pin-blocked');
-    expect(await performPinOperation(transport(), unblock('87654321', '135792'), yes)).toMatchObject({ kind: 'wrong', wrongOne: 'puk', triesLeft: 9, counterAfter: { blocked: true } });
+    expect(await performPinOperation(transport(), unblock('87654321', '135792'), yes)).toMatchObject({
+      kind: 'wrong',
+      wrongOne: 'puk',
+      triesLeft: 9,
+      counterAfter: { blocked: true },
+    });
     expect(engine.pinStatus(0x83)?.triesLeft).toBe(9);
   });
 
@@ -104,7 +132,10 @@ describe('PIN operations on a PKCS#15 card (netid-legacy: PIN 0x81, PUK 0x83 fro
     expect(await performPinOperation(new InProcessTransport(engine), unblock('12345678', '135792'), yes)).toMatchObject({ kind: 'blocked', blockedOne: 'puk' });
     // Without the second yes (the PUK counter cannot be asked here), nothing is sent at all.
     engine.clearApduLog();
-    expect(await performPinOperation(new InProcessTransport(engine), unblock('12345678', '135792'), no)).toMatchObject({ kind: 'refused', reason: 'not-confirmed' });
+    expect(await performPinOperation(new InProcessTransport(engine), unblock('12345678', '135792'), no)).toMatchObject({
+      kind: 'refused',
+      reason: 'not-confirmed',
+    });
     expect(pinCommands(engine)).toEqual(['00200081']);
   });
 
@@ -131,11 +162,18 @@ describe('PIN operations on a PKCS#15 card (netid-legacy: PIN 0x81, PUK 0x83 fro
     await performPinOperation(new InProcessTransport(engine), test('123456'), no);
     const before = engine.apduLog.findIndex((entry) => toHex(entry.command).startsWith('0020008106'));
     engine.powerOn();
-    expect(await performPinOperation(new InProcessTransport(engine, { removeAfterApdus: before }), test('123456'), no)).toMatchObject({ kind: 'card-removed-during' });
+    expect(await performPinOperation(new InProcessTransport(engine, { removeAfterApdus: before }), test('123456'), no)).toMatchObject({
+      kind: 'card-removed-during',
+    });
     engine.powerOn();
-    expect(await performPinOperation(new InProcessTransport(engine, { removeAfterApdus: before + 1 }), test('123456'), no)).toMatchObject({ kind: 'card-removed-during' });
+    expect(await performPinOperation(new InProcessTransport(engine, { removeAfterApdus: before + 1 }), test('123456'), no)).toMatchObject({
+      kind: 'card-removed-during',
+    });
     engine.powerOn();
-    expect(await performPinOperation(new InProcessTransport(engine, { removeAfterApdus: 1 }), test('123456'), no)).toMatchObject({ kind: 'card-removed-before', pinCommandSent: false });
+    expect(await performPinOperation(new InProcessTransport(engine, { removeAfterApdus: 1 }), test('123456'), no)).toMatchObject({
+      kind: 'card-removed-before',
+      pinCommandSent: false,
+    });
   });
 
   it('wipes every secret of the request, whatever the outcome', async () => {
@@ -180,7 +218,11 @@ describe('PIN operations on a Thales IDPrime card (siths-eid-idprime: PIN 0x11, 
 
   it('unblock is not offered: the PUK of these cards is not known; no PIN command at all', async () => {
     const { engine, transport } = await card('idprime-auth-pin-blocked');
-    expect(await performPinOperation(transport(), unblock('12345678', '246813'), yes)).toMatchObject({ kind: 'refused', reason: 'unblock-not-offered', structure: 'idprime' });
+    expect(await performPinOperation(transport(), unblock('12345678', '246813'), yes)).toMatchObject({
+      kind: 'refused',
+      reason: 'unblock-not-offered',
+      structure: 'idprime',
+    });
     expect(pinCommands(engine)).toEqual([]);
   });
 
@@ -189,7 +231,9 @@ describe('PIN operations on a Thales IDPrime card (siths-eid-idprime: PIN 0x11, 
     await performPinOperation(new InProcessTransport(engine), test('123456'), no);
     const before = engine.apduLog.findIndex((entry) => toHex(entry.command).startsWith('0020001110'));
     engine.powerOn();
-    expect(await performPinOperation(new InProcessTransport(engine, { removeAfterApdus: before }), test('123456'), no)).toMatchObject({ kind: 'card-removed-during' });
+    expect(await performPinOperation(new InProcessTransport(engine, { removeAfterApdus: before }), test('123456'), no)).toMatchObject({
+      kind: 'card-removed-during',
+    });
   });
 });
 
@@ -204,7 +248,12 @@ describe('no PIN command to a card whose structure or profile is unknown', () =>
   it('the probe-counting double (VERIFY without data spends a try; unknown ATR): never asked, by reads or operations', async () => {
     const spec = await buildVirtualCardSpec('netid-legacy');
     // An ATR no profile knows: the card type is not known to take the probe.
-    const engine = new ApduEngine({ ...spec, name: 'probe-counting double', atr: Uint8Array.from([0x3b, 0x88, 0x80, 0x01, 0x4b, 0x4f, 0x52, 0x54, 0x4b, 0x4f, 0x4c, 0x4c, 0x19]), behaviour: { ...spec.behaviour, verifyWithoutDataCountsAsTry: true } });
+    const engine = new ApduEngine({
+      ...spec,
+      name: 'probe-counting double',
+      atr: Uint8Array.from([0x3b, 0x88, 0x80, 0x01, 0x4b, 0x4f, 0x52, 0x54, 0x4b, 0x4f, 0x4c, 0x4c, 0x19]),
+      behaviour: { ...spec.behaviour, verifyWithoutDataCountsAsTry: true },
+    });
     for (let read = 0; read < 3; read++) {
       const result = await readCard(new InProcessTransport(engine), { smartcardListPath: null });
       expect(result.kind === 'snapshot' && result.pins.every((pin) => pin.counter.source === 'not-probed')).toBe(true);

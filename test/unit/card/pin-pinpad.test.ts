@@ -53,33 +53,63 @@ describe('secure PIN entry on a pinpad reader', () => {
   it('test on netid-legacy: the reader sends VERIFY with the typed PIN; Kortkoll handed it none', async () => {
     const engine = await createVirtualCard('netid-legacy');
     const handed: Uint8Array[] = [];
-    const outcome = await performPinpadOperation(withPinpad(engine, ['123456'], handed), { kind: 'test', pin: 'authentication', entry: 'pinpad' }, { smartcardListPath: null });
+    const outcome = await performPinpadOperation(
+      withPinpad(engine, ['123456'], handed),
+      { kind: 'test', pin: 'authentication', entry: 'pinpad' },
+      { smartcardListPath: null },
+    );
     expect(outcome).toMatchObject({ kind: 'done', pinCommandSent: true });
     noDigitsOf(handed, '123456');
     // A wrong PIN typed on the reader is counted by the card like any other.
-    const wrong = await performPinpadOperation(withPinpad(engine, ['111111'], handed), { kind: 'test', pin: 'authentication', entry: 'pinpad' }, { smartcardListPath: null });
+    const wrong = await performPinpadOperation(
+      withPinpad(engine, ['111111'], handed),
+      { kind: 'test', pin: 'authentication', entry: 'pinpad' },
+      { smartcardListPath: null },
+    );
     expect(wrong).toMatchObject({ kind: 'wrong', triesLeft: 2 });
   });
 
   it('change on siths-eid-idprime: MODIFY with both PINs typed on the reader; the new one then verifies', async () => {
     const engine = await createVirtualCard('siths-eid-idprime');
     const handed: Uint8Array[] = [];
-    expect(await performPinpadOperation(withPinpad(engine, ['123456', '246813'], handed), { kind: 'change', pin: 'authentication', entry: 'pinpad' }, { smartcardListPath: null })).toMatchObject({ kind: 'done' });
+    expect(
+      await performPinpadOperation(
+        withPinpad(engine, ['123456', '246813'], handed),
+        { kind: 'change', pin: 'authentication', entry: 'pinpad' },
+        { smartcardListPath: null },
+      ),
+    ).toMatchObject({ kind: 'done' });
     noDigitsOf(handed, '123456', '246813');
     engine.reset();
-    expect(await performPinpadOperation(withPinpad(engine, ['246813'], handed), { kind: 'test', pin: 'authentication', entry: 'pinpad' }, { smartcardListPath: null })).toMatchObject({ kind: 'done' });
+    expect(
+      await performPinpadOperation(
+        withPinpad(engine, ['246813'], handed),
+        { kind: 'test', pin: 'authentication', entry: 'pinpad' },
+        { smartcardListPath: null },
+      ),
+    ).toMatchObject({ kind: 'done' });
   });
 
   it('a reader that times out ends the entry: said so, nothing spent', async () => {
     const engine = await createVirtualCard('netid-legacy');
-    const outcome = await performPinpadOperation(withPinpad(engine, 'timeout', []), { kind: 'test', pin: 'authentication', entry: 'pinpad' }, { smartcardListPath: null });
+    const outcome = await performPinpadOperation(
+      withPinpad(engine, 'timeout', []),
+      { kind: 'test', pin: 'authentication', entry: 'pinpad' },
+      { smartcardListPath: null },
+    );
     expect(outcome).toMatchObject({ kind: 'pinpad-ended', reason: 'timeout', counterAfter: { triesLeft: 3 } });
   });
 
   it('keeps every safety rule: at the last try nothing goes to the reader without a second yes', async () => {
     const engine = await createVirtualCard('auth-pin-one-try');
     const handed: Uint8Array[] = [];
-    expect(await performPinpadOperation(withPinpad(engine, ['123456'], handed), { kind: 'test', pin: 'authentication', entry: 'pinpad' }, { smartcardListPath: null })).toMatchObject({ kind: 'refused', reason: 'not-confirmed' });
+    expect(
+      await performPinpadOperation(
+        withPinpad(engine, ['123456'], handed),
+        { kind: 'test', pin: 'authentication', entry: 'pinpad' },
+        { smartcardListPath: null },
+      ),
+    ).toMatchObject({ kind: 'refused', reason: 'not-confirmed' });
     expect(handed).toEqual([]);
   });
 });

@@ -27,10 +27,18 @@ describe('parseFeatureList', () => {
   it('reads what a CCID pinpad reader lists under pcsc-lite (control codes big endian)', () => {
     // libccid answers GET_FEATURE_REQUEST with SCARD_CTL_CODE(3500 + n) = 0x42000000 + 0x0DAC + n.
     const list = bytes(
-      '06', '04', '42330006', // FEATURE_VERIFY_PIN_DIRECT -> 0x42330006
-      '07', '04', '42330007', // FEATURE_MODIFY_PIN_DIRECT -> 0x42330007
-      '0A', '04', '4233000A', // FEATURE_IFD_PIN_PROPERTIES
-      '12', '04', '42330012', // FEATURE_GET_TLV_PROPERTIES
+      '06',
+      '04',
+      '42330006', // FEATURE_VERIFY_PIN_DIRECT -> 0x42330006
+      '07',
+      '04',
+      '42330007', // FEATURE_MODIFY_PIN_DIRECT -> 0x42330007
+      '0A',
+      '04',
+      '4233000A', // FEATURE_IFD_PIN_PROPERTIES
+      '12',
+      '04',
+      '42330012', // FEATURE_GET_TLV_PROPERTIES
     );
     const parsed = parseFeatureList(list);
     expect(parsed.complete).toBe(true);
@@ -83,23 +91,26 @@ describe('parseFeatureList', () => {
 
   it('reads back any list of well-formed entries exactly (property)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 0xffffffff })), { selector: ([tag]) => tag, maxLength: 40 }), (entries) => {
-        const tlv = new Uint8Array(entries.length * 6);
-        entries.forEach(([tag, code], i) => {
-          tlv[i * 6] = tag;
-          tlv[i * 6 + 1] = 4;
-          new DataView(tlv.buffer).setUint32(i * 6 + 2, code, false);
-        });
-        const parsed = parseFeatureList(tlv);
-        expect(parsed.complete).toBe(true);
-        expect([...parsed.controlCodes]).toEqual(entries);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 0xffffffff })), { selector: ([tag]) => tag, maxLength: 40 }),
+        (entries) => {
+          const tlv = new Uint8Array(entries.length * 6);
+          entries.forEach(([tag, code], i) => {
+            tlv[i * 6] = tag;
+            tlv[i * 6 + 1] = 4;
+            new DataView(tlv.buffer).setUint32(i * 6 + 2, code, false);
+          });
+          const parsed = parseFeatureList(tlv);
+          expect(parsed.complete).toBe(true);
+          expect([...parsed.controlCodes]).toEqual(entries);
+        },
+      ),
     );
   });
 });
 
 describe('GET_FEATURE_REQUEST control code', () => {
-  it('is SCARD_CTL_CODE(3400) in pcsc-lite\'s form and in Windows\' form', () => {
+  it("is SCARD_CTL_CODE(3400) in pcsc-lite's form and in Windows' form", () => {
     expect(getFeatureRequestCode('linux')).toBe(0x42000000 + 3400);
     expect(getFeatureRequestCode('darwin')).toBe(0x42000d48);
     // Windows: CTL_CODE(FILE_DEVICE_SMARTCARD = 0x31, 3400, METHOD_BUFFERED, FILE_ANY_ACCESS) = 0x31 << 16 | 3400 << 2.
@@ -111,37 +122,54 @@ describe('GET_FEATURE_REQUEST control code', () => {
 describe('buildPinVerifyStructure', () => {
   it('builds the block for a SITHS PKCS#15 PIN (ASCII, 6–8 digits, 8 bytes padded with FF)', () => {
     const structure = buildPinVerifyStructure(SITHS_PKCS15_PIN_FORMAT, fromHex('00200001'));
-    expect(toHex(structure, ' ')).toBe(toHex(bytes(
-      '1E', // bTimerOut: 30 s for the first key (a person may take that long)
-      '1E', // bTimerOut2: 30 s after the first key
-      '82', // bmFormatString: 1000 0010 = units bytes, PIN at position 0 of the data, left-justified, ASCII
-      '08', // bmPINBlockString: no PIN length field (0 bits), PIN block 8 bytes
-      '00', // bmPINLengthFormat: no length to insert
-      '0806', // wPINMaxExtraDigit 0x0608 (min 6, max 8), little endian
-      '02', // bEntryValidationCondition: the OK key
-      '00', // bNumberMessage: no messages (no display known)
-      '0904', // wLangId 0x0409, little endian
-      '00', // bMsgIndex
-      '000000', // bTeoPrologue: the reader builds T=1 blocks
-      '0D000000', // ulDataLength 13, little endian: 4 header + Lc + 8 placeholder bytes
-      '00200001', // VERIFY, reference 01
-      '08', // Lc: the stored length
-      'FFFFFFFFFFFFFFFF', // placeholders; the digits overwrite them from the left, the rest stays padding
-    ), ' '));
+    expect(toHex(structure, ' ')).toBe(
+      toHex(
+        bytes(
+          '1E', // bTimerOut: 30 s for the first key (a person may take that long)
+          '1E', // bTimerOut2: 30 s after the first key
+          '82', // bmFormatString: 1000 0010 = units bytes, PIN at position 0 of the data, left-justified, ASCII
+          '08', // bmPINBlockString: no PIN length field (0 bits), PIN block 8 bytes
+          '00', // bmPINLengthFormat: no length to insert
+          '0806', // wPINMaxExtraDigit 0x0608 (min 6, max 8), little endian
+          '02', // bEntryValidationCondition: the OK key
+          '00', // bNumberMessage: no messages (no display known)
+          '0904', // wLangId 0x0409, little endian
+          '00', // bMsgIndex
+          '000000', // bTeoPrologue: the reader builds T=1 blocks
+          '0D000000', // ulDataLength 13, little endian: 4 header + Lc + 8 placeholder bytes
+          '00200001', // VERIFY, reference 01
+          '08', // Lc: the stored length
+          'FFFFFFFFFFFFFFFF', // placeholders; the digits overwrite them from the left, the rest stays padding
+        ),
+        ' ',
+      ),
+    );
     expect(structure.length).toBe(32);
   });
 
   it('builds the block for an IDPrime PIN (ASCII, 4–16 digits, 16 bytes padded with 00)', () => {
     const structure = buildPinVerifyStructure(IDPRIME_PIN_FORMAT, fromHex('00200011'));
-    expect(toHex(structure)).toBe(toHex(bytes(
-      '1E', '1E', '82',
-      '00', // bmPINBlockString: 16 does not fit in the 4-bit block size, so 0 = no block formatting
-      '00',
-      '1004', // wPINMaxExtraDigit 0x0410 (min 4, max 16), little endian
-      '02', '00', '0904', '00', '000000',
-      '15000000', // ulDataLength 21 = 4 + 1 + 16
-      '00200011', '10', '00000000000000000000000000000000',
-    )));
+    expect(toHex(structure)).toBe(
+      toHex(
+        bytes(
+          '1E',
+          '1E',
+          '82',
+          '00', // bmPINBlockString: 16 does not fit in the 4-bit block size, so 0 = no block formatting
+          '00',
+          '1004', // wPINMaxExtraDigit 0x0410 (min 4, max 16), little endian
+          '02',
+          '00',
+          '0904',
+          '00',
+          '000000',
+          '15000000', // ulDataLength 21 = 4 + 1 + 16
+          '00200011',
+          '10',
+          '00000000000000000000000000000000',
+        ),
+      ),
+    );
   });
 
   it('marks a BCD PIN as BCD and lets two digits go in a byte', () => {
@@ -158,9 +186,15 @@ describe('buildPinVerifyStructure', () => {
   });
 
   it('takes timeouts, the display flag and the language', () => {
-    const fields = describePinStructure('verify', buildPinVerifyStructure(SITHS_PKCS15_PIN_FORMAT, fromHex('00200001'), {
-      timeoutSeconds: 60, timeoutAfterFirstKeySeconds: 15, readerHasDisplay: true, langId: 0x041d,
-    }));
+    const fields = describePinStructure(
+      'verify',
+      buildPinVerifyStructure(SITHS_PKCS15_PIN_FORMAT, fromHex('00200001'), {
+        timeoutSeconds: 60,
+        timeoutAfterFirstKeySeconds: 15,
+        readerHasDisplay: true,
+        langId: 0x041d,
+      }),
+    );
     expect(fields).toMatchObject({ timerOut: 60, timerOut2: 15, numberMessage: 0xff, langId: 0x041d });
   });
 
@@ -178,24 +212,34 @@ describe('buildPinVerifyStructure', () => {
 describe('buildPinModifyStructure', () => {
   it('builds CHANGE REFERENCE DATA for a SITHS PIN: current PIN, new PIN twice', () => {
     const structure = buildPinModifyStructure(SITHS_PKCS15_PIN_FORMAT, fromHex('00240001'));
-    expect(toHex(structure, ' ')).toBe(toHex(bytes(
-      '1E', '1E', // bTimerOut, bTimerOut2: 30 s each
-      '82', // bmFormatString: bytes, position 0, left, ASCII
-      '08', // bmPINBlockString: block 8 bytes, no length field
-      '00', // bmPINLengthFormat
-      '00', // bInsertionOffsetOld: the current PIN opens the data field
-      '08', // bInsertionOffsetNew: the new PIN follows its 8 bytes
-      '0806', // wPINMaxExtraDigit 0x0608 little endian
-      '03', // bConfirmPIN: 01 confirm the new PIN | 02 ask for the current PIN
-      '02', // bEntryValidationCondition: OK key
-      '00', // bNumberMessage: none (no display known)
-      '0904', // wLangId 0x0409 little endian
-      '00', '01', '02', // bMsgIndex1..3: enter current, enter new, confirm new
-      '000000', // bTeoPrologue
-      '15000000', // ulDataLength 21 = 4 + 1 + 16, little endian
-      '00240001', '10', // CHANGE REFERENCE DATA, reference 01, Lc 16 = old || new
-      'FFFFFFFFFFFFFFFF', 'FFFFFFFFFFFFFFFF', // two 8-byte placeholder blocks
-    ), ' '));
+    expect(toHex(structure, ' ')).toBe(
+      toHex(
+        bytes(
+          '1E',
+          '1E', // bTimerOut, bTimerOut2: 30 s each
+          '82', // bmFormatString: bytes, position 0, left, ASCII
+          '08', // bmPINBlockString: block 8 bytes, no length field
+          '00', // bmPINLengthFormat
+          '00', // bInsertionOffsetOld: the current PIN opens the data field
+          '08', // bInsertionOffsetNew: the new PIN follows its 8 bytes
+          '0806', // wPINMaxExtraDigit 0x0608 little endian
+          '03', // bConfirmPIN: 01 confirm the new PIN | 02 ask for the current PIN
+          '02', // bEntryValidationCondition: OK key
+          '00', // bNumberMessage: none (no display known)
+          '0904', // wLangId 0x0409 little endian
+          '00',
+          '01',
+          '02', // bMsgIndex1..3: enter current, enter new, confirm new
+          '000000', // bTeoPrologue
+          '15000000', // ulDataLength 21 = 4 + 1 + 16, little endian
+          '00240001',
+          '10', // CHANGE REFERENCE DATA, reference 01, Lc 16 = old || new
+          'FFFFFFFFFFFFFFFF',
+          'FFFFFFFFFFFFFFFF', // two 8-byte placeholder blocks
+        ),
+        ' ',
+      ),
+    );
     expect(structure.length).toBe(45);
   });
 
@@ -205,18 +249,29 @@ describe('buildPinModifyStructure', () => {
     expect(withPuk).toMatchObject({ minLength: 6, maxLength: 8, insertionOffsetOld: 0, insertionOffsetNew: 8, confirmPin: 0x03 });
 
     const newOnly = buildPinModifyStructure(SITHS_PKCS15_PIN_FORMAT, fromHex('002C0201'), { askCurrentPin: false, readerHasDisplay: true });
-    expect(toHex(newOnly)).toBe(toHex(bytes(
-      '1E1E8208', '00',
-      '00', '00', // both insertion offsets 0: only the new PIN is in the data
-      '0806',
-      '01', // bConfirmPIN: confirm the new PIN, no current PIN
-      '02',
-      '02', // bNumberMessage: two prompts (enter new, confirm new)
-      '0904',
-      '01', '02', '02', // bMsgIndex1..3: the first prompt is "enter new"
-      '000000',
-      '0D000000', '002C0201', '08', 'FFFFFFFFFFFFFFFF',
-    )));
+    expect(toHex(newOnly)).toBe(
+      toHex(
+        bytes(
+          '1E1E8208',
+          '00',
+          '00',
+          '00', // both insertion offsets 0: only the new PIN is in the data
+          '0806',
+          '01', // bConfirmPIN: confirm the new PIN, no current PIN
+          '02',
+          '02', // bNumberMessage: two prompts (enter new, confirm new)
+          '0904',
+          '01',
+          '02',
+          '02', // bMsgIndex1..3: the first prompt is "enter new"
+          '000000',
+          '0D000000',
+          '002C0201',
+          '08',
+          'FFFFFFFFFFFFFFFF',
+        ),
+      ),
+    );
   });
 
   it('refuses a current PIN whose blocks cannot share one structure', () => {
@@ -275,7 +330,7 @@ describe('structure properties', () => {
 });
 
 describe('pinpadOutcome', () => {
-  it('tells the reader\'s own answers from the card\'s', () => {
+  it("tells the reader's own answers from the card's", () => {
     expect(pinpadOutcome(fromHex('6400'))).toBe('timeout');
     expect(pinpadOutcome(fromHex('6401'))).toBe('cancelled');
     expect(pinpadOutcome(fromHex('6402'))).toBe('new-pins-differ');

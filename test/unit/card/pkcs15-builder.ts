@@ -108,9 +108,28 @@ export function pinObject(pin: PinSpec): Uint8Array {
   );
 }
 
-export const KeyUsageBit = { encrypt: 0, decrypt: 1, sign: 2, signRecover: 3, wrap: 4, unwrap: 5, verify: 6, verifyRecover: 7, derive: 8, nonRepudiation: 9 } as const;
+export const KeyUsageBit = {
+  encrypt: 0,
+  decrypt: 1,
+  sign: 2,
+  signRecover: 3,
+  wrap: 4,
+  unwrap: 5,
+  verify: 6,
+  verifyRecover: 7,
+  derive: 8,
+  nonRepudiation: 9,
+} as const;
 
-export function keyObject(key: { label: string; id: string; authId: string; usage: number[]; reference: number; pathHex: string; modulus?: number }): Uint8Array {
+export function keyObject(key: {
+  label: string;
+  id: string;
+  authId: string;
+  usage: number[];
+  reference: number;
+  pathHex: string;
+  modulus?: number;
+}): Uint8Array {
   return seq(
     seq(utf8(key.label), bits(0), octets(key.authId)),
     seq(octets(key.id), bits(...key.usage), bits(0, 2, 3, 4), int(key.reference)),
@@ -118,7 +137,14 @@ export function keyObject(key: { label: string; id: string; authId: string; usag
   );
 }
 
-export function certificateObject(cert: { label: string; id: string; authority?: boolean; pathHex?: string; slice?: { index: number; length: number }; direct?: Uint8Array }): Uint8Array {
+export function certificateObject(cert: {
+  label: string;
+  id: string;
+  authority?: boolean;
+  pathHex?: string;
+  slice?: { index: number; length: number };
+  direct?: Uint8Array;
+}): Uint8Array {
   const value = cert.direct ? ctxConstructed(0, cert.direct) : path(cert.pathHex ?? '3F004401', cert.slice);
   return seq(seq(utf8(cert.label)), seq(octets(cert.id), ...(cert.authority ? [bool(true)] : [])), ctxConstructed(1, seq(value)));
 }
@@ -155,9 +181,7 @@ export function padFF(content: Uint8Array, size: number): Uint8Array {
 export function fakeCertificate(options: { serial: number; size?: number; keyUsageBits?: number[] }): Uint8Array {
   const oid = (hex: string) => tlv(0x06, fromHex(hex));
   const name = seq(tlv(0x31, seq(oid('550403'), utf8(`Test ${options.serial}`))));
-  const extensions = options.keyUsageBits
-    ? [ctxConstructed(3, seq(seq(oid('551D0F'), bool(true), octets(bits(...options.keyUsageBits)))))]
-    : [];
+  const extensions = options.keyUsageBits ? [ctxConstructed(3, seq(seq(oid('551D0F'), bool(true), octets(bits(...options.keyUsageBits)))))] : [];
   const tbsWithoutPadding = seq(ctxConstructed(0, int(2)), int(options.serial), seq(oid('2A864886F70D01010B')), name, seq(), name, seq(), ...extensions);
   const signatureLength = Math.max(1, (options.size ?? 400) - tbsWithoutPadding.length - 30);
   const signature = tlv(0x03, [0], new Array<number>(signatureLength).fill(options.serial & 0xff));

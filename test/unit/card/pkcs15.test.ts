@@ -3,15 +3,7 @@ import fc from 'fast-check';
 import { fromHex, toHex } from '../../../native/transport.js';
 import { Pkcs15ParseError } from '../../../electron/card/errors.js';
 import { scanTlvStream } from '../../../electron/card/pkcs15/der.js';
-import {
-  extractCertificateDer,
-  parseAodf,
-  parseCdf,
-  parseEfDir,
-  parseOdf,
-  parsePrkdf,
-  parseTokenInfo,
-} from '../../../electron/card/pkcs15/parse.js';
+import { extractCertificateDer, parseAodf, parseCdf, parseEfDir, parseOdf, parsePrkdf, parseTokenInfo } from '../../../electron/card/pkcs15/parse.js';
 import {
   bits,
   certificateObject,
@@ -33,7 +25,16 @@ import {
 } from './pkcs15-builder.js';
 
 const sithsPins = concat(
-  pinObject({ label: 'Legitimering', authId: '01', protectedBy: '03', flags: [PinFlagBit.local, PinFlagBit.initialized], reference: 0x81, maxLength: 8, padChar: 0xff, pathHex: '3F005015' }),
+  pinObject({
+    label: 'Legitimering',
+    authId: '01',
+    protectedBy: '03',
+    flags: [PinFlagBit.local, PinFlagBit.initialized],
+    reference: 0x81,
+    maxLength: 8,
+    padChar: 0xff,
+    pathHex: '3F005015',
+  }),
   pinObject({ label: 'Underskrift', authId: '02', protectedBy: '03', flags: [PinFlagBit.local, PinFlagBit.initialized], reference: 0x82, maxLength: 8 }),
   pinObject({ label: 'PUK', authId: '03', flags: [PinFlagBit.local, PinFlagBit.initialized, PinFlagBit.unblockingPin], reference: 0x83, minLength: 8 }),
 );
@@ -123,7 +124,14 @@ describe('PrKDF', () => {
   it('reads iD, usage, authId, key reference and modulus length', () => {
     const keys = parsePrkdf(
       concat(
-        keyObject({ label: 'auth', id: '45', authId: '01', usage: [KeyUsageBit.sign, KeyUsageBit.decrypt, KeyUsageBit.unwrap], reference: 1, pathHex: '3F004B01' }),
+        keyObject({
+          label: 'auth',
+          id: '45',
+          authId: '01',
+          usage: [KeyUsageBit.sign, KeyUsageBit.decrypt, KeyUsageBit.unwrap],
+          reference: 1,
+          pathHex: '3F004B01',
+        }),
         keyObject({ label: 'sign', id: '46', authId: '02', usage: [KeyUsageBit.nonRepudiation], reference: 2, pathHex: '3F004B02', modulus: 3072 }),
       ),
     );

@@ -58,7 +58,10 @@ describe('readCard on a SITHS-like card', () => {
     expect(overlappingReads(engine.apduLog)).toEqual([]);
     const selects = engine.apduLog.filter((e) => e.command[1] === 0xa4).map((e) => toHex(e.command));
     for (const directory of ['4401', '4402', '4403', '5031']) {
-      expect(selects.filter((s) => s.endsWith(directory)), directory).toHaveLength(1);
+      expect(
+        selects.filter((s) => s.endsWith(directory)),
+        directory,
+      ).toHaveLength(1);
     }
   });
 
@@ -165,7 +168,12 @@ describe('readCard failures', () => {
     const empty = await readCard(transport, { smartcardListPath: null });
     expect(empty).toMatchObject({ kind: 'unknown-structure', stage: 'select-application' });
     // PKCS#15 first (a SetCOS ATR): AID, EF.DIR, 3F00/5015; then the IDPrime applet.
-    expect(empty.kind === 'unknown-structure' && empty.probes.map((p) => `${p.structure} ${p.statusWord}`)).toEqual(['pkcs15 6A82', 'pkcs15 6A82', 'pkcs15 6A82', 'idprime 6A82']);
+    expect(empty.kind === 'unknown-structure' && empty.probes.map((p) => `${p.structure} ${p.statusWord}`)).toEqual([
+      'pkcs15 6A82',
+      'pkcs15 6A82',
+      'pkcs15 6A82',
+      'idprime 6A82',
+    ]);
   });
 
   it('gives up after its APDU bound with a typed outcome', async () => {
@@ -175,13 +183,20 @@ describe('readCard failures', () => {
   });
 
   it('is not disturbed by a progress listener that throws', async () => {
-    const { result } = await read({}, { onProgress: () => { throw new Error('listener bug'); } });
+    const { result } = await read(
+      {},
+      {
+        onProgress: () => {
+          throw new Error('listener bug');
+        },
+      },
+    );
     expect(result.kind).toBe('snapshot');
   });
 });
 
 describe('read lengths', () => {
-  it('learns the card\'s largest short READ BINARY from 6Cxx once', async () => {
+  it("learns the card's largest short READ BINARY from 6Cxx once", async () => {
     const profile: CardProfile = { ...setcosProfile, read: { ...setcosProfile.read, maxShortReadLength: 256 } };
     const { engine, result } = await read({ behaviour: { maxReadBinaryLength: 0x80 } }, { profile });
     snapshotOf(result);
@@ -190,8 +205,11 @@ describe('read lengths', () => {
     expect(overlappingReads(engine.apduLog)).toEqual([]);
   });
 
-  it('uses extended length where the card takes it, backing off to the card\'s buffer size', async () => {
-    const profile: CardProfile = { ...setcosProfile, read: { maxShortReadLength: 256, extendedLength: 'try', maxExtendedReadLength: 4096, selectByPath: true } };
+  it("uses extended length where the card takes it, backing off to the card's buffer size", async () => {
+    const profile: CardProfile = {
+      ...setcosProfile,
+      read: { maxShortReadLength: 256, extendedLength: 'try', maxExtendedReadLength: 4096, selectByPath: true },
+    };
     const { card, engine, result } = await read(
       { behaviour: { extendedLength: true, maxReadBinaryLength: 0x400, wrongLeAnswer: '6700', t0GetResponse: false } },
       { profile },
@@ -210,7 +228,10 @@ describe('read lengths', () => {
   });
 
   it('falls back to short APDUs when extended length is refused', async () => {
-    const profile: CardProfile = { ...setcosProfile, read: { maxShortReadLength: 256, extendedLength: 'try', maxExtendedReadLength: 2048, selectByPath: true } };
+    const profile: CardProfile = {
+      ...setcosProfile,
+      read: { maxShortReadLength: 256, extendedLength: 'try', maxExtendedReadLength: 2048, selectByPath: true },
+    };
     const { engine, result } = await read({ behaviour: { extendedLength: false, maxReadBinaryLength: 256 } }, { profile });
     const snapshot = snapshotOf(result);
     expect(snapshot.notes.map((n) => n.code)).toContain('extended-length-refused');

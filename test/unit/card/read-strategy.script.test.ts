@@ -7,18 +7,7 @@ import { fromHex, toHex } from '../../../native/transport.js';
 import { readCard } from '../../../electron/card/read-card.js';
 import type { CardReadProgress } from '../../../electron/card/card-read-result.js';
 import { apduScript } from './apdu-script.js';
-import {
-  certificateObject,
-  concat,
-  fakeCertificate,
-  keyObject,
-  KeyUsageBit,
-  odfEntry,
-  padFF,
-  PinFlagBit,
-  pinObject,
-  tokenInfo,
-} from './pkcs15-builder.js';
+import { certificateObject, concat, fakeCertificate, keyObject, KeyUsageBit, odfEntry, padFF, PinFlagBit, pinObject, tokenInfo } from './pkcs15-builder.js';
 
 const setcosAtr = '3B7D96000080318065B0A31100C883009000';
 const hex = (bytes: Uint8Array) => toHex(bytes);

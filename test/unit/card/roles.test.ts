@@ -21,7 +21,13 @@ function key(id: number, authId: number, usage: KeyUsageFlag[]): PrivateKeyObjec
 }
 
 function cert(id: number, authority = false): CertificateObject {
-  return { common: { flags: [] }, id: Uint8Array.of(id), authority, value: { kind: 'path', path: { path: Uint8Array.of(0x3f, 0, 0x43, id) } }, directory: 'certificates' };
+  return {
+    common: { flags: [] },
+    id: Uint8Array.of(id),
+    authority,
+    value: { kind: 'path', path: { path: Uint8Array.of(0x3f, 0, 0x43, id) } },
+    directory: 'certificates',
+  };
 }
 
 const roles = (decisions: { role: string }[]) => decisions.map((d) => d.role);

@@ -67,18 +67,47 @@ export function buildTestCard(options: TestCardOptions = {}): TestCard {
   const cdf = concat(
     ...(options.teliaFirst ? [certificateObject({ label: 'Test Person, Telia e-legitimation', id: '47', pathHex: `${app}4314` })] : []),
     certificateObject({ label: 'Test Person, Region Test', id: '45', pathHex: `${app}4311` }),
-    certificateObject({ label: 'Test Person, Region Test (sign)', id: '46', pathHex: `${app}4312`, ...(shared ? { slice: { index: 0, length: sign.length } } : {}) }),
-    certificateObject({ label: 'Test CA', id: '50', authority: true, pathHex: shared ? `${app}4312` : `${app}4313`, ...(shared ? { slice: { index: sign.length, length: ca.length } } : {}) }),
+    certificateObject({
+      label: 'Test Person, Region Test (sign)',
+      id: '46',
+      pathHex: `${app}4312`,
+      ...(shared ? { slice: { index: 0, length: sign.length } } : {}),
+    }),
+    certificateObject({
+      label: 'Test CA',
+      id: '50',
+      authority: true,
+      pathHex: shared ? `${app}4312` : `${app}4313`,
+      ...(shared ? { slice: { index: sign.length, length: ca.length } } : {}),
+    }),
   );
   const aodf = concat(
-    pinObject({ label: 'Legitimering', authId: '01', protectedBy: '03', flags: [PinFlagBit.local, PinFlagBit.initialized], reference: 0x81, maxLength: 8, padChar: 0xff }),
-    pinObject({ label: 'Underskrift', authId: '02', protectedBy: '03', flags: [PinFlagBit.local, PinFlagBit.initialized], reference: 0x82, maxLength: 8, padChar: 0xff }),
+    pinObject({
+      label: 'Legitimering',
+      authId: '01',
+      protectedBy: '03',
+      flags: [PinFlagBit.local, PinFlagBit.initialized],
+      reference: 0x81,
+      maxLength: 8,
+      padChar: 0xff,
+    }),
+    pinObject({
+      label: 'Underskrift',
+      authId: '02',
+      protectedBy: '03',
+      flags: [PinFlagBit.local, PinFlagBit.initialized],
+      reference: 0x82,
+      maxLength: 8,
+      padChar: 0xff,
+    }),
     pinObject({ label: 'PUK', authId: '03', flags: [PinFlagBit.local, PinFlagBit.initialized, PinFlagBit.unblockingPin], reference: 0x83, minLength: 8 }),
   );
   const prkdf = concat(
     keyObject({ label: 'auth key', id: '45', authId: '01', usage: [KeyUsageBit.sign, KeyUsageBit.decrypt], reference: 1, pathHex: `${app}4B01` }),
     keyObject({ label: 'sign key', id: '46', authId: '02', usage: [KeyUsageBit.nonRepudiation], reference: 2, pathHex: `${app}4B02` }),
-    ...(options.teliaFirst ? [keyObject({ label: 'Telia key', id: '47', authId: '01', usage: [KeyUsageBit.sign, KeyUsageBit.decrypt], reference: 3, pathHex: `${app}4B03` })] : []),
+    ...(options.teliaFirst
+      ? [keyObject({ label: 'Telia key', id: '47', authId: '01', usage: [KeyUsageBit.sign, KeyUsageBit.decrypt], reference: 3, pathHex: `${app}4B03` })]
+      : []),
   );
   const withPrkdf = options.withPrkdf !== false;
   const odf = concat(

@@ -99,7 +99,11 @@ describe('virtual cards: specific states', () => {
     expect((await read('auth-pin-blocked'))('authentication')).toMatchObject({ triesLeft: 0, blocked: true });
     expect((await read('auth-pin-one-try'))('authentication')).toMatchObject({ triesLeft: 1, blocked: false });
     // Not probed on SetCOS cards (facts: not known to be harmless for the PUK): unknown, not a guess.
-    expect((await read('puk-blocked'))('puk')).toMatchObject({ triesLeft: 'unknown', blocked: 'unknown', counter: { source: 'not-probed', unknownReason: 'probe-not-known-safe' } });
+    expect((await read('puk-blocked'))('puk')).toMatchObject({
+      triesLeft: 'unknown',
+      blocked: 'unknown',
+      counter: { source: 'not-probed', unknownReason: 'probe-not-known-safe' },
+    });
     expect((await read('netid-legacy'))('signature')).toMatchObject({ triesLeft: 3, maxTries: 3 });
   });
 });

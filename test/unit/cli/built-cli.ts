@@ -25,7 +25,11 @@ export function assertBuilt(): void {
 
 export function startBuiltCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; stdin?: string } = {}): ChildProcess {
   assertBuilt();
-  const child = spawn(process.execPath, [CLI_ENTRY, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, KORTKOLL_LANG: '', ...options.env }, stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, KORTKOLL_LANG: '', ...options.env },
+    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
   // Standard input piped (for `pin --pin-stdin`): written at once, then closed.
   if (options.stdin !== undefined) child.stdin?.end(options.stdin);
   return child;

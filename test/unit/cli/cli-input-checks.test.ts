@@ -15,16 +15,14 @@ afterAll(() => {
 });
 
 describe('checks before the work', () => {
-  it.each([
-    [['read', '--demo', 'nosuch']],
-    [['diag', '--demo', 'nosuch']],
-    [['guide', '--demo', 'nosuch']],
-    [['guide', '--demo', 'nosuch', '--once']],
-  ])('an unknown --demo card is a usage error (64) for %j', async (args) => {
-    const run = await runKortkoll(args);
-    expect(run.code).toBe(64);
-    expect(run.stderr).toContain('Okänt demokort: nosuch');
-  });
+  it.each([[['read', '--demo', 'nosuch']], [['diag', '--demo', 'nosuch']], [['guide', '--demo', 'nosuch']], [['guide', '--demo', 'nosuch', '--once']]])(
+    'an unknown --demo card is a usage error (64) for %j',
+    async (args) => {
+      const run = await runKortkoll(args);
+      expect(run.code).toBe(64);
+      expect(run.stderr).toContain('Okänt demokort: nosuch');
+    },
+  );
 
   it.each([['0'], ['-5'], ['99999999999'], ['600001'], ['1.5'], ['soon']])('cert --timeout %s is refused (64)', async (value) => {
     const run = await runKortkoll(['cert', 'x.pem', '--timeout', value]);

@@ -50,7 +50,11 @@ describe('kortkoll (CLI)', () => {
   it('diag exits 0 when all is well, 1 with warnings, 2 with errors', async () => {
     // Demo mode without system probes would be unrealistic; middleware findings depend on the
     // machine, so compare with the report's own checks rather than assuming this machine's state.
-    for (const [card, atLeast] of [['siths-eid-2024', 0], ['auth-pin-one-try', 1], ['auth-cert-expired', 2]] as const) {
+    for (const [card, atLeast] of [
+      ['siths-eid-2024', 0],
+      ['auth-pin-one-try', 1],
+      ['auth-cert-expired', 2],
+    ] as const) {
       const { code, stdout } = await runKortkoll(['diag', '--demo', card, '--json']);
       const report = JSON.parse(stdout);
       const statuses = report.checks.map((c: { status: string }) => c.status);

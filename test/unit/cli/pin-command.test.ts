@@ -97,7 +97,9 @@ describe('kortkoll pin test', () => {
   it('right PIN: exit 0, the counter before and after', async () => {
     const run = await pin(['test', '--demo', 'netid-legacy', '--pin-stdin'], '123456\n');
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe('Kort i Kortkoll Virtual Reader 00 00.\nPIN-koden för legitimering: 3 av 3 försök kvar.\nRätt PIN-kod.\nNu: PIN-koden för legitimering: 3 av 3 försök kvar.\n');
+    expect(run.stdout).toBe(
+      'Kort i Kortkoll Virtual Reader 00 00.\nPIN-koden för legitimering: 3 av 3 försök kvar.\nRätt PIN-kod.\nNu: PIN-koden för legitimering: 3 av 3 försök kvar.\n',
+    );
     expect(pinCommands(lastEngine())).toEqual(['00200081']);
   });
 
@@ -202,7 +204,12 @@ describe('kortkoll pin change and unblock', () => {
     ['a confirmation that differs', ['change', '--demo', 'netid-legacy'], '123456\n246802\n135790\n', 'Den nya PIN-koden och upprepningen skiljer sig åt.'],
     ['a new PIN of five digits', ['change', '--demo', 'netid-legacy'], '123456\n12345\n12345\n', 'En PIN-kod är sex siffror.'],
     ['a seven-digit PUK', ['unblock', '--demo', 'auth-pin-blocked', '--yes-last-try'], '1234567\n135790\n135790\n', 'PUK-koden är åtta siffror.'],
-    ['an unblock confirmation that differs', ['unblock', '--demo', 'auth-pin-blocked', '--yes-last-try'], '12345678\n135790\n246802\n', 'Den nya PIN-koden och upprepningen skiljer sig åt.'],
+    [
+      'an unblock confirmation that differs',
+      ['unblock', '--demo', 'auth-pin-blocked', '--yes-last-try'],
+      '12345678\n135790\n246802\n',
+      'Den nya PIN-koden och upprepningen skiljer sig åt.',
+    ],
   ];
   for (const [what, args, input, message] of refusals) {
     it(`refuses ${what} by the policy: exit 3, which rule, no PIN command sent`, async () => {

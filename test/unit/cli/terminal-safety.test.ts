@@ -44,7 +44,14 @@ describe('control characters from a certificate never reach the terminal', () =>
   beforeAll(async () => {
     ca = await mintNamedCa('SITHS e-id Person HSA-id 3 CA v1');
     leaf = await mintPersonAuthCertificate(ca, {
-      subject: [['C', 'SE'], ['O', 'Region Test'], ['givenName', 'Anna'], ['surname', 'Andersson'], ['CN', hostileCn], ['serialNumber', 'SE2321000016-1234']],
+      subject: [
+        ['C', 'SE'],
+        ['O', 'Region Test'],
+        ['givenName', 'Anna'],
+        ['surname', 'Andersson'],
+        ['CN', hostileCn],
+        ['serialNumber', 'SE2321000016-1234'],
+      ],
     });
     dir = mkdtempSync(join(tmpdir(), 'kortkoll-escape-'));
     writeFileSync(join(dir, 'leaf.pem'), toPem(leaf.der));
@@ -70,7 +77,12 @@ describe('control characters from a certificate never reach the terminal', () =>
   });
 
   it('the text report (diag, the app’s saved text) prints the CN escaped, in both languages', async () => {
-    const spec = buildCustomPkcs15Card({ certificates: [{ der: leaf.der, label: `${hostileCn}, Region Test` }, { der: ca.der, label: 'SITHS e-id Person HSA-id 3 CA v1', authority: true }] });
+    const spec = buildCustomPkcs15Card({
+      certificates: [
+        { der: leaf.der, label: `${hostileCn}, Region Test` },
+        { der: ca.der, label: 'SITHS e-id Person HSA-id 3 CA v1', authority: true },
+      ],
+    });
     const { report } = await diagnoseCardSpec(spec, { now: new Date() });
     for (const lang of ['sv', 'en'] as const) {
       const r = report(lang);

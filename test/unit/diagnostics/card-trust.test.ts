@@ -84,12 +84,17 @@ describe.skipIf(!existsSync(realCertsDirectory()))('the real TEST chain', () => 
   });
 
   it('from the card: trusted with the TEST root named by --anchors', async () => {
-    expect(await chainFromCard(readRealCert('testRoot'))).toMatchObject({ status: 'trusted', anchor: { source: 'file', subjectCommonName: 'TEST SITHS e-id Root CA v2' } });
+    expect(await chainFromCard(readRealCert('testRoot'))).toMatchObject({
+      status: 'trusted',
+      anchor: { source: 'file', subjectCommonName: 'TEST SITHS e-id Root CA v2' },
+    });
   });
 
   it('kortkoll cert with the TEST root given by --anchors: trusted', async () => {
     const { stdout } = await runKortkoll(['cert', realCertPath('functionCert'), realCertPath('functionCa'), '--anchors', realCertPath('testRoot'), '--json']);
-    const leaf = JSON.parse(stdout).certificates.find((c: { certificate: { subject: { commonName?: string } } }) => c.certificate.subject.commonName === 'test.nordicmedtest.se');
+    const leaf = JSON.parse(stdout).certificates.find(
+      (c: { certificate: { subject: { commonName?: string } } }) => c.certificate.subject.commonName === 'test.nordicmedtest.se',
+    );
     expect(leaf.chain).toMatchObject({ status: 'trusted', anchor: { source: 'file' } });
   });
 });

@@ -29,16 +29,23 @@ export interface DiagnoseSpecOptions {
 export async function diagnoseCardSpec(spec: VirtualCardSpec, options: DiagnoseSpecOptions = {}) {
   const now = options.now ?? fixedNow;
   const transport = new InProcessTransport(new ApduEngine(spec));
-  const clock = { now: () => now, monotonicMs: (() => { let t = 0; return () => (t += 1); })() };
+  const clock = {
+    now: () => now,
+    monotonicMs: (() => {
+      let t = 0;
+      return () => (t += 1);
+    })(),
+  };
   const read = await readCard(transport, { clock, smartcardListPath: smartcardListExcerpt });
-  const analysis = read.kind === 'snapshot'
-    ? await analyseCardCertificates(read, {
-        now,
-        online: false,
-        systemAnchors: () => ({ status: { source: 'system', available: false, count: 0, reason: 'unsupported-runtime' }, anchors: [] }),
-        ...(options.anchorsFile && { anchorsFile: options.anchorsFile }),
-      })
-    : null;
+  const analysis =
+    read.kind === 'snapshot'
+      ? await analyseCardCertificates(read, {
+          now,
+          online: false,
+          systemAnchors: () => ({ status: { source: 'system', available: false, count: 0, reason: 'unsupported-runtime' }, anchors: [] }),
+          ...(options.anchorsFile && { anchorsFile: options.anchorsFile }),
+        })
+      : null;
   const facts: DiagnosisFacts = {
     generatedAt: now,
     app: { version: '0.1.0' },

@@ -8,7 +8,11 @@ describe('the middleware check with the module’s own view', () => {
   async function reportWith(view: Pkcs11ModuleView) {
     const { read, analysis } = await diagnoseVirtualCard('netid-legacy');
     if (read.kind !== 'snapshot') throw new Error('expected a snapshot');
-    const comparison = compareMiddlewareWithCard(view, read.certificates.map((c) => c.der), []);
+    const comparison = compareMiddlewareWithCard(
+      view,
+      read.certificates.map((c) => c.der),
+      [],
+    );
     const facts: DiagnosisFacts = {
       generatedAt: fixedNow,
       app: { version: '0.1.0' },
@@ -28,7 +32,15 @@ describe('the middleware check with the module’s own view', () => {
   }
 
   it('a crashed module is a warning that names it, with a remedy for local IT', async () => {
-    const check = await reportWith({ modulePath: '/opt/netid/libiidp11.so', durationMs: 5, status: 'crashed', stage: 'get-slot-list', signal: 'SIGSEGV', exitCode: null, stderrTail: '' });
+    const check = await reportWith({
+      modulePath: '/opt/netid/libiidp11.so',
+      durationMs: 5,
+      status: 'crashed',
+      stage: 'get-slot-list',
+      signal: 'SIGSEGV',
+      exitCode: null,
+      stderrTail: '',
+    });
     expect(check?.status).toBe('warning');
     expect(check?.summary).toContain('libiidp11.so');
     expect(check?.evidence.find((e) => e.key === 'middlewareModule')?.value).toBe('could not be asked (crashed)');

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { apduHeaderOnly, maskCardNumber, maskDistinguishedName, maskHsaId, maskName, maskPersonnummerIn, maskSubjectSerial, parseDisplayName } from '../../../electron/diagnostics/redact.js';
+import {
+  apduHeaderOnly,
+  maskCardNumber,
+  maskDistinguishedName,
+  maskHsaId,
+  maskName,
+  maskPersonnummerIn,
+  maskSubjectSerial,
+  parseDisplayName,
+} from '../../../electron/diagnostics/redact.js';
 
 describe('redaction', () => {
   it('masks names but keeps initials', () => {
@@ -28,7 +37,8 @@ describe('redaction', () => {
     expect(masked).toContain('O=Region Test');
   });
   it('masks e-mail, UID, initials and OU, and a CN written with an escaped comma, whole', () => {
-    const dn = 'CN=Andersson\\, Anna, emailAddress=anna.andersson@region.se, UID=anan01, initials=AKA, OU=Kirurgen, 2.5.4.65=Pseudo, O=Region Test, L=Växjö, C=SE';
+    const dn =
+      'CN=Andersson\\, Anna, emailAddress=anna.andersson@region.se, UID=anan01, initials=AKA, OU=Kirurgen, 2.5.4.65=Pseudo, O=Region Test, L=Växjö, C=SE';
     const masked = maskDistinguishedName(dn);
     for (const personal of ['Andersson', 'Anna', 'anna.andersson', 'region.se', 'anan01', 'AKA', 'Kirurgen', 'Pseudo']) expect(masked).not.toContain(personal);
     expect(masked).toMatch(/^CN=A\*+\\, A\*+, /);
@@ -41,13 +51,19 @@ describe('redaction', () => {
   });
   it('never leaves a personnummer readable', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1900, max: 2025 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 0, max: 9999 }), (y, m, d, n) => {
-        const last = String(n).padStart(4, '0');
-        const pnr = `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}-${last}`;
-        const masked = maskPersonnummerIn(`x ${pnr} y`);
-        expect(masked).not.toContain(`-${last}`);
-        expect(masked).not.toContain(pnr.slice(0, 8));
-      }),
+      fc.property(
+        fc.integer({ min: 1900, max: 2025 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 28 }),
+        fc.integer({ min: 0, max: 9999 }),
+        (y, m, d, n) => {
+          const last = String(n).padStart(4, '0');
+          const pnr = `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}-${last}`;
+          const masked = maskPersonnummerIn(`x ${pnr} y`);
+          expect(masked).not.toContain(`-${last}`);
+          expect(masked).not.toContain(pnr.slice(0, 8));
+        },
+      ),
     );
   });
 });

@@ -148,7 +148,11 @@ async function redactedOutputsOf(spec: VirtualCardSpec): Promise<{ outputs: [str
   let plainJson = '';
   for (const lang of ['sv', 'en'] as const) {
     const red = redactReport(report(lang));
-    outputs.push([`report text (${lang})`, renderReportText(red)], [`report HTML (${lang})`, renderReportHtml(red)], [`report JSON (${lang})`, JSON.stringify(red, null, 2)]);
+    outputs.push(
+      [`report text (${lang})`, renderReportText(red)],
+      [`report HTML (${lang})`, renderReportHtml(red)],
+      [`report JSON (${lang})`, JSON.stringify(red, null, 2)],
+    );
     plainJson += JSON.stringify(report(lang));
   }
   outputs.push(['read JSON (redacted)', JSON.stringify(redactCardRead(read), null, 2)]);
@@ -178,7 +182,10 @@ describe.each([...virtualCardNames])('redacted output of the virtual card %s', (
       // The check can see: the unredacted report does carry the person's fingerprint.
       expect(plainJson).toContain(personal.endEntities[0]?.fingerprints.sha256.slice(0, 20));
     }
-    const cli = await Promise.all([runKortkoll(['read', '--demo', name, '--json', '--redact']), runKortkoll(['--lang', 'en', 'read', '--demo', name, '--redact'])]);
+    const cli = await Promise.all([
+      runKortkoll(['read', '--demo', name, '--json', '--redact']),
+      runKortkoll(['--lang', 'en', 'read', '--demo', name, '--redact']),
+    ]);
     expectNoLeaks([...outputs, ['kortkoll read --json --redact', cli[0].stdout], ['kortkoll read --redact', cli[1].stdout + cli[1].stderr]], personal);
     expect(() => JSON.parse(cli[0].stdout)).not.toThrow();
   });
@@ -192,18 +199,29 @@ const namePart = fc
   .map(([first, rest]) => first + rest.join(''))
   .filter((s) => /[åäöéÅÄÖ]/.test(s));
 const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
-const personnummer = fc.tuple(fc.date({ min: new Date('1930-01-01T00:00:00Z'), max: new Date('2005-12-31T00:00:00Z'), noInvalidDate: true }), digits(4)).map(([date, last]) => `${date.toISOString().slice(0, 10).replace(/-/g, '')}${last}`);
+const personnummer = fc
+  .tuple(fc.date({ min: new Date('1930-01-01T00:00:00Z'), max: new Date('2005-12-31T00:00:00Z'), noInvalidDate: true }), digits(4))
+  .map(([date, last]) => `${date.toISOString().slice(0, 10).replace(/-/g, '')}${last}`);
 
 const cardholder: fc.Arbitrary<Cardholder> = fc
   .record({
     givenName: namePart,
-    surname: fc.oneof(namePart, fc.tuple(namePart, namePart).map(([a, b]) => `${a}-${b}`)),
+    surname: fc.oneof(
+      namePart,
+      fc.tuple(namePart, namePart).map(([a, b]) => `${a}-${b}`),
+    ),
     commaName: fc.boolean(),
     suffix: fc.stringMatching(/^[A-Z0-9]{4,8}$/),
     personnummer,
     cardNumber: digits(13).map((d) => `975226${d}`),
-    organisationalUnit: fc.option(namePart.map((s) => `${s}kliniken`), { nil: undefined }),
-    title: fc.option(namePart.map((s) => `${s}läkare`), { nil: undefined }),
+    organisationalUnit: fc.option(
+      namePart.map((s) => `${s}kliniken`),
+      { nil: undefined },
+    ),
+    title: fc.option(
+      namePart.map((s) => `${s}läkare`),
+      { nil: undefined },
+    ),
     initials: fc.option(fc.stringMatching(/^[A-Z]{2,3}$/), { nil: undefined }),
     email: fc.option(fc.stringMatching(/^[a-z]{3,8}\.[a-z]{3,8}[0-9]{0,2}@[a-z]{4,8}\.se$/), { nil: undefined }),
     uid: fc.option(fc.stringMatching(/^[a-z]{3,6}[0-9]{2,4}$/), { nil: undefined }),
@@ -260,7 +278,16 @@ describe('redaction of random cardholders (test PKI)', () => {
         expect(plainJson).toContain(holder.hsaId);
         expectNoLeaks(outputs, personal);
         for (const [what, output] of outputs) {
-          for (const value of [holder.hsaId, holder.personnummer, holder.cardNumber, holder.givenName, holder.surname, holder.email, holder.uid, holder.organisationalUnit].filter((v): v is string => v !== undefined)) {
+          for (const value of [
+            holder.hsaId,
+            holder.personnummer,
+            holder.cardNumber,
+            holder.givenName,
+            holder.surname,
+            holder.email,
+            holder.uid,
+            holder.organisationalUnit,
+          ].filter((v): v is string => v !== undefined)) {
             expect(output.includes(value), `${what} holds ${value}`).toBe(false);
           }
         }

@@ -90,7 +90,7 @@ describe('updates and output', () => {
     expect(config.publish).toBeNull();
   });
 
-  it("writes installers to release/, not into dist/ where tsc writes the app", () => {
+  it('writes installers to release/, not into dist/ where tsc writes the app', () => {
     expect(config.directories?.output).toBe('release');
     expect(config.directories?.buildResources).toBe('build');
     expect(existsSync(path.join(REPO_ROOT, 'build/icon.png'))).toBe(true);
@@ -100,7 +100,10 @@ describe('updates and output', () => {
 describe('release workflow (.github/workflows/release.yml)', () => {
   type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; if?: string };
   type Job = { 'runs-on': string; needs?: string; steps: Step[]; strategy?: { matrix: { include: { os: string; platform: string; artifacts: string }[] } } };
-  const workflow = yaml.load(readFileSync(path.join(REPO_ROOT, '.github/workflows/release.yml'), 'utf8')) as { on: { push: { tags: string[] } }; jobs: Record<string, Job> };
+  const workflow = yaml.load(readFileSync(path.join(REPO_ROOT, '.github/workflows/release.yml'), 'utf8')) as {
+    on: { push: { tags: string[] } };
+    jobs: Record<string, Job>;
+  };
   const installers = workflow.jobs['installers'] as Job;
   const runs = installers.steps.map((s) => s.run ?? '').join('\n');
 
@@ -122,7 +125,10 @@ describe('release workflow (.github/workflows/release.yml)', () => {
     expect(setupNode?.with?.['node-version']).toBe(22);
     const order = ['npm ci', 'npx electron-builder install-app-deps', 'npm run build', 'npx electron-builder ${{ matrix.platform }} --publish never'];
     const positions = order.map((command) => runs.indexOf(command));
-    expect(positions.every((p) => p >= 0), `missing one of ${order.join(' | ')}`).toBe(true);
+    expect(
+      positions.every((p) => p >= 0),
+      `missing one of ${order.join(' | ')}`,
+    ).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
 

@@ -48,13 +48,48 @@ describe(`electron-builder configuration (${CONFIG_FILE}) against electron-build
   type Editable = Record<string, unknown>;
   const section = (c: Editable, key: string): Editable => c[key] as Editable;
   const brokenVariants: [string, (c: Editable) => void][] = [
-    ['a misspelt fuse', (c) => { section(c, 'electronFuses').runAsNodes = false; }],
-    ['a fuse given as a string', (c) => { section(c, 'electronFuses').runAsNode = 'false'; }],
-    ['an unknown top-level option', (c) => { c.autoUpdate = false; }],
-    ['perMachine given as a string', (c) => { section(c, 'msi').perMachine = 'yes'; }],
-    ['an unknown MSI option', (c) => { section(c, 'msi').upgradeGuid = section(c, 'msi').upgradeCode; }],
-    ['deb depends given as a number', (c) => { section(c, 'deb').depends = 1; }],
-    ['an unknown mac option', (c) => { section(c, 'mac').sandbox = false; }],
+    [
+      'a misspelt fuse',
+      (c) => {
+        section(c, 'electronFuses').runAsNodes = false;
+      },
+    ],
+    [
+      'a fuse given as a string',
+      (c) => {
+        section(c, 'electronFuses').runAsNode = 'false';
+      },
+    ],
+    [
+      'an unknown top-level option',
+      (c) => {
+        c.autoUpdate = false;
+      },
+    ],
+    [
+      'perMachine given as a string',
+      (c) => {
+        section(c, 'msi').perMachine = 'yes';
+      },
+    ],
+    [
+      'an unknown MSI option',
+      (c) => {
+        section(c, 'msi').upgradeGuid = section(c, 'msi').upgradeCode;
+      },
+    ],
+    [
+      'deb depends given as a number',
+      (c) => {
+        section(c, 'deb').depends = 1;
+      },
+    ],
+    [
+      'an unknown mac option',
+      (c) => {
+        section(c, 'mac').sandbox = false;
+      },
+    ],
   ];
   it.each(brokenVariants)('the schema check rejects %s', (_name, breakIt) => {
     const broken = structuredClone(config) as Editable;

@@ -59,7 +59,9 @@ function cleanUp(app: PackagedApp | undefined): void {
 /** Checks every packaged app must pass, whichever tree it was built from. */
 function packagingRules(getApp: () => PackagedApp): void {
   it('contains no test, fixture, TypeScript source, source map or file outside the whitelist', () => {
-    const offenders = getApp().files.map((file) => ({ file, reason: forbiddenReason(file) })).filter((o) => o.reason !== null);
+    const offenders = getApp()
+      .files.map((file) => ({ file, reason: forbiddenReason(file) }))
+      .filter((o) => o.reason !== null);
     expect(offenders).toEqual([]);
   });
 
@@ -69,10 +71,16 @@ function packagingRules(getApp: () => PackagedApp): void {
       .filter(([key, info]) => key.startsWith('node_modules/') && !key.slice('node_modules/'.length).includes('node_modules/') && info.dev !== true)
       .map(([key]) => key.slice('node_modules/'.length))
       .sort();
-    const packaged = [...new Set(getApp().files.filter((f) => f.startsWith('node_modules/')).map((f) => {
-      const parts = f.split('/');
-      return (parts[1] ?? '').startsWith('@') ? `${parts[1]}/${parts[2]}` : (parts[1] as string);
-    }))].sort();
+    const packaged = [
+      ...new Set(
+        getApp()
+          .files.filter((f) => f.startsWith('node_modules/'))
+          .map((f) => {
+            const parts = f.split('/');
+            return (parts[1] ?? '').startsWith('@') ? `${parts[1]}/${parts[2]}` : (parts[1] as string);
+          }),
+      ),
+    ].sort();
     expect(production).toEqual(expect.arrayContaining(['pcsclite', 'pkcs11js', 'pkijs', 'asn1js']));
     expect(packaged).toEqual(production);
   });
@@ -155,9 +163,12 @@ describe.runIf(realBuildPresent || process.env.CI === 'true')('packaged app, rea
   afterAll(() => cleanUp(app));
   const getApp = (): PackagedApp => app as PackagedApp;
 
-  it.each(['dist/electron/main.js', 'dist/electron/preload.cjs', 'dist/electron/cli.js', 'dist/renderer/index.html', 'bin/kortkoll.js'])('ships the entry point %s', (file) => {
-    expect(getApp().files).toContain(file);
-  });
+  it.each(['dist/electron/main.js', 'dist/electron/preload.cjs', 'dist/electron/cli.js', 'dist/renderer/index.html', 'bin/kortkoll.js'])(
+    'ships the entry point %s',
+    (file) => {
+      expect(getApp().files).toContain(file);
+    },
+  );
 
   it('ships the demo cards of the simulator when the build has them', () => {
     const built = existsSync(path.join(REPO_ROOT, 'dist/native/simulator'));

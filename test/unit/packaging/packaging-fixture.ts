@@ -2,7 +2,21 @@
 // does, prepares throw-away project directories and stand-ins for the tools electron-builder would
 // download, runs electron-builder offline (run-electron-builder.mjs) and reads what it produced.
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,7 +54,11 @@ interface BuilderConfigModule {
 }
 export const builderConfigModule = requireFromBuilder('./out/util/config/config.js') as BuilderConfigModule;
 export const builderSchema = requireFromBuilder('./scheme.json') as Record<string, unknown>;
-export const fpmTargetPrototype = (requireFromBuilder('./out/targets/FpmTarget.js') as { default: { prototype: { getDefaultDepends(target: string): string[]; getDefaultRecommends(target: string): string[] } } }).default.prototype;
+export const fpmTargetPrototype = (
+  requireFromBuilder('./out/targets/FpmTarget.js') as {
+    default: { prototype: { getDefaultDepends(target: string): string[]; getDefaultRecommends(target: string): string[] } };
+  }
+).default.prototype;
 export const yaml = requireFromBuilder('js-yaml') as { load(text: string): unknown };
 export const fuses = requireFromBuilder('@electron/fuses') as { FuseV1Options: Record<string, number | string> };
 export const builderVersion = (requireFromBuilder('./package.json') as { version: string }).version;
@@ -195,24 +213,34 @@ export function readFuseWire(binary: string): string {
 
 /** Stand-ins for what electron-builder would download (see run-electron-builder.mjs). */
 export function createStandIns(dir: string): void {
-  const wire = Buffer.concat([Buffer.from(`#!/bin/sh\n# stand-in Electron\n${FUSE_SENTINEL}`, 'latin1'), Buffer.from([1, ELECTRON_DEFAULT_FUSES.length]), Buffer.from(ELECTRON_DEFAULT_FUSES, 'latin1'), Buffer.from('\n')]);
+  const wire = Buffer.concat([
+    Buffer.from(`#!/bin/sh\n# stand-in Electron\n${FUSE_SENTINEL}`, 'latin1'),
+    Buffer.from([1, ELECTRON_DEFAULT_FUSES.length]),
+    Buffer.from(ELECTRON_DEFAULT_FUSES, 'latin1'),
+    Buffer.from('\n'),
+  ]);
   writeFile(path.join(dir, 'electron/electron'), wire);
   chmodSync(path.join(dir, 'electron/electron'), 0o755);
   mkdirSync(path.join(dir, 'electron/resources'), { recursive: true });
   writeFile(path.join(dir, 'electron/LICENSE'), 'stand-in');
 
   // fpm: records its arguments and creates the package file it was asked for.
-  writeFile(path.join(dir, 'fpm'), `#!${process.execPath}
+  writeFile(
+    path.join(dir, 'fpm'),
+    `#!${process.execPath}
 const fs = require('node:fs');
 const args = process.argv.slice(2);
 fs.writeFileSync(${JSON.stringify(path.join(dir, 'fpm-args.json'))}, JSON.stringify(args));
 const output = args[args.indexOf('--package') + 1];
 fs.writeFileSync(output, 'stand-in package');
-`);
+`,
+  );
   chmodSync(path.join(dir, 'fpm'), 0o755);
 
   // The icon converter: writes a one-image .ico (the PNG as its 256x256 entry).
-  writeFile(path.join(dir, 'icons/icon-tool.js'), `const fs = require('node:fs');
+  writeFile(
+    path.join(dir, 'icons/icon-tool.js'),
+    `const fs = require('node:fs');
 const path = require('node:path');
 const option = (name) => process.argv.find((a) => a.startsWith('--' + name + '='))?.slice(name.length + 3);
 const png = fs.readFileSync(option('input'));
@@ -221,7 +249,8 @@ header.writeUInt16LE(1, 2); header.writeUInt16LE(1, 4);
 header.writeUInt16LE(1, 10); header.writeUInt16LE(32, 12);
 header.writeUInt32LE(png.length, 14); header.writeUInt32LE(22, 18);
 fs.writeFileSync(path.join(option('out'), 'icon.ico'), Buffer.concat([header, png]));
-`);
+`,
+  );
 
   // A prepackaged Windows app for the MSI run.
   writeFile(path.join(dir, 'win-unpacked/Kortkoll.exe'), 'stand-in');
@@ -237,14 +266,19 @@ export interface BuilderRunResult {
 export function runElectronBuilder(request: { mode: 'linux-deb' | 'win-msi'; projectDir: string; standIns: string }): Promise<BuilderRunResult> {
   const script = fileURLToPath(new URL('./run-electron-builder.mjs', import.meta.url));
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [script, JSON.stringify(request)], { cwd: request.projectDir, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
-      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-      if (error || line === undefined) {
-        reject(new Error(`electron-builder (${request.mode}) failed: ${error?.message ?? 'no result'}\n${stdout}\n${stderr}`));
-        return;
-      }
-      resolve(JSON.parse(line.slice('RESULT '.length)) as BuilderRunResult);
-    });
+    execFile(
+      process.execPath,
+      [script, JSON.stringify(request)],
+      { cwd: request.projectDir, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, FORCE_COLOR: '0' } },
+      (error, stdout, stderr) => {
+        const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+        if (error || line === undefined) {
+          reject(new Error(`electron-builder (${request.mode}) failed: ${error?.message ?? 'no result'}\n${stdout}\n${stderr}`));
+          return;
+        }
+        resolve(JSON.parse(line.slice('RESULT '.length)) as BuilderRunResult);
+      },
+    );
   });
 }
 
@@ -298,7 +332,8 @@ export function readAsarEntries(archive: string): AsarEntry[] {
 export function forbiddenReason(file: string): string | null {
   const segments = file.split('/');
   const base = segments[segments.length - 1] ?? '';
-  if (segments.some((s) => ['test', 'tests', '__tests__', 'fixtures', '__fixtures__', 'test-results', 'coverage'].includes(s))) return 'test directory or fixture';
+  if (segments.some((s) => ['test', 'tests', '__tests__', 'fixtures', '__fixtures__', 'test-results', 'coverage'].includes(s)))
+    return 'test directory or fixture';
   if (/\.(test|spec)\.[^/]+$/.test(base)) return 'test file';
   if (/\.(ts|mts|cts|tsx)$/.test(base)) return 'TypeScript source or declaration';
   if (base.endsWith('.map')) return 'source map';

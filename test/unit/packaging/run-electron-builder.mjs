@@ -38,7 +38,13 @@ async function main() {
       throw new Error(STOP_AFTER_WXS);
     };
     try {
-      await build({ projectDir, config, prepackaged: path.join(standIns, 'win-unpacked'), targets: Platform.WINDOWS.createTarget('msi', Arch.x64), publish: 'never' });
+      await build({
+        projectDir,
+        config,
+        prepackaged: path.join(standIns, 'win-unpacked'),
+        targets: Platform.WINDOWS.createTarget('msi', Arch.x64),
+        publish: 'never',
+      });
     } catch (error) {
       if (!String(error?.message ?? error).includes(STOP_AFTER_WXS)) throw error;
       return { wxs: wxsCopy };

@@ -79,10 +79,13 @@ export class FakeReader extends EventEmitter implements PcscReaderHandle {
   transmit(data: Buffer, _max: number, _protocol: number, callback: PcscCallback<Buffer>): void {
     this.transmitted.push(data.toString('hex').toUpperCase());
     const answer = this.transmitAnswer(data);
-    setTimeout(() => {
-      if ('error' in answer) callback(answer.error);
-      else callback(null, answer.value);
-    }, 'delayMs' in answer ? (answer.delayMs ?? 0) : 0);
+    setTimeout(
+      () => {
+        if ('error' in answer) callback(answer.error);
+        else callback(null, answer.value);
+      },
+      'delayMs' in answer ? (answer.delayMs ?? 0) : 0,
+    );
   }
 
   get control(): ((data: Buffer, code: number, max: number, callback: PcscCallback<Buffer>) => void) | undefined {
@@ -96,10 +99,13 @@ export class FakeReader extends EventEmitter implements PcscReaderHandle {
       }
       this.controlled.push({ code, data: data.toString('hex').toUpperCase() });
       const answer = answerOf(code, data);
-      setTimeout(() => {
-        if ('error' in answer) callback(answer.error);
-        else callback(null, answer.value);
-      }, 'delayMs' in answer ? (answer.delayMs ?? 0) : 0);
+      setTimeout(
+        () => {
+          if ('error' in answer) callback(answer.error);
+          else callback(null, answer.value);
+        },
+        'delayMs' in answer ? (answer.delayMs ?? 0) : 0,
+      );
     };
   }
 

@@ -110,11 +110,7 @@ describe('PcscReaderMonitor events', () => {
     expect(t.monitor.readers()[0]?.exclusive).toBe(false);
     reader.status(EMPTY | CHANGED, 2);
     reader.status(EMPTY | CHANGED, 2);
-    expect(t.events).toEqual([
-      'reader-added Reader A',
-      `card-inserted Reader A ${toHex(Uint8Array.from(ATR_A))}`,
-      'card-removed Reader A',
-    ]);
+    expect(t.events).toEqual(['reader-added Reader A', `card-inserted Reader A ${toHex(Uint8Array.from(ATR_A))}`, 'card-removed Reader A']);
   });
 
   it('reports a card swapped between two reports (counter or ATR changed) as removed then inserted', async () => {
@@ -261,7 +257,7 @@ describe('PcscReaderMonitor when pcscd goes away', () => {
     expect(t.binding.attempts).toBe(attempts);
   });
 
-  it('retries at once when pcscd\'s socket appears, and stops watching once back', async () => {
+  it("retries at once when pcscd's socket appears, and stops watching once back", async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const t = setup({ watch: true });
     monitors.push(t.monitor);
@@ -400,9 +396,7 @@ describe('PcscReaderMonitor connections', () => {
     const watching = binding.current;
     binding.onContext = (context) => context.readers[0]?.status(PRESENT | EXCLUSIVE | CHANGED, 1, ATR_A);
     const states = await monitor.snapshot();
-    expect(states).toEqual([
-      { name: 'Reader A', cardPresent: true, exclusive: true, stateFlags: PRESENT | EXCLUSIVE | CHANGED, atr: Uint8Array.from(ATR_A) },
-    ]);
+    expect(states).toEqual([{ name: 'Reader A', cardPresent: true, exclusive: true, stateFlags: PRESENT | EXCLUSIVE | CHANGED, atr: Uint8Array.from(ATR_A) }]);
     expect(binding.contexts).toHaveLength(2);
     await settle();
     expect(binding.current.closed).toBe(true);
@@ -622,7 +616,7 @@ describe('PcscReaderMonitor when the card is pulled out during an exchange', () 
     await expect(connection.transmit(apdu(1))).rejects.toBeInstanceOf(ReaderUnavailableError);
   });
 
-  it('does not hold up disconnect(): closing ends the wait with the exchange\'s own error', async () => {
+  it("does not hold up disconnect(): closing ends the wait with the exchange's own error", async () => {
     const { reader, connection } = await withCard(600_000);
     reader.transmitAnswer = () => ({ value: Buffer.alloc(0) });
     const failed = connection.transmit(apdu(1)).catch((e: unknown) => e);

@@ -38,7 +38,14 @@ async function withCard(configure: (reader: FakeReader) => void = () => {}) {
 
 function pinpadReader(reader: FakeReader, answer: (code: number, data: Buffer) => Buffer = () => Buffer.from([0x90, 0x00])): void {
   reader.controlAnswer = (code, data) => {
-    if (code === GET_FEATURE_REQUEST) return { value: featureList([[0x06, VERIFY_CODE], [0x07, MODIFY_CODE], [0x12, 0x42330012]]) };
+    if (code === GET_FEATURE_REQUEST)
+      return {
+        value: featureList([
+          [0x06, VERIFY_CODE],
+          [0x07, MODIFY_CODE],
+          [0x12, 0x42330012],
+        ]),
+      };
     return { value: answer(code, data) };
   };
 }
@@ -60,7 +67,7 @@ describe('pinpad on a PC/SC connection', () => {
     await connection.disconnect();
   });
 
-  it('a pinpad reader lists its features; VERIFY and CHANGE go to their control codes and return the card\'s answer', async () => {
+  it("a pinpad reader lists its features; VERIFY and CHANGE go to their control codes and return the card's answer", async () => {
     const { monitor, reader, state } = await withCard((r) => pinpadReader(r, (code) => Buffer.from(code === VERIFY_CODE ? [0x63, 0xc2] : [0x90, 0x00])));
     const connection = await monitor.connect('Reader A');
     expect(await connection.pinpad!.features()).toEqual({ verifyPinDirect: true, modifyPinDirect: true, featureTags: [0x06, 0x07, 0x12], listComplete: true });
@@ -121,15 +128,20 @@ describe('pinpad on a PC/SC connection', () => {
 
   it('refuses a direct operation the reader lists but then rejects as unsupported, as no pinpad', async () => {
     const { monitor } = await withCard((r) => {
-      r.controlAnswer = (code) => (code === GET_FEATURE_REQUEST ? { value: featureList([[0x06, VERIFY_CODE]]) } : { error: new Error('SCardControl error: Feature not supported.(0x8010001f)') });
+      r.controlAnswer = (code) =>
+        code === GET_FEATURE_REQUEST
+          ? { value: featureList([[0x06, VERIFY_CODE]]) }
+          : { error: new Error('SCardControl error: Feature not supported.(0x8010001f)') };
     });
     const connection = await monitor.connect('Reader A');
-    await expect(connection.pinpad!.verifyPinDirect(buildPinVerifyStructure(SITHS_PKCS15_PIN_FORMAT, Uint8Array.of(0, 0x20, 0, 1)))).rejects.toBeInstanceOf(NoPinpadError);
+    await expect(connection.pinpad!.verifyPinDirect(buildPinVerifyStructure(SITHS_PKCS15_PIN_FORMAT, Uint8Array.of(0, 0x20, 0, 1)))).rejects.toBeInstanceOf(
+      NoPinpadError,
+    );
   });
 });
 
 describe('pinpad timing', () => {
-  it('gives the person the structure\'s timeouts per prompt plus a margin', () => {
+  it("gives the person the structure's timeouts per prompt plus a margin", () => {
     const verify = buildPinVerifyStructure(SITHS_PKCS15_PIN_FORMAT, Uint8Array.of(0, 0x20, 0, 1));
     expect(pinEntryWatchdogMs(verify, 1)).toBe((30 + 30) * 1000 + 30_000);
     const modify = buildPinModifyStructure(SITHS_PKCS15_PIN_FORMAT, Uint8Array.of(0, 0x24, 0, 1), { timeoutSeconds: 0 });

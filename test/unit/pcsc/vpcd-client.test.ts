@@ -1,11 +1,7 @@
 import net from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  VpcdCardSocket,
-  VpcdFrameReader,
-  encodeVpcdFrame,
-} from '../../../native/simulator/vpcd-client.js';
+import { VpcdCardSocket, VpcdFrameReader, encodeVpcdFrame } from '../../../native/simulator/vpcd-client.js';
 import { toHex } from '../../../native/transport.js';
 import { ECHO_CARD_ATR, EchoCard } from '../../integration/helpers/echo-card.js';
 
@@ -109,7 +105,10 @@ describe('VpcdCardSocket against a fake vpcd', () => {
     const vpcd = new FakeVpcd();
     const port = await vpcd.listen();
     const socket = new VpcdCardSocket(card, { port, reconnectMinDelayMs: 20, reconnectMaxDelayMs: 80, ...options });
-    cleanups.push(() => vpcd.close(), () => socket.remove());
+    cleanups.push(
+      () => vpcd.close(),
+      () => socket.remove(),
+    );
     return { vpcd, port, socket, card };
   }
 
@@ -130,7 +129,10 @@ describe('VpcdCardSocket against a fake vpcd', () => {
     vpcd.pollOnConnect = false;
     const port = await vpcd.listen();
     const socket = new VpcdCardSocket(new EchoCard(), { port });
-    cleanups.push(() => vpcd.close(), () => socket.remove().catch(() => {}));
+    cleanups.push(
+      () => vpcd.close(),
+      () => socket.remove().catch(() => {}),
+    );
     let resolved = false;
     const inserting = socket.insert().then(() => (resolved = true));
     const serverSide = await vpcd.nextConnection();

@@ -65,7 +65,11 @@ describe('kortkoll cert on the real certificates', () => {
   it.each([
     ['functionCa', 'SITHS e-id · TEST · CA-certifikat (utfärdare) · annan användning', 'SITHS e-id · TEST · CA certificate (issuer) · other use'],
     ['testRoot', 'SITHS e-id · TEST · CA-certifikat (utfärdare)', 'SITHS e-id · TEST · CA certificate (issuer)'],
-    ['sithsRootV1', 'SITHS Root CA v1 (första generationen) · produktion · CA-certifikat (utfärdare)', 'SITHS Root CA v1 (first generation) · production · CA certificate (issuer)'],
+    [
+      'sithsRootV1',
+      'SITHS Root CA v1 (första generationen) · produktion · CA-certifikat (utfärdare)',
+      'SITHS Root CA v1 (first generation) · production · CA certificate (issuer)',
+    ],
   ] as const)('%s: classification in Swedish and English', async (name, swedish, english) => {
     expect((await run([realCertPath(name)])).stdout).toContain(swedish);
     expect((await run([realCertPath(name)], 'en')).stdout).toContain(english);
@@ -99,7 +103,13 @@ describe('kortkoll cert on the real certificates', () => {
   it('--json gives the same findings as data, with --anchors=FILE', async () => {
     const out = await run(['--json', functionCert, functionCa, `--anchors=${testRoot}`]);
     const report = JSON.parse(out.stdout) as {
-      certificates: { file: string; classification: { family: string; environment: string; subjectKind: string; purpose: string }; validity: { status: string; notAfter: string }; chain: { status: string }; severity: string }[];
+      certificates: {
+        file: string;
+        classification: { family: string; environment: string; subjectKind: string; purpose: string };
+        validity: { status: string; notAfter: string };
+        chain: { status: string };
+        severity: string;
+      }[];
       anchorSources: { source: string; available: boolean }[];
       errors: unknown[];
       exitCode: number;
@@ -125,7 +135,15 @@ describe('kortkoll cert: exit codes, login pick and usage', () => {
     const now = Date.now();
     const day = 24 * 3600 * 1000;
     const root = await mintNamedCa('Kortkoll Root CA', 'Kortkoll Test');
-    const ca = await mintCertificate({ subject: [['C', 'SE'], ['O', 'Inera AB'], ['CN', 'SITHS e-id Person HSA-id 3 CA v1']], issuer: root, ca: true });
+    const ca = await mintCertificate({
+      subject: [
+        ['C', 'SE'],
+        ['O', 'Inera AB'],
+        ['CN', 'SITHS e-id Person HSA-id 3 CA v1'],
+      ],
+      issuer: root,
+      ca: true,
+    });
     const teliaCa = await mintNamedCa('Telia e-legitimation CA v3', 'Telia');
     const fresh = await mintPersonAuthCertificate(ca, { notAfter: new Date(now + 300 * day) });
     const soon = await mintPersonAuthCertificate(ca, { notAfter: new Date(now + 10 * day) });
@@ -161,7 +179,13 @@ describe('kortkoll cert: exit codes, login pick and usage', () => {
     expect(out.stdout).not.toContain('197001011234');
     const json = await run(['--json', 'card.pem', 'ca.pem', '--anchors', 'root.pem']);
     expect(json.stdout).not.toContain('197001011234');
-    expect(JSON.parse(json.stdout).login).toMatchObject({ chosen: { file: 'card.pem', index: 0 }, others: [{ index: 1, reason: 'signature' }, { index: 2, reason: 'telia' }] });
+    expect(JSON.parse(json.stdout).login).toMatchObject({
+      chosen: { file: 'card.pem', index: 0 },
+      others: [
+        { index: 1, reason: 'signature' },
+        { index: 2, reason: 'telia' },
+      ],
+    });
   });
 
   it('2 and a clear message for an unreadable or missing file, and the rest is still analysed', async () => {

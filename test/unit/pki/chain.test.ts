@@ -26,7 +26,12 @@ describe('verifyChain on the real TEST chain', () => {
     const chain = await verifyChain(leaf, { intermediates: [functionCa], anchors: [file(testRoot)], now: new Date('2026-01-01T00:00:00Z') });
     expect(chain.status).toBe('trusted');
     if (chain.status !== 'trusted') return;
-    expect(chain.anchor).toMatchObject({ subjectCommonName: 'TEST SITHS e-id Root CA v2', source: 'file', origin: 'anchors.pem', knownRoot: 'TEST SITHS e-id Root CA v2' });
+    expect(chain.anchor).toMatchObject({
+      subjectCommonName: 'TEST SITHS e-id Root CA v2',
+      source: 'file',
+      origin: 'anchors.pem',
+      knownRoot: 'TEST SITHS e-id Root CA v2',
+    });
     expect(chain.path.map((l) => [l.role, l.subjectCommonName, l.source])).toEqual([
       ['leaf', 'test.nordicmedtest.se', 'presented'],
       ['intermediate', 'TEST SITHS e-id Function CA v1', 'presented'],
@@ -45,7 +50,11 @@ describe('verifyChain on the real TEST chain', () => {
     const chain = await verifyChain(leaf, { intermediates: [functionCa] });
     expect(chain.status).toBe('untrusted-root');
     if (chain.status !== 'untrusted-root') return;
-    expect(chain.root).toMatchObject({ subjectCommonName: 'TEST SITHS e-id Root CA v2', presented: false, caIssuersUrls: ['http://aiapp.siths.se/testsithseidrootcav2.cer'] });
+    expect(chain.root).toMatchObject({
+      subjectCommonName: 'TEST SITHS e-id Root CA v2',
+      presented: false,
+      caIssuersUrls: ['http://aiapp.siths.se/testsithseidrootcav2.cer'],
+    });
   });
 
   it('is untrusted-root when the TEST root is presented but not an anchor, and names it by fingerprint', async () => {
@@ -83,7 +92,10 @@ describe('verifyChain on the real TEST chain', () => {
     expect(pinned.status).toEqual({ source: 'pinned', available: true, count: 1 });
     expect(pinned.anchors.map((a) => [a.certificate.subject.commonName, a.source])).toEqual([['SITHS Root CA v1', 'pinned']]);
     expect(pinned.anchors[0]?.origin).toMatch(/siths-facts/);
-    expect(await verifyChain(rootV1, { anchors: pinned.anchors })).toMatchObject({ status: 'trusted', anchor: { source: 'pinned', knownRoot: 'SITHS Root CA v1' } });
+    expect(await verifyChain(rootV1, { anchors: pinned.anchors })).toMatchObject({
+      status: 'trusted',
+      anchor: { source: 'pinned', knownRoot: 'SITHS Root CA v1' },
+    });
   });
 
   it('prefers the anchor when the same root also came as an intermediate', async () => {
@@ -97,7 +109,13 @@ describe('verifyChain on the real TEST chain', () => {
       // Claims the TEST Function CA as issuer, but is signed by a stranger's key.
       const stranger = await generateKeys('ec');
       const fakeIssuer: Minted = { info: functionCa, certificate: pkijsCertificate(functionCa), der: functionCa.der, keys: stranger };
-      bogusLeaf = (await mintPersonAuthCertificate(fakeIssuer, { omitAuthorityKeyIdentifier: true, notBefore: new Date('2023-01-01T00:00:00Z'), notAfter: new Date('2030-01-01T00:00:00Z') })).info;
+      bogusLeaf = (
+        await mintPersonAuthCertificate(fakeIssuer, {
+          omitAuthorityKeyIdentifier: true,
+          notBefore: new Date('2023-01-01T00:00:00Z'),
+          notAfter: new Date('2030-01-01T00:00:00Z'),
+        })
+      ).info;
     });
     const at = new Date('2024-01-01T00:00:00Z');
 
@@ -127,8 +145,25 @@ describe('verifyChain on minted chains', () => {
   let ca: Minted;
   let leaf: Minted;
   beforeAll(async () => {
-    root = await mintCertificate({ subject: [['C', 'SE'], ['O', 'Kortkoll Test'], ['CN', 'Kortkoll Root CA']], ca: true });
-    ca = await mintCertificate({ subject: [['C', 'SE'], ['O', 'Kortkoll Test'], ['CN', 'Kortkoll Person CA']], issuer: root, ca: true, pathLength: 0, caIssuersUrls: ['http://aia.example/root.cer'] });
+    root = await mintCertificate({
+      subject: [
+        ['C', 'SE'],
+        ['O', 'Kortkoll Test'],
+        ['CN', 'Kortkoll Root CA'],
+      ],
+      ca: true,
+    });
+    ca = await mintCertificate({
+      subject: [
+        ['C', 'SE'],
+        ['O', 'Kortkoll Test'],
+        ['CN', 'Kortkoll Person CA'],
+      ],
+      issuer: root,
+      ca: true,
+      pathLength: 0,
+      caIssuersUrls: ['http://aia.example/root.cer'],
+    });
     leaf = await mintPersonAuthCertificate(ca, { caIssuersUrls: ['http://aia.example/person.cer'] });
   });
   const anchor = (m: Minted, source: TrustAnchor['source'] = 'file'): TrustAnchor => ({ certificate: m.info, source });
@@ -140,33 +175,62 @@ describe('verifyChain on minted chains', () => {
   it('an intermediate that is not a CA breaks the chain', async () => {
     const notCa = await mintCertificate({ subject: [['CN', 'Not a CA']], issuer: root, keyUsage: ['digitalSignature'] });
     const below = await mintPersonAuthCertificate(notCa);
-    expect(await verifyChain(below.info, { intermediates: [notCa.info], anchors: [anchor(root)] })).toMatchObject({ status: 'invalid', problem: { code: 'issuer-not-ca', subjectCommonName: 'Not a CA' } });
+    expect(await verifyChain(below.info, { intermediates: [notCa.info], anchors: [anchor(root)] })).toMatchObject({
+      status: 'invalid',
+      problem: { code: 'issuer-not-ca', subjectCommonName: 'Not a CA' },
+    });
   });
 
   it('pathLenConstraint 0 forbids a CA below the CA', async () => {
     const sub = await mintCertificate({ subject: [['CN', 'Kortkoll Sub CA']], issuer: ca, ca: true });
     const below = await mintPersonAuthCertificate(sub);
-    expect(await verifyChain(below.info, { intermediates: [sub.info, ca.info], anchors: [anchor(root)] })).toMatchObject({ status: 'invalid', problem: { code: 'path-length-exceeded', subjectCommonName: 'Kortkoll Person CA' } });
+    expect(await verifyChain(below.info, { intermediates: [sub.info, ca.info], anchors: [anchor(root)] })).toMatchObject({
+      status: 'invalid',
+      problem: { code: 'path-length-exceeded', subjectCommonName: 'Kortkoll Person CA' },
+    });
   });
 
   it('an intermediate expired at the time of checking', async () => {
     const now = Date.now();
-    const oldCa = await mintCertificate({ subject: [['CN', 'Kortkoll Old CA']], issuer: root, ca: true, notBefore: new Date(now - 400 * day), notAfter: new Date(now - 2 * day) });
+    const oldCa = await mintCertificate({
+      subject: [['CN', 'Kortkoll Old CA']],
+      issuer: root,
+      ca: true,
+      notBefore: new Date(now - 400 * day),
+      notAfter: new Date(now - 2 * day),
+    });
     const below = await mintPersonAuthCertificate(oldCa, { notBefore: new Date(now - 10 * day), notAfter: new Date(now + 300 * day) });
-    expect(await verifyChain(below.info, { intermediates: [oldCa.info], anchors: [anchor(root)] })).toMatchObject({ status: 'invalid', problem: { code: 'ca-not-valid-at-time' } });
+    expect(await verifyChain(below.info, { intermediates: [oldCa.info], anchors: [anchor(root)] })).toMatchObject({
+      status: 'invalid',
+      problem: { code: 'ca-not-valid-at-time' },
+    });
   });
 
   it('a missing intermediate that is not a root → incomplete', async () => {
     const chain = await verifyChain(leaf.info, { anchors: [anchor(root)] });
-    expect(chain).toMatchObject({ status: 'incomplete', missingIssuer: { subjectCommonName: 'Kortkoll Person CA', caIssuersUrls: ['http://aia.example/person.cer'] } });
+    expect(chain).toMatchObject({
+      status: 'incomplete',
+      missingIssuer: { subjectCommonName: 'Kortkoll Person CA', caIssuersUrls: ['http://aia.example/person.cer'] },
+    });
   });
 
   it('a missing root → untrusted-root with where to fetch it', async () => {
-    expect(await verifyChain(leaf.info, { intermediates: [ca.info] })).toMatchObject({ status: 'untrusted-root', root: { subjectCommonName: 'Kortkoll Root CA', presented: false, caIssuersUrls: ['http://aia.example/root.cer'] } });
+    expect(await verifyChain(leaf.info, { intermediates: [ca.info] })).toMatchObject({
+      status: 'untrusted-root',
+      root: { subjectCommonName: 'Kortkoll Root CA', presented: false, caIssuersUrls: ['http://aia.example/root.cer'] },
+    });
   });
 
   it('a re-keyed CA with the same name but another key is not taken for the issuer', async () => {
-    const rekeyed = await mintCertificate({ subject: [['C', 'SE'], ['O', 'Kortkoll Test'], ['CN', 'Kortkoll Person CA']], issuer: root, ca: true });
+    const rekeyed = await mintCertificate({
+      subject: [
+        ['C', 'SE'],
+        ['O', 'Kortkoll Test'],
+        ['CN', 'Kortkoll Person CA'],
+      ],
+      issuer: root,
+      ca: true,
+    });
     expect(await verifyChain(leaf.info, { intermediates: [rekeyed.info], anchors: [anchor(root)] })).toMatchObject({ status: 'incomplete' });
   });
 
@@ -179,7 +243,10 @@ describe('verifyChain on minted chains', () => {
       root: { subjectCommonName: 'Kortkoll Root CA', presented: true, sha256: root.info.fingerprints.sha256 },
     });
     // The same root named by the user (--anchors) is trusted, from the file.
-    expect(await verifyChain(leaf.info, { intermediates: card.intermediates, anchors: [anchor(root)] })).toMatchObject({ status: 'trusted', anchor: { source: 'file' } });
+    expect(await verifyChain(leaf.info, { intermediates: card.intermediates, anchors: [anchor(root)] })).toMatchObject({
+      status: 'trusted',
+      anchor: { source: 'file' },
+    });
   });
 
   it('pins only real production SITHS roots by fingerprint, with where the fingerprint comes from', () => {
@@ -189,7 +256,10 @@ describe('verifyChain on minted chains', () => {
   it('anchors from the computer’s store when the runtime can read it', async () => {
     const system = loadSystemAnchors(() => [toPem(root.der), 'not a certificate']);
     expect(system.status).toEqual({ source: 'system', available: true, count: 1, skipped: 1 });
-    expect(await verifyChain(leaf.info, { intermediates: [ca.info], anchors: system.anchors })).toMatchObject({ status: 'trusted', anchor: { source: 'system' } });
+    expect(await verifyChain(leaf.info, { intermediates: [ca.info], anchors: system.anchors })).toMatchObject({
+      status: 'trusted',
+      anchor: { source: 'system' },
+    });
   });
 
   it('reads the real store only where the runtime can (Node ≥ 22.15, Electron), without crashing on Node 20', () => {

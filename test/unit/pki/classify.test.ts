@@ -17,7 +17,14 @@ import { readRealCert, readmeFingerprints, realCertFiles } from '../../fixtures/
 describe('classification of the real certificates', () => {
   it('the TEST function certificate: SITHS e-id, TEST, function, authentication, valid test HSA-id', () => {
     const c = classifyCertificate(parseCertificate(readRealCert('functionCert')));
-    expect(c).toMatchObject({ family: 'siths-eid', isSiths: true, environment: 'test', environmentEvidence: 'issuer-name', subjectKind: 'function', purpose: 'authentication' });
+    expect(c).toMatchObject({
+      family: 'siths-eid',
+      isSiths: true,
+      environment: 'test',
+      environmentEvidence: 'issuer-name',
+      subjectKind: 'function',
+      purpose: 'authentication',
+    });
     expect(c.hsaId).toMatchObject({ value: 'TSTNMT2321000156-B02', valid: true, test: true });
     expect(c.knownRoot).toBeUndefined();
     expect(c.personnummer).toBeUndefined();
@@ -94,7 +101,10 @@ describe('classification table (minted certificates)', () => {
   });
 
   it('digitalSignature with only emailProtection is not authentication', async () => {
-    const leaf = await mintPersonAuthCertificate(await ca('SITHS Type 1 CA v1'), { keyUsage: ['digitalSignature'], extendedKeyUsage: [ekuOids.emailProtection] });
+    const leaf = await mintPersonAuthCertificate(await ca('SITHS Type 1 CA v1'), {
+      keyUsage: ['digitalSignature'],
+      extendedKeyUsage: [ekuOids.emailProtection],
+    });
     expect(classifyCertificate(leaf.info).purpose).toBe('other');
   });
 
@@ -130,7 +140,15 @@ describe('classification table (minted certificates)', () => {
   });
 
   it('a CA certificate is kind ca, purpose other', async () => {
-    const intermediate = await mintCertificate({ subject: [['C', 'SE'], ['O', 'Inera AB'], ['CN', 'SITHS e-id Function CA v1']], issuer: await ca('SITHS e-id Root CA v2'), ca: true });
+    const intermediate = await mintCertificate({
+      subject: [
+        ['C', 'SE'],
+        ['O', 'Inera AB'],
+        ['CN', 'SITHS e-id Function CA v1'],
+      ],
+      issuer: await ca('SITHS e-id Root CA v2'),
+      ca: true,
+    });
     expect(classifyCertificate(intermediate.info)).toMatchObject({ subjectKind: 'ca', purpose: 'other', family: 'siths-eid' });
   });
 

@@ -4,7 +4,15 @@ import { isPersonnummer, maskPersonnummer, maskPersonnummerInText, personnummerC
 
 describe('HSA-id format', () => {
   it('accepts production and test identities', () => {
-    expect(checkHsaId('SE2321000016-1234')).toMatchObject({ valid: true, test: false, prefix: 'SE', organisationNumber: '2321000016', suffix: '1234', problems: [], warnings: [] });
+    expect(checkHsaId('SE2321000016-1234')).toMatchObject({
+      valid: true,
+      test: false,
+      prefix: 'SE',
+      organisationNumber: '2321000016',
+      suffix: '1234',
+      problems: [],
+      warnings: [],
+    });
     expect(checkHsaId('TSTNMT2321000156-1025')).toMatchObject({ valid: true, test: true, prefix: 'TSTNMT', organisationNumber: '2321000156' });
     expect(checkHsaId('SE2321000016-aB9')).toMatchObject({ valid: true });
   });

@@ -23,10 +23,45 @@ describe('pki and cert-command messages', () => {
 
   it('the describe helpers fill every placeholder', () => {
     const texts = [
-      describeValidity({ status: 'expired', notBefore: '2022-01-01T00:00:00.000Z', notAfter: '2024-09-15T21:58:00.000Z', checkedAt: '2025-01-01T00:00:00.000Z', daysSinceExpiry: 107, clockSuspect: false }, 'sv'),
-      describeValidity({ status: 'not-yet-valid', notBefore: '2030-01-01T00:00:00.000Z', notAfter: '2031-01-01T00:00:00.000Z', checkedAt: '2025-01-01T00:00:00.000Z', daysUntilValid: 1826, clockSuspect: true }, 'en'),
-      describeRevocation({ status: 'revoked', method: 'crl', url: 'http://x', thisUpdate: '2025-01-01T00:00:00.000Z', checkedAt: '2025-01-01T00:00:00.000Z', attempts: [], revokedAt: '2024-12-24T00:00:00.000Z', revocationReason: 'superseded' }, 'sv'),
-      describeRevocation({ status: 'could-not-check', reason: 'timeout', checkedAt: '2025-01-01T00:00:00.000Z', attempts: [], url: 'http://ocsp.example' }, 'en'),
+      describeValidity(
+        {
+          status: 'expired',
+          notBefore: '2022-01-01T00:00:00.000Z',
+          notAfter: '2024-09-15T21:58:00.000Z',
+          checkedAt: '2025-01-01T00:00:00.000Z',
+          daysSinceExpiry: 107,
+          clockSuspect: false,
+        },
+        'sv',
+      ),
+      describeValidity(
+        {
+          status: 'not-yet-valid',
+          notBefore: '2030-01-01T00:00:00.000Z',
+          notAfter: '2031-01-01T00:00:00.000Z',
+          checkedAt: '2025-01-01T00:00:00.000Z',
+          daysUntilValid: 1826,
+          clockSuspect: true,
+        },
+        'en',
+      ),
+      describeRevocation(
+        {
+          status: 'revoked',
+          method: 'crl',
+          url: 'http://x',
+          thisUpdate: '2025-01-01T00:00:00.000Z',
+          checkedAt: '2025-01-01T00:00:00.000Z',
+          attempts: [],
+          revokedAt: '2024-12-24T00:00:00.000Z',
+          revocationReason: 'superseded',
+        },
+        'sv',
+      ),
+      describeRevocation(
+        { status: 'could-not-check', reason: 'timeout', checkedAt: '2025-01-01T00:00:00.000Z', attempts: [], url: 'http://ocsp.example' },
+        'en',
+      ),
     ];
     expect(texts[0]).toBe('Utgick 2024-09-15 (107 dagar sedan).');
     expect(texts[1]).toContain("The computer's clock looks wrong");

@@ -3,7 +3,15 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CertificateParseError } from '../../../electron/pki/errors.js';
-import { certificateInfoToJson, certificateSummary, parseCertificate, parseCertificates, pkijsCertificate, toPem, type CertificateInfo } from '../../../electron/pki/parse.js';
+import {
+  certificateInfoToJson,
+  certificateSummary,
+  parseCertificate,
+  parseCertificates,
+  pkijsCertificate,
+  toPem,
+  type CertificateInfo,
+} from '../../../electron/pki/parse.js';
 import { mintCertificate, type Minted } from '../../fixtures/pki/mint.js';
 import { pemToDer, readRealCert, readmeFingerprints, realCertFiles, type RealCertName } from '../../fixtures/pki/real-certs.js';
 
@@ -114,7 +122,9 @@ describe('parseCertificate on the real SITHS certificates', () => {
       encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: '1.2.840.113549.1.7.1' }),
       certificates: ders.map((d) => new pkijs.Certificate({ schema: asn1js.fromBER(d).result })),
     });
-    const p7 = new Uint8Array(new pkijs.ContentInfo({ contentType: pkijs.ContentInfo.SIGNED_DATA, content: signedData.toSchema(true) }).toSchema().toBER(false));
+    const p7 = new Uint8Array(
+      new pkijs.ContentInfo({ contentType: pkijs.ContentInfo.SIGNED_DATA, content: signedData.toSchema(true) }).toSchema().toBER(false),
+    );
     const fromP7 = parseCertificates(p7);
     expect(fromP7.map((c) => c.fingerprints.sha256)).toEqual(ders.map((d) => parseCertificate(d).fingerprints.sha256));
     const p7Pem = `-----BEGIN PKCS7-----\n${Buffer.from(p7).toString('base64')}\n-----END PKCS7-----\n`;
@@ -132,7 +142,16 @@ describe('parseCertificate on minted certificates', () => {
   let minted: Minted;
   beforeAll(async () => {
     minted = await mintCertificate({
-      subject: [['C', 'SE'], ['O', 'Telia Test'], ['givenName', 'Anna'], ['surname', 'Andersson'], ['CN', 'Anna Andersson 197001011234'], ['serialNumber', '197001011234'], ['title', 'Läkare'], ['emailAddress', 'anna@example.se']],
+      subject: [
+        ['C', 'SE'],
+        ['O', 'Telia Test'],
+        ['givenName', 'Anna'],
+        ['surname', 'Andersson'],
+        ['CN', 'Anna Andersson 197001011234'],
+        ['serialNumber', '197001011234'],
+        ['title', 'Läkare'],
+        ['emailAddress', 'anna@example.se'],
+      ],
       keyUsage: ['nonRepudiation'],
       cardNumber: '9752269000000012345',
       policies: ['1.2.752.74.8.512'],

@@ -16,7 +16,12 @@ let both: Minted;
 
 beforeAll(async () => {
   pki = await createTestPki();
-  responder = await createRevocationResponder({ ca: pki.personCa, responder: pki.responder, responderWithoutEku: pki.responderWithoutEku, foreignResponder: pki.foreignResponder });
+  responder = await createRevocationResponder({
+    ca: pki.personCa,
+    responder: pki.responder,
+    responderWithoutEku: pki.responderWithoutEku,
+    foreignResponder: pki.foreignResponder,
+  });
   fetch = inMemoryFetch(responder);
   ocspOnly = await mintPersonAuthCertificate(pki.personCa, { ocspUrls: [inMemoryOcspUrl] });
   crlOnly = await mintPersonAuthCertificate(pki.personCa, { crlUrls: [inMemoryCrlUrl] });
@@ -176,7 +181,12 @@ describe('checkRevocation: CRL', () => {
   it('reports the OCSP failure when the fallback fails too, or when fallback is off', async () => {
     responder.ocspMode = 'wrong-nonce';
     responder.crlMode = 'http-500';
-    expect(await check(both)).toMatchObject({ status: 'could-not-check', reason: 'nonce-mismatch', method: 'ocsp', attempts: [{ method: 'ocsp' }, { method: 'crl', reason: 'http-error' }] });
+    expect(await check(both)).toMatchObject({
+      status: 'could-not-check',
+      reason: 'nonce-mismatch',
+      method: 'ocsp',
+      attempts: [{ method: 'ocsp' }, { method: 'crl', reason: 'http-error' }],
+    });
     responder.crlMode = 'normal';
     const crlBefore = responder.requests.crl;
     expect(await check(both, { crlFallback: false })).toMatchObject({ status: 'could-not-check', reason: 'nonce-mismatch', attempts: [{ method: 'ocsp' }] });
@@ -185,7 +195,21 @@ describe('checkRevocation: CRL', () => {
 });
 
 describe('redirect targets', () => {
-  it.each([['127.0.0.1'], ['10.1.2.3'], ['172.16.0.1'], ['192.168.1.1'], ['169.254.169.254'], ['100.64.0.1'], ['0.0.0.0'], ['::1'], ['fe80::1'], ['fd00::1'], ['::ffff:127.0.0.1'], ['::'], ['not-an-ip']])('%s is not public', async (address) => {
+  it.each([
+    ['127.0.0.1'],
+    ['10.1.2.3'],
+    ['172.16.0.1'],
+    ['192.168.1.1'],
+    ['169.254.169.254'],
+    ['100.64.0.1'],
+    ['0.0.0.0'],
+    ['::1'],
+    ['fe80::1'],
+    ['fd00::1'],
+    ['::ffff:127.0.0.1'],
+    ['::'],
+    ['not-an-ip'],
+  ])('%s is not public', async (address) => {
     const { isNonPublicAddress } = await import('../../../electron/pki/revocation.js');
     expect(isNonPublicAddress(address)).toBe(true);
   });

@@ -141,7 +141,14 @@ describe('chooseLoginCertificate', () => {
   });
 
   it('a CA-flagged certificate from a SITHS CA is never chosen', async () => {
-    const caLike = await mintCertificate({ subject: [['CN', 'x'], ['serialNumber', 'SE2321000016-1234']], issuer: personCa, ca: true });
+    const caLike = await mintCertificate({
+      subject: [
+        ['CN', 'x'],
+        ['serialNumber', 'SE2321000016-1234'],
+      ],
+      issuer: personCa,
+      ca: true,
+    });
     expect(chooseLoginCertificate(infos(caLike), now).candidates[0]?.reason).toBe('ca');
   });
 });

@@ -74,7 +74,12 @@ describe('KortkollService.pinOperation (demo cards)', () => {
   it('at one try left nothing is sent without the second confirmation; with it the test goes through', async () => {
     await withService('auth-pin-one-try', async (service) => {
       expect(authOffer(service.getState())?.triesLeft).toBe(1);
-      const unconfirmed = await service.pinOperation({ kind: 'test', pin: 'authentication', values: { pin: pins.authentication.value }, confirmedLastTry: false });
+      const unconfirmed = await service.pinOperation({
+        kind: 'test',
+        pin: 'authentication',
+        values: { pin: pins.authentication.value },
+        confirmedLastTry: false,
+      });
       expect(unconfirmed.outcome).toMatchObject({ kind: 'refused', reason: 'not-confirmed' });
       expect(authOffer(service.getState())?.triesLeft).toBe(1);
       const confirmed = await service.pinOperation({ kind: 'test', pin: 'authentication', values: { pin: pins.authentication.value }, confirmedLastTry: true });
@@ -85,10 +90,17 @@ describe('KortkollService.pinOperation (demo cards)', () => {
 
   it('change: the new PIN works afterwards and the old one no longer does', async () => {
     await withService('netid-legacy', async (service) => {
-      const changed = await service.pinOperation({ kind: 'change', pin: 'signature', values: { current: pins.signature.value, next: '918273', confirmation: '918273' }, confirmedLastTry: false });
+      const changed = await service.pinOperation({
+        kind: 'change',
+        pin: 'signature',
+        values: { current: pins.signature.value, next: '918273', confirmation: '918273' },
+        confirmedLastTry: false,
+      });
       expect(changed.outcome.kind).toBe('done');
       expect((await service.pinOperation({ kind: 'test', pin: 'signature', values: { pin: '918273' }, confirmedLastTry: false })).outcome.kind).toBe('done');
-      expect((await service.pinOperation({ kind: 'test', pin: 'signature', values: { pin: pins.signature.value }, confirmedLastTry: false })).outcome.kind).toBe('wrong');
+      expect(
+        (await service.pinOperation({ kind: 'test', pin: 'signature', values: { pin: pins.signature.value }, confirmedLastTry: false })).outcome.kind,
+      ).toBe('wrong');
     });
   });
 
@@ -98,14 +110,26 @@ describe('KortkollService.pinOperation (demo cards)', () => {
       expect(before.report?.verdict.status).toBe('blocked');
       expect(authOffer(before)).toMatchObject({ blocked: true, test: false, change: false, unblock: true, triesLeft: 0 });
       // The SetCOS PUK counter may not be asked: the second confirmation is needed.
-      const unconfirmed = await service.pinOperation({ kind: 'unblock', pin: 'authentication', values: { puk: pins.puk.value, next: '246813', confirmation: '246813' }, confirmedLastTry: false });
+      const unconfirmed = await service.pinOperation({
+        kind: 'unblock',
+        pin: 'authentication',
+        values: { puk: pins.puk.value, next: '246813', confirmation: '246813' },
+        confirmedLastTry: false,
+      });
       expect(unconfirmed.outcome).toMatchObject({ kind: 'refused', reason: 'not-confirmed' });
-      const done = await service.pinOperation({ kind: 'unblock', pin: 'authentication', values: { puk: pins.puk.value, next: '246813', confirmation: '246813' }, confirmedLastTry: true });
+      const done = await service.pinOperation({
+        kind: 'unblock',
+        pin: 'authentication',
+        values: { puk: pins.puk.value, next: '246813', confirmation: '246813' },
+        confirmedLastTry: true,
+      });
       expect(done.outcome).toMatchObject({ kind: 'done', operation: 'unblock', counterAfter: { triesLeft: 3, blocked: false } });
       expect(done.state.report?.verdict.status).toBe('ready');
       expect(authOffer(done.state)).toMatchObject({ blocked: false, test: true, change: true, triesLeft: 3 });
       expect(done.state.guide.steps.every((step) => step.status !== 'blocked')).toBe(true);
-      expect((await service.pinOperation({ kind: 'test', pin: 'authentication', values: { pin: '246813' }, confirmedLastTry: false })).outcome.kind).toBe('done');
+      expect((await service.pinOperation({ kind: 'test', pin: 'authentication', values: { pin: '246813' }, confirmedLastTry: false })).outcome.kind).toBe(
+        'done',
+      );
     });
   });
 
@@ -114,7 +138,12 @@ describe('KortkollService.pinOperation (demo cards)', () => {
       const view = service.getState().pinOperations;
       expect(view?.structure).toBe('idprime');
       expect(authOffer(service.getState())).toMatchObject({ test: true, change: true, unblock: false });
-      const refused = await service.pinOperation({ kind: 'unblock', pin: 'authentication', values: { puk: '12345678', next: '246813', confirmation: '246813' }, confirmedLastTry: true });
+      const refused = await service.pinOperation({
+        kind: 'unblock',
+        pin: 'authentication',
+        values: { puk: '12345678', next: '246813', confirmation: '246813' },
+        confirmedLastTry: true,
+      });
       expect(refused.outcome).toMatchObject({ kind: 'refused', reason: 'unblock-not-offered' });
     });
   });
@@ -130,10 +159,14 @@ describe('KortkollService.pinOperation (demo cards)', () => {
   it('refuses with code busy while another operation runs (and during a read)', async () => {
     await withService('netid-legacy', async (service) => {
       const first = service.pinOperation({ kind: 'test', pin: 'authentication', values: { pin: pins.authentication.value }, confirmedLastTry: false });
-      await expect(service.pinOperation({ kind: 'test', pin: 'signature', values: { pin: pins.signature.value }, confirmedLastTry: false })).rejects.toMatchObject({ code: 'busy' });
+      await expect(
+        service.pinOperation({ kind: 'test', pin: 'signature', values: { pin: pins.signature.value }, confirmedLastTry: false }),
+      ).rejects.toMatchObject({ code: 'busy' });
       expect((await first).outcome.kind).toBe('done');
       const reading = service.runDiagnosis({ online: false });
-      await expect(service.pinOperation({ kind: 'test', pin: 'authentication', values: { pin: pins.authentication.value }, confirmedLastTry: false })).rejects.toMatchObject({ code: 'busy' });
+      await expect(
+        service.pinOperation({ kind: 'test', pin: 'authentication', values: { pin: pins.authentication.value }, confirmedLastTry: false }),
+      ).rejects.toMatchObject({ code: 'busy' });
       await reading;
       // Nothing was sent by the refused calls: the counters are whole.
       expect(authOffer(service.getState())?.triesLeft).toBe(3);
@@ -144,7 +177,9 @@ describe('KortkollService.pinOperation (demo cards)', () => {
     const service = createKortkollService({ smartcardListPath: null });
     await service.start();
     try {
-      await expect(service.pinOperation({ kind: 'test', pin: 'authentication', values: { pin: '123456' }, confirmedLastTry: false })).rejects.toMatchObject({ code: 'no-card' });
+      await expect(service.pinOperation({ kind: 'test', pin: 'authentication', values: { pin: '123456' }, confirmedLastTry: false })).rejects.toMatchObject({
+        code: 'no-card',
+      });
     } finally {
       await service.close();
     }
@@ -154,9 +189,23 @@ describe('KortkollService.pinOperation (demo cards)', () => {
     const used = [pins.puk.value, '246813', '000000', '135799'];
     await withService('auth-pin-blocked', async (service) => {
       const responses: PinOperationResponse[] = [];
-      responses.push(await service.pinOperation({ kind: 'unblock', pin: 'authentication', values: { puk: pins.puk.value, next: '246813', confirmation: '246813' }, confirmedLastTry: true }));
+      responses.push(
+        await service.pinOperation({
+          kind: 'unblock',
+          pin: 'authentication',
+          values: { puk: pins.puk.value, next: '246813', confirmation: '246813' },
+          confirmedLastTry: true,
+        }),
+      );
       responses.push(await service.pinOperation({ kind: 'test', pin: 'authentication', values: { pin: '000000' }, confirmedLastTry: false }));
-      responses.push(await service.pinOperation({ kind: 'change', pin: 'authentication', values: { current: '246813', next: '135799', confirmation: '135799' }, confirmedLastTry: false }));
+      responses.push(
+        await service.pinOperation({
+          kind: 'change',
+          pin: 'authentication',
+          values: { current: '246813', next: '135799', confirmation: '135799' },
+          confirmedLastTry: false,
+        }),
+      );
       expect(responses.map((response) => response.outcome.kind)).toEqual(['done', 'wrong', 'done']);
       expectNoSecret(JSON.stringify(responses), used);
       expectNoSecret(JSON.stringify(service.getState()), used);

@@ -55,7 +55,10 @@ describe('PIN counter probes over one insertion', () => {
       expect(tally(verifiesOf(service.getState()))).toEqual({ '0x11': 1, '0x83': 1 });
       const rerun = await service.runDiagnosis({ online: false });
       expect(verifiesOf(rerun)).toEqual([]);
-      const evidence = rerun.report?.checks.find((check) => check.id === 'auth-pin')?.evidence.map((fact) => fact.value).join(' | ');
+      const evidence = rerun.report?.checks
+        .find((check) => check.id === 'auth-pin')
+        ?.evidence.map((fact) => fact.value)
+        .join(' | ');
       expect(evidence).toContain('när kortet sattes i');
       expect(rerun.report?.pins.find((pin) => pin.role === 'authentication')?.triesLeft).toBe(3);
       expect(tally(verifiesOf(await service.runDiagnosis({ online: false, recheckPins: true })))).toEqual({ '0x11': 1, '0x83': 1 });

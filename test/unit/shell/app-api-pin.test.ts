@@ -76,7 +76,10 @@ describe('pin:operate argument checks', () => {
     ['non-ASCII digits', [{ kind: 'test', pin: 'authentication', values: { pin: '٩١٣٥٧٢' }, confirmedLastTry: false }]],
     ['a trailing newline', [{ kind: 'test', pin: 'authentication', values: { pin: `${secret}\n` }, confirmedLastTry: false }]],
     ['a String object', [{ kind: 'test', pin: 'authentication', values: { pin: Object(secret) as unknown }, confirmedLastTry: false }]],
-    ['values with a prototype', [{ kind: 'test', pin: 'authentication', values: Object.assign(Object.create({ inherited: 1 }) as object, { pin: secret }), confirmedLastTry: false }]],
+    [
+      'values with a prototype',
+      [{ kind: 'test', pin: 'authentication', values: Object.assign(Object.create({ inherited: 1 }) as object, { pin: secret }), confirmedLastTry: false }],
+    ],
   ];
   it.each(bad)('refuses %s as bad-argument, without calling the service or echoing the digits', async (_name, args) => {
     const { handlers, service } = setup();
@@ -90,16 +93,20 @@ describe('pin:operate argument checks', () => {
     const { handlers } = setup();
     await fc.assert(
       // A marker no fixed message holds, so that finding it in the answer can only mean an echo.
-      fc.asyncProperty(fc.string({ maxLength: 40 }).map((s) => `\u00a7${s}`), fc.constantFrom('pin', 'kind', 'pin-role', 'key'), async (value, where) => {
-        const request: Record<string, unknown> = { kind: 'test', pin: 'authentication', values: { pin: '123456' }, confirmedLastTry: false };
-        if (where === 'pin') request.values = { pin: value };
-        else if (where === 'kind') request.kind = value;
-        else if (where === 'pin-role') request.pin = value;
-        else request[value] = value;
-        const result = await invokeAppApi(handlers, 'pin:operate', [request]);
-        expect(result.ok).toBe(false);
-        expect(JSON.stringify(result)).not.toContain('\u00a7');
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 40 }).map((s) => `\u00a7${s}`),
+        fc.constantFrom('pin', 'kind', 'pin-role', 'key'),
+        async (value, where) => {
+          const request: Record<string, unknown> = { kind: 'test', pin: 'authentication', values: { pin: '123456' }, confirmedLastTry: false };
+          if (where === 'pin') request.values = { pin: value };
+          else if (where === 'kind') request.kind = value;
+          else if (where === 'pin-role') request.pin = value;
+          else request[value] = value;
+          const result = await invokeAppApi(handlers, 'pin:operate', [request]);
+          expect(result.ok).toBe(false);
+          expect(JSON.stringify(result)).not.toContain('\u00a7');
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -123,7 +123,15 @@ describe('app API handlers', () => {
     expect((await handlers['demo:list']()).map((card) => card.name)).toEqual(['netid-legacy', 'siths-eid-2024']);
     expect((await handlers['demo:use']('siths-eid-2024')).demoCard).toBe('siths-eid-2024');
     expect((await handlers['demo:use'](null)).demoCard).toBeNull();
-    expect(service.calls.map((call) => call.method)).toEqual(['runDiagnosis', 'renderReport', 'chooseReader', 'chooseReader', 'setLanguage', 'useDemoCard', 'useDemoCard']);
+    expect(service.calls.map((call) => call.method)).toEqual([
+      'runDiagnosis',
+      'renderReport',
+      'chooseReader',
+      'chooseReader',
+      'setLanguage',
+      'useDemoCard',
+      'useDemoCard',
+    ]);
   });
 
   const badCalls: [string, unknown[]][] = [
@@ -194,7 +202,7 @@ describe('app API handlers', () => {
     expect(result).toEqual({ ok: false, error: { code: 'card-removed', message: 'Card removed' } });
   });
 
-  it('card:probe: the card report as text in the app\'s language, saved as text or JSON when asked', async () => {
+  it("card:probe: the card report as text in the app's language, saved as text or JSON when asked", async () => {
     const { handlers, service, saved, setSaveAnswer } = setup();
     const shown = await handlers['card:probe']({ save: null });
     expect(shown).toMatchObject({ ok: true, value: { saved: null } });
@@ -245,7 +253,9 @@ describe('app API handlers', () => {
 
   it('openAllowed opens the normalised address, never the original string', async () => {
     const opened: string[] = [];
-    const result = await openAllowed('HTTPS://Test.SITHS.se:443/a/../b', 'http://personal.minavardkontakter.se', { openExternal: async (url) => void opened.push(url) });
+    const result = await openAllowed('HTTPS://Test.SITHS.se:443/a/../b', 'http://personal.minavardkontakter.se', {
+      openExternal: async (url) => void opened.push(url),
+    });
     expect(result.ok).toBe(true);
     expect(opened).toEqual(['https://test.siths.se/b']);
   });

@@ -5,7 +5,13 @@ import { buildMenuTemplate, desktopMessages, type MenuActions } from '../../../e
 function actions() {
   const calls: string[] = [];
   const record = (name: string) => () => void calls.push(name);
-  const menuActions: MenuActions = { rerun: record('rerun'), saveReport: record('saveReport'), openCardTestPage: record('openCardTestPage'), openLoginPage: record('openLoginPage'), showAbout: record('showAbout') };
+  const menuActions: MenuActions = {
+    rerun: record('rerun'),
+    saveReport: record('saveReport'),
+    openCardTestPage: record('openCardTestPage'),
+    openLoginPage: record('openLoginPage'),
+    showAbout: record('showAbout'),
+  };
   return { calls, menuActions };
 }
 
@@ -15,8 +21,16 @@ describe('application menu', () => {
   it('is Swedish by default: Arkiv, Redigera, Visa, Hjälp, with the standard roles', () => {
     const template = buildMenuTemplate('sv', actions().menuActions, { isMac: false, developer: false });
     expect(template.map((item) => item.label)).toEqual(['Arkiv', 'Redigera', 'Visa', 'Hjälp']);
-    expect(submenu(template[1]).map((item) => item.role).filter(Boolean)).toEqual(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll']);
-    expect(submenu(template[1]).map((item) => item.label).filter(Boolean)).toEqual(['Ångra', 'Gör om', 'Klipp ut', 'Kopiera', 'Klistra in', 'Markera allt']);
+    expect(
+      submenu(template[1])
+        .map((item) => item.role)
+        .filter(Boolean),
+    ).toEqual(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll']);
+    expect(
+      submenu(template[1])
+        .map((item) => item.label)
+        .filter(Boolean),
+    ).toEqual(['Ångra', 'Gör om', 'Klipp ut', 'Kopiera', 'Klistra in', 'Markera allt']);
     expect(submenu(template[0]).find((item) => item.role === 'quit')?.label).toBe('Avsluta');
   });
 

@@ -30,7 +30,15 @@ describe('the app:// protocol handler', () => {
     expect(await response.text()).toContain('<title>Kortkoll</title>');
     const csp = response.headers.get('content-security-policy');
     expect(csp).toBe(contentSecurityPolicy);
-    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ]) {
       expect(csp?.split('; ')).toContain(directive);
     }
     expect(csp).not.toContain('unsafe-inline');

@@ -103,7 +103,11 @@ const fake = vi.hoisted(() => {
     },
     shell: { openExternal: async (url: string) => void state.opened.push(url) },
     // The PKCS#11 worker's process (electron/pkcs11-utility.ts; its own test drives it).
-    utilityProcess: { fork: () => { throw new Error('not in this test'); } },
+    utilityProcess: {
+      fork: () => {
+        throw new Error('not in this test');
+      },
+    },
     dialog: { showSaveDialog: async () => ({ canceled: true }), showMessageBox: async () => ({ response: 0 }) },
     Menu: { buildFromTemplate: (template: unknown) => ({ template }), setApplicationMenu: (menu: unknown) => state.menus.push(menu) },
   };
@@ -222,7 +226,9 @@ describe('the app:// protocol', () => {
   it('puts the same CSP on anything the session loads over HTTP(S)', async () => {
     await loadMain();
     const answers: { responseHeaders: Record<string, string[]> }[] = [];
-    fake.permissionHandlers.headers!({ responseHeaders: { 'Content-Type': ['text/html'] } }, (answer: { responseHeaders: Record<string, string[]> }) => answers.push(answer));
+    fake.permissionHandlers.headers!({ responseHeaders: { 'Content-Type': ['text/html'] } }, (answer: { responseHeaders: Record<string, string[]> }) =>
+      answers.push(answer),
+    );
     expect(answers).toEqual([{ responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [contentSecurityPolicy] } }]);
   });
 });
@@ -231,7 +237,13 @@ describe('navigation, new windows and webviews', () => {
   it('never navigates away; an allowed page opens in the browser, others not at all', async () => {
     const { window } = await loadMain();
     const contents = window!.webContents;
-    for (const url of ['https://test.siths.se/', 'https://evil.example/', 'http://personal.minavardkontakter.se.evil.com/', 'javascript:alert(1)', 'file:///etc/passwd']) {
+    for (const url of [
+      'https://test.siths.se/',
+      'https://evil.example/',
+      'http://personal.minavardkontakter.se.evil.com/',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+    ]) {
       const event = preventable();
       contents.emit('will-navigate', event, url);
       expect(event.defaultPrevented).toBe(true);
@@ -278,12 +290,28 @@ describe('navigation, new windows and webviews', () => {
 });
 
 describe('permissions', () => {
-  const denied = ['media', 'geolocation', 'notifications', 'smart-card', 'hid', 'usb', 'serial', 'openExternal', 'clipboard-read', 'display-capture', 'fullscreen', 'unknown'];
+  const denied = [
+    'media',
+    'geolocation',
+    'notifications',
+    'smart-card',
+    'hid',
+    'usb',
+    'serial',
+    'openExternal',
+    'clipboard-read',
+    'display-capture',
+    'fullscreen',
+    'unknown',
+  ];
 
   it.each(denied)('denies %s requests, even from the app itself', async (permission) => {
     await loadMain();
     const answers: boolean[] = [];
-    fake.permissionHandlers.request!({ getURL: () => 'app://kortkoll/index.html' }, permission, (granted: boolean) => answers.push(granted), { requestingUrl: 'app://kortkoll/index.html', isMainFrame: true });
+    fake.permissionHandlers.request!({ getURL: () => 'app://kortkoll/index.html' }, permission, (granted: boolean) => answers.push(granted), {
+      requestingUrl: 'app://kortkoll/index.html',
+      isMainFrame: true,
+    });
     expect(answers).toEqual([false]);
     expect(fake.permissionHandlers.check!(null, permission, 'app://kortkoll', { requestingUrl: 'app://kortkoll/index.html', isMainFrame: true })).toBe(false);
   });
@@ -292,8 +320,14 @@ describe('permissions', () => {
     await loadMain();
     const answers: boolean[] = [];
     const request = fake.permissionHandlers.request!;
-    request({ getURL: () => 'app://kortkoll/index.html' }, 'clipboard-sanitized-write', (granted: boolean) => answers.push(granted), { requestingUrl: 'app://kortkoll/index.html', isMainFrame: true });
-    request({ getURL: () => 'https://evil.example/' }, 'clipboard-sanitized-write', (granted: boolean) => answers.push(granted), { requestingUrl: 'https://evil.example/', isMainFrame: true });
+    request({ getURL: () => 'app://kortkoll/index.html' }, 'clipboard-sanitized-write', (granted: boolean) => answers.push(granted), {
+      requestingUrl: 'app://kortkoll/index.html',
+      isMainFrame: true,
+    });
+    request({ getURL: () => 'https://evil.example/' }, 'clipboard-sanitized-write', (granted: boolean) => answers.push(granted), {
+      requestingUrl: 'https://evil.example/',
+      isMainFrame: true,
+    });
     expect(answers).toEqual([true, false]);
     expect(fake.permissionHandlers.check!(null, 'clipboard-sanitized-write', 'https://evil.example', { isMainFrame: true })).toBe(false);
   });
@@ -323,12 +357,18 @@ describe('IPC', () => {
   it.each([
     ['no frame', () => null],
     ['a subframe showing our page', () => ({ url: 'app://kortkoll/index.html' })],
-    ['our main frame after it navigated elsewhere', (window: { webContents: { mainFrame: { url: string } } }) => Object.assign(window.webContents.mainFrame, { url: 'https://evil.example/' })],
+    [
+      'our main frame after it navigated elsewhere',
+      (window: { webContents: { mainFrame: { url: string } } }) => Object.assign(window.webContents.mainFrame, { url: 'https://evil.example/' }),
+    ],
   ])('refuses %s', async (_name, frameOf) => {
     const { window, service } = await loadMain();
     const frame = frameOf(window as never);
     for (const channel of ['diagnosis:run', 'demo:use', 'login:open'] as const) {
-      const result = await fake.state.ipcHandlers.get(channel)!({ senderFrame: frame }, channel === 'diagnosis:run' ? { online: true } : channel === 'demo:use' ? 'siths-eid-2024' : undefined);
+      const result = await fake.state.ipcHandlers.get(channel)!(
+        { senderFrame: frame },
+        channel === 'diagnosis:run' ? { online: true } : channel === 'demo:use' ? 'siths-eid-2024' : undefined,
+      );
       expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
     expect(service!.calls.filter((call) => call.method !== 'start')).toEqual([]);
@@ -351,7 +391,12 @@ describe('the application', () => {
   it('uses the real readers (PC/SC) and the system probes without --demo', async () => {
     await loadMain();
     expect(fake.state.serviceOptions).toHaveLength(1);
-    const options = fake.state.serviceOptions[0] as { demoCard: unknown; appVersion: string; monitorFactory: () => unknown; collectSystemFacts: () => Promise<unknown> };
+    const options = fake.state.serviceOptions[0] as {
+      demoCard: unknown;
+      appVersion: string;
+      monitorFactory: () => unknown;
+      collectSystemFacts: () => Promise<unknown>;
+    };
     expect(options.demoCard).toBeNull();
     expect(options.appVersion).toBe('0.1.0');
     expect(options.monitorFactory()).toEqual({ fake: 'pcsc-monitor' });

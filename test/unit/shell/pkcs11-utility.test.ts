@@ -7,7 +7,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Pkcs11ModuleView } from '../../../native/system/index.js';
 
-const fake = vi.hoisted(() => ({ forks: [] as { script: string; args: string[]; options: Record<string, unknown>; child: unknown }[], answer: null as null | ((child: { emit: (e: string, ...a: unknown[]) => void }, request: unknown) => void) }));
+const fake = vi.hoisted(() => ({
+  forks: [] as { script: string; args: string[]; options: Record<string, unknown>; child: unknown }[],
+  answer: null as null | ((child: { emit: (e: string, ...a: unknown[]) => void }, request: unknown) => void),
+}));
 
 vi.mock('electron', async () => {
   const { EventEmitter: Emitter } = await import('node:events');
@@ -38,13 +41,36 @@ const { createKortkollService } = await import('../../../electron/service.js');
 
 const modulePath = process.execPath; // any existing file stands for the module
 const okView = (certificateHashes: string[]): Pkcs11ModuleView => ({
-
   modulePath,
   status: 'ok',
   durationMs: 1,
   warnings: [],
   info: { cryptokiVersion: '2.20', manufacturerId: 'OpenSC Project', libraryDescription: 'OpenSC smartcard framework', libraryVersion: '0.23' },
-  slots: [{ slotId: '0', description: 'Virtual PCD 00 00', manufacturerId: '', flags: 7, flagNames: [], tokenPresent: true, token: { label: 'SITHS e-id kort (Legitimering)', manufacturerId: '', model: 'PKCS#15', serialNumber: '1', flags: 0, flagNames: [], userPin: { countLow: false, finalTry: false, locked: false, toBeChanged: false }, userPinInitialized: true, tokenInitialized: true, loginRequired: true, minPinLength: 6, maxPinLength: 8, certificates: certificateHashes.map((sha256, i) => ({ label: `cert ${i}`, idHex: String(i), derBase64: 'AA==', sha256 })) } }],
+  slots: [
+    {
+      slotId: '0',
+      description: 'Virtual PCD 00 00',
+      manufacturerId: '',
+      flags: 7,
+      flagNames: [],
+      tokenPresent: true,
+      token: {
+        label: 'SITHS e-id kort (Legitimering)',
+        manufacturerId: '',
+        model: 'PKCS#15',
+        serialNumber: '1',
+        flags: 0,
+        flagNames: [],
+        userPin: { countLow: false, finalTry: false, locked: false, toBeChanged: false },
+        userPinInitialized: true,
+        tokenInitialized: true,
+        loginRequired: true,
+        minPinLength: 6,
+        maxPinLength: 8,
+        certificates: certificateHashes.map((sha256, i) => ({ label: `cert ${i}`, idHex: String(i), derBase64: 'AA==', sha256 })),
+      },
+    },
+  ],
 });
 
 describe('the PKCS#11 worker as a utilityProcess', () => {
@@ -86,14 +112,15 @@ describe('the PKCS#11 worker as a utilityProcess', () => {
     };
     const inspect = createUtilityPkcs11Inspector();
     const service = createKortkollService({ demoCard: 'netid-legacy', lang: 'en', inspectMiddleware: async () => [await inspect(modulePath)] });
-    const seen = new Promise<string>((resolve) => service.subscribe((state) => {
-      const check = state.report?.checks.find((c) => c.id === 'middleware');
-      if (check?.status === 'ok') resolve(check.summary);
-    }));
+    const seen = new Promise<string>((resolve) =>
+      service.subscribe((state) => {
+        const check = state.report?.checks.find((c) => c.id === 'middleware');
+        if (check?.status === 'ok') resolve(check.summary);
+      }),
+    );
     await service.start();
     expect(await seen).toMatch(/sees the card/);
     expect(fake.forks.at(-1)!.script).toBe(utilityWorkerPath());
     await service.close();
   });
 });
-

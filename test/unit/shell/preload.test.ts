@@ -21,7 +21,10 @@ const fake = vi.hoisted(() => {
       return ipcRenderer;
     },
     removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void) {
-      listeners.set(channel, (listeners.get(channel) ?? []).filter((l) => l !== listener));
+      listeners.set(
+        channel,
+        (listeners.get(channel) ?? []).filter((l) => l !== listener),
+      );
       return ipcRenderer;
     },
   };
@@ -29,7 +32,11 @@ const fake = vi.hoisted(() => {
   return { exposed, invocations, listeners, ipcRenderer, contextBridge, setAnswer: (fn: typeof answer) => (answer = fn) };
 });
 
-vi.mock('electron', () => ({ contextBridge: fake.contextBridge, ipcRenderer: fake.ipcRenderer, default: { contextBridge: fake.contextBridge, ipcRenderer: fake.ipcRenderer } }));
+vi.mock('electron', () => ({
+  contextBridge: fake.contextBridge,
+  ipcRenderer: fake.ipcRenderer,
+  default: { contextBridge: fake.contextBridge, ipcRenderer: fake.ipcRenderer },
+}));
 
 let api: KortkollApi;
 beforeAll(async () => {

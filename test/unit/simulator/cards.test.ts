@@ -217,7 +217,10 @@ describe('siths-eid-2024', () => {
     expect(keyUsage(read.certificates[0]!)).toEqual(['digitalSignature', 'keyEncipherment']);
     expect(attribute(read.certificates[0]!.issuer, CN)).toBe('SITHS e-id Person HSA-id 3 CA v1');
     expect(toHex(read.cdf[0]!.path.path)).toMatch(/^3F005015[0-9A-F]{4}$/);
-    expect(read.aodf.map((pin) => pin.reference)).toEqual([VIRTUAL_CARD_PINS.sithsEid2024.authentication.reference, VIRTUAL_CARD_PINS.sithsEid2024.puk.reference]);
+    expect(read.aodf.map((pin) => pin.reference)).toEqual([
+      VIRTUAL_CARD_PINS.sithsEid2024.authentication.reference,
+      VIRTUAL_CARD_PINS.sithsEid2024.puk.reference,
+    ]);
     expect(read.card.behaviour).toMatchObject({ extendedLength: true, t0GetResponse: true });
     expect(read.card.behaviour.maxReadBinaryLength).toBeGreaterThan(0xff);
   });

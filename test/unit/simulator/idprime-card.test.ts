@@ -41,7 +41,16 @@ function handMadeCard(behaviour: Partial<CardBehaviour>, dataObjects?: VirtualCa
     name: 'unit-idprime',
     description: 'hand-made card for the IDPrime engine switches',
     atr: ATRS.idprime940,
-    mf: dedicatedFile(0x3f00, [elementaryFile(0x0101, Uint8Array.from({ length: 300 }, (_, i) => i & 0xff))], { aid: IDPRIME_APPLET_AID }),
+    mf: dedicatedFile(
+      0x3f00,
+      [
+        elementaryFile(
+          0x0101,
+          Uint8Array.from({ length: 300 }, (_, i) => i & 0xff),
+        ),
+      ],
+      { aid: IDPRIME_APPLET_AID },
+    ),
     pins: [],
     behaviour: { ...defaultCardBehaviour, ...behaviour },
     dataObjects,
@@ -293,7 +302,7 @@ describe('reservkort, unknown-structure and the ATRs', () => {
     expect(card.spec.mf.children.length).toBeGreaterThan(0);
   });
 
-  it('siths-eid-idprime matches Debian OpenSC 0.23\'s idprime ATR under its mask; reservkort and unknown-structure do not', async () => {
+  it("siths-eid-idprime matches Debian OpenSC 0.23's idprime ATR under its mask; reservkort and unknown-structure do not", async () => {
     expect(atrMatchesMasked(ATRS.idprime940, OPENSC_023_IDPRIME_ATR)).toBe(true);
     expect(atrMatchesMasked(ATRS.reservkort, OPENSC_023_IDPRIME_ATR)).toBe(false);
     expect(atrMatchesMasked(ATRS.unknownIdprimeFamily, OPENSC_023_IDPRIME_ATR)).toBe(false);
@@ -317,7 +326,16 @@ describe('reservkort, unknown-structure and the ATRs', () => {
   });
 
   it('builds every IDPrime card with a different cardid per cardholder and the same per card', async () => {
-    const names: VirtualCardName[] = ['siths-eid-idprime', 'idprime-auth-pin-blocked', 'idprime-auth-pin-one-try', 'idprime-uncompressed', 'idprime-empty-cmapfile', 'idprime-strict', 'idprime-t0', 'reservkort'];
+    const names: VirtualCardName[] = [
+      'siths-eid-idprime',
+      'idprime-auth-pin-blocked',
+      'idprime-auth-pin-one-try',
+      'idprime-uncompressed',
+      'idprime-empty-cmapfile',
+      'idprime-strict',
+      'idprime-t0',
+      'reservkort',
+    ];
     const ids = new Set<string>();
     for (const name of names) {
       const spec = await buildVirtualCardSpec(name, { now: NOW });

@@ -43,7 +43,13 @@ export function parseIndex(content: Uint8Array): IndexEntry[] {
   const entries: IndexEntry[] = [];
   for (let i = 0; i < count; i++) {
     const e = content.subarray(1 + i * 21, 1 + (i + 1) * 21);
-    entries.push({ fid: (e[0]! << 8) | e[1]!, size: (e[2]! << 8) | e[3]!, fileName: cString(e.subarray(4, 12)), directory: cString(e.subarray(12, 20)), flag: e[20]! });
+    entries.push({
+      fid: (e[0]! << 8) | e[1]!,
+      size: (e[2]! << 8) | e[3]!,
+      fileName: cString(e.subarray(4, 12)),
+      directory: cString(e.subarray(12, 20)),
+      flag: e[20]!,
+    });
   }
   return entries;
 }
@@ -106,5 +112,10 @@ export interface SpecCertificate {
 export function idprimeSpecCertificates(spec: VirtualCardSpec): SpecCertificate[] {
   return parseIndex(specFile(spec, 0x0101))
     .filter((entry) => /^k[xs]c\d\d$/.test(entry.fileName) && entry.directory === 'mscp')
-    .map((entry) => ({ fileName: entry.fileName, container: Number(entry.fileName.slice(3)), fid: entry.fid, ...decodeCertificateFile(specFile(spec, entry.fid)) }));
+    .map((entry) => ({
+      fileName: entry.fileName,
+      container: Number(entry.fileName.slice(3)),
+      fid: entry.fid,
+      ...decodeCertificateFile(specFile(spec, entry.fid)),
+    }));
 }

@@ -13,18 +13,31 @@ import { fromHex, toHex } from '../../../native/transport.js';
 // Expected bytes are written by hand from the PKCS#15 v1.1 ASN.1 module (X.690 DER), not from the encoder.
 describe('PKCS#15 DER encoding', () => {
   it('encodes ODF entries as [n] { Path }', () => {
-    expect(toHex(encodeOdf([{ type: 'certificates', path: { path: fromHex('3F004403') } }, { type: 'authObjects', path: { path: fromHex('3F004401') } }]))).toBe(
-      'A4' + '08' + '3006' + '04043F004403' + 'A8' + '08' + '3006' + '04043F004401',
-    );
+    expect(
+      toHex(
+        encodeOdf([
+          { type: 'certificates', path: { path: fromHex('3F004403') } },
+          { type: 'authObjects', path: { path: fromHex('3F004401') } },
+        ]),
+      ),
+    ).toBe('A4' + '08' + '3006' + '04043F004403' + 'A8' + '08' + '3006' + '04043F004401');
   });
 
   it('encodes a certificate entry whose Path points at a slice (index, [0] length)', () => {
     const der = encodeCertificateObject({ label: 'A', id: fromHex('4503'), authority: true, path: { path: fromHex('3F004313'), index: 0, length: 1249 } });
     expect(toHex(der)).toBe(
       '3021' + // PKCS15Object
-        '3003' + '0C0141' + // CommonObjectAttributes { label }
-        '3007' + '04024503' + '0101FF' + // CommonCertificateAttributes { iD, authority TRUE }
-        'A111' + '300F' + '300D' + '04043F004313' + '020100' + '800204E1', // [1] { X509CertificateAttributes { Path } }
+        '3003' +
+        '0C0141' + // CommonObjectAttributes { label }
+        '3007' +
+        '04024503' +
+        '0101FF' + // CommonCertificateAttributes { iD, authority TRUE }
+        'A111' +
+        '300F' +
+        '300D' +
+        '04043F004313' +
+        '020100' +
+        '800204E1', // [1] { X509CertificateAttributes { Path } }
     );
   });
 
@@ -45,9 +58,23 @@ describe('PKCS#15 DER encoding', () => {
     });
     expect(toHex(der)).toBe(
       '3034' +
-        '300A' + '0C0150' + '030206C0' + '040103' + // label, flags private+modifiable, authId of the PUK
-        '3003' + '040101' + // CommonAuthenticationObjectAttributes { authId }
-        'A121' + '301F' + '03020348' + '0A0101' + '020106' + '020108' + '020108' + '80020081' + '0401FF' + '3006' + '04043F005015',
+        '300A' +
+        '0C0150' +
+        '030206C0' +
+        '040103' + // label, flags private+modifiable, authId of the PUK
+        '3003' +
+        '040101' + // CommonAuthenticationObjectAttributes { authId }
+        'A121' +
+        '301F' +
+        '03020348' +
+        '0A0101' +
+        '020106' +
+        '020108' +
+        '020108' +
+        '80020081' +
+        '0401FF' +
+        '3006' +
+        '04043F005015',
     );
   });
 

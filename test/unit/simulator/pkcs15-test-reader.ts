@@ -68,10 +68,13 @@ export class TestPkcs15Reader {
   /** SELECT by absolute path (P1=08, without the MF); returns the file size from the FCI. */
   async selectPath(path: Uint8Array): Promise<number> {
     const relative = path[0] === 0x3f && path[1] === 0x00 ? path.slice(2) : path;
-    const command = relative.length === 0 ? Uint8Array.of(0x00, 0xa4, 0x00, 0x00, 0x02, 0x3f, 0x00, 0x00) : Uint8Array.from([0x00, 0xa4, 0x08, 0x00, relative.length, ...relative, 0x00]);
+    const command =
+      relative.length === 0
+        ? Uint8Array.of(0x00, 0xa4, 0x00, 0x00, 0x02, 0x3f, 0x00, 0x00)
+        : Uint8Array.from([0x00, 0xa4, 0x08, 0x00, relative.length, ...relative, 0x00]);
     const { data, sw } = await this.send(command);
     if (sw !== 0x9000) throw new StatusWordError(sw, `SELECT ${toHex(path)}`);
-    for (let i = 2; i < data.length; ) {
+    for (let i = 2; i < data.length;) {
       const tag = data[i]!;
       const length = data[i + 1]!;
       if (tag === 0x80) return (data[i + 2]! << 8) | data[i + 3]!;
@@ -105,7 +108,7 @@ export class TestPkcs15Reader {
     const template = topLevelObjects(dir)[0];
     if (!template) throw new Error('EF.DIR is empty');
     const inner = new Uint8Array(template.valueBlock.valueBeforeDecodeView);
-    for (let i = 0; i < inner.length; ) {
+    for (let i = 0; i < inner.length;) {
       const tag = inner[i]!;
       const length = inner[i + 1]!;
       if (tag === 0x51) return inner.slice(i + 2, i + 2 + length);

@@ -50,7 +50,13 @@ describe('runProbe', () => {
   };
 
   it('turns a throwing probe into a failed result', async () => {
-    const probe: SystemProbe = { id: 'throws', platforms: ['linux'], run: async () => { throw new Error('boom'); } };
+    const probe: SystemProbe = {
+      id: 'throws',
+      platforms: ['linux'],
+      run: async () => {
+        throw new Error('boom');
+      },
+    };
     expect(await runProbe(probe, ctx)).toMatchObject({ probeId: 'throws', status: 'failed', facts: [], message: 'boom' });
   });
 
@@ -62,7 +68,11 @@ describe('runProbe', () => {
   it('skips probes of other platforms and marks results with unknown facts partial', async () => {
     const windowsOnly: SystemProbe = { id: 'win', platforms: ['win32'], run: async () => [] };
     expect((await runProbe(windowsOnly, ctx)).status).toBe('skipped');
-    const partial: SystemProbe = { id: 'p', platforms: ['linux'], run: async () => [{ key: 'k', value: 'unknown', source: 'file', detail: '/x', note: 'unreadable' }] };
+    const partial: SystemProbe = {
+      id: 'p',
+      platforms: ['linux'],
+      run: async () => [{ key: 'k', value: 'unknown', source: 'file', detail: '/x', note: 'unreadable' }],
+    };
     expect((await runProbe(partial, ctx)).status).toBe('partial');
   });
 });

@@ -27,8 +27,14 @@ const units = ['pcscd.socket', 'pcscd.service'];
 
 describe('Linux parsers', () => {
   it('reads systemctl is-active for both units, renaming its "unknown"', () => {
-    expect(parseSystemctlIsActive(recorded('linux', 'systemctl-is-active-running.txt'), units)).toEqual({ kind: 'states', states: { 'pcscd.socket': 'active', 'pcscd.service': 'active' } });
-    expect(parseSystemctlIsActive(recorded('linux', 'systemctl-is-active-failed.txt'), units)).toEqual({ kind: 'states', states: { 'pcscd.socket': 'inactive', 'pcscd.service': 'failed' } });
+    expect(parseSystemctlIsActive(recorded('linux', 'systemctl-is-active-running.txt'), units)).toEqual({
+      kind: 'states',
+      states: { 'pcscd.socket': 'active', 'pcscd.service': 'active' },
+    });
+    expect(parseSystemctlIsActive(recorded('linux', 'systemctl-is-active-failed.txt'), units)).toEqual({
+      kind: 'states',
+      states: { 'pcscd.socket': 'inactive', 'pcscd.service': 'failed' },
+    });
     expect(parseSystemctlIsActive(recorded('linux', 'systemctl-is-active-not-loaded.txt'), units)).toMatchObject({ states: { 'pcscd.service': 'not-loaded' } });
   });
   it('gives unknown when systemd is not the init system (recorded) and for garbage', () => {
@@ -37,24 +43,54 @@ describe('Linux parsers', () => {
     expect(parseSystemctlIsActive('active\n', units).kind).toBe('unknown');
   });
   it('reads the OpenSC version from --info (recorded) and not from --version (recorded)', () => {
-    expect(parseOpenscInfo(recorded('linux', 'opensc-tool-info.txt'))).toEqual({ kind: 'version', version: '0.23.0', features: 'locking zlib readline openssl pcsc(libpcsclite.so.1)' });
-    expect(parseOpenscInfo(recorded('linux', 'opensc-tool-version.txt'))).toEqual({ kind: 'unknown', note: 'unexpected output from opensc-tool: No Git revision info available' });
+    expect(parseOpenscInfo(recorded('linux', 'opensc-tool-info.txt'))).toEqual({
+      kind: 'version',
+      version: '0.23.0',
+      features: 'locking zlib readline openssl pcsc(libpcsclite.so.1)',
+    });
+    expect(parseOpenscInfo(recorded('linux', 'opensc-tool-version.txt'))).toEqual({
+      kind: 'unknown',
+      note: 'unexpected output from opensc-tool: No Git revision info available',
+    });
   });
   it('reads p11-kit module files (recorded) and list-modules output', () => {
-    expect(parseP11KitModuleFile('opensc-pkcs11', recorded('linux', 'opensc-pkcs11.module'))).toEqual({ name: 'opensc-pkcs11', module: 'opensc-pkcs11.so', disableIn: [], enableIn: [] });
-    expect(parseP11KitModuleFile('netid', recorded('linux', 'netid.module'))).toEqual({ name: 'netid', module: '/usr/lib/libiidp11.so', disableIn: ['gnome-keyring'], enableIn: [] });
+    expect(parseP11KitModuleFile('opensc-pkcs11', recorded('linux', 'opensc-pkcs11.module'))).toEqual({
+      name: 'opensc-pkcs11',
+      module: 'opensc-pkcs11.so',
+      disableIn: [],
+      enableIn: [],
+    });
+    expect(parseP11KitModuleFile('netid', recorded('linux', 'netid.module'))).toEqual({
+      name: 'netid',
+      module: '/usr/lib/libiidp11.so',
+      disableIn: ['gnome-keyring'],
+      enableIn: [],
+    });
     const listed = parseP11KitListModules(recorded('linux', 'p11-kit-list-modules.txt'));
     expect(listed).toEqual({
       kind: 'modules',
       modules: [
-        { name: 'opensc-pkcs11', path: '/usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so', libraryDescription: 'OpenSC smartcard framework', libraryVersion: '0.23', tokens: ['SITHS e-id kort (Legitimering)'] },
-        { name: 'p11-kit-trust', path: '/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so', libraryDescription: 'PKCS#11 Kit Trust Module', libraryVersion: '0.24', tokens: ['System Trust'] },
+        {
+          name: 'opensc-pkcs11',
+          path: '/usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so',
+          libraryDescription: 'OpenSC smartcard framework',
+          libraryVersion: '0.23',
+          tokens: ['SITHS e-id kort (Legitimering)'],
+        },
+        {
+          name: 'p11-kit-trust',
+          path: '/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so',
+          libraryDescription: 'PKCS#11 Kit Trust Module',
+          libraryVersion: '0.24',
+          tokens: ['System Trust'],
+        },
       ],
     });
     expect(parseP11KitListModules('Segmentation fault').kind).toBe('unknown');
   });
   it('reads opensc-tool reader lists by the Name column', () => {
-    const text = '# Detected readers (pcsc)\nNr.  Card  Features  Name\n0    Yes             Virtual PCD 00 00\n1    No   PIN pad    Identiv SCR3500 USB Smart Card Reader\n';
+    const text =
+      '# Detected readers (pcsc)\nNr.  Card  Features  Name\n0    Yes             Virtual PCD 00 00\n1    No   PIN pad    Identiv SCR3500 USB Smart Card Reader\n';
     expect(parseOpenscReaderList(text)).toEqual({
       kind: 'readers',
       readers: [
@@ -146,9 +182,12 @@ describe('Linux probes on recorded outputs', () => {
 
   it('uses systemd unit states where systemd runs: socket activation counts as running', async () => {
     const { '/proc/77/comm': _pcscd, ...noProcess } = baseFiles;
-    const facts = await linux({ ...noProcess, '/run/systemd/system': { kind: 'directory' } }, {
-      'systemctl is-active pcscd.socket pcscd.service': { stdout: recorded('linux', 'systemctl-is-active-socket-only.txt'), exitCode: 3 },
-    });
+    const facts = await linux(
+      { ...noProcess, '/run/systemd/system': { kind: 'directory' } },
+      {
+        'systemctl is-active pcscd.socket pcscd.service': { stdout: recorded('linux', 'systemctl-is-active-socket-only.txt'), exitCode: 3 },
+      },
+    );
     expect(value(facts, FactKeys.systemd)).toBe('present');
     expect(value(facts, FactKeys.pcscSystemdSocket)).toBe('active');
     expect(value(facts, FactKeys.pcscSystemdService)).toBe('inactive');
@@ -174,14 +213,22 @@ describe('Linux probes on recorded outputs', () => {
       '/usr/lib/libeTPkcs11.so': 'ELF',
       '/etc/pkcs11/modules/netid.module': recorded('linux', 'netid.module'),
     });
-    expect(findFact(facts.facts, middlewareKey('netid'))).toMatchObject({ value: 'installed', detail: '/usr/lib/libiidp11.so, /usr/lib/libnetid.so, /etc/netid.conf, /home/anna/.iid' });
+    expect(findFact(facts.facts, middlewareKey('netid'))).toMatchObject({
+      value: 'installed',
+      detail: '/usr/lib/libiidp11.so, /usr/lib/libnetid.so, /etc/netid.conf, /home/anna/.iid',
+    });
     expect(value(facts, middlewareModuleKey('netid'))).toBe('/usr/lib/libiidp11.so');
     expect(value(facts, middlewareKey('safenet-sac'))).toBe('installed');
     expect(value(facts, FactKeys.p11KitModules)).toEqual([
       'opensc-pkcs11: /usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so',
       'netid: /usr/lib/libiidp11.so (disabled in gnome-keyring)',
     ]);
-    expect(facts.summary.pkcs11Modules).toEqual(['/usr/lib/libiidp11.so', '/usr/lib/libeTPkcs11.so', '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', '/usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so']);
+    expect(facts.summary.pkcs11Modules).toEqual([
+      '/usr/lib/libiidp11.so',
+      '/usr/lib/libeTPkcs11.so',
+      '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so',
+      '/usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so',
+    ]);
   });
 
   it('warns about Net iD left-overs without libraries', async () => {

@@ -48,7 +48,12 @@ describe('macOS parsers', () => {
     expect(parsePluginkitList('')).toEqual({ kind: 'plugins', plugins: [] });
   });
   it('reads an XML Info.plist and refuses a binary one', () => {
-    expect(parseXmlInfoPlist(recorded('macos', 'netid-client-Info.plist'))).toEqual({ bundleId: 'com.secmaker.netid.client', shortVersion: '7.2.1', version: '7.2.1.48', name: 'Net iD Client' });
+    expect(parseXmlInfoPlist(recorded('macos', 'netid-client-Info.plist'))).toEqual({
+      bundleId: 'com.secmaker.netid.client',
+      shortVersion: '7.2.1',
+      version: '7.2.1.48',
+      name: 'Net iD Client',
+    });
     expect(parseXmlInfoPlist(Buffer.from(recordedBytes('macos', 'siths-eid-Info.binary.plist')).toString('utf8'))).toBeNull();
   });
   it('reads one `defaults read` value and nothing else', () => {
@@ -94,7 +99,11 @@ describe('macOS probes on recorded outputs', () => {
     expect(value(facts, FactKeys.pcscServiceState)).toBe('available');
     expect(facts.summary.pcscService).toBe('available');
     expect(value(facts, FactKeys.readers)).toEqual(['Alcor Micro USB Smart Card Reader', 'Identiv uTrust 2700 R Smart Card Reader']);
-    expect(value(facts, FactKeys.macTokenDrivers)).toEqual(['com.apple.CryptoTokenKit.pivtoken 1.0', 'com.secmaker.netid.ctk 6.8.3', 'com.thalesgroup.sac.token 10.8.28 (disabled)']);
+    expect(value(facts, FactKeys.macTokenDrivers)).toEqual([
+      'com.apple.CryptoTokenKit.pivtoken 1.0',
+      'com.secmaker.netid.ctk 6.8.3',
+      'com.thalesgroup.sac.token 10.8.28 (disabled)',
+    ]);
     expect(value(facts, middlewareKey('netid-client'))).toBe('installed');
     expect(value(facts, middlewareVersionKey('netid-client'))).toBe('7.2.1');
     expect(value(facts, middlewareModuleKey('netid-client'))).toBe('/Applications/Net iD Client.app/Contents/Frameworks/libiidp11.dylib');
@@ -108,9 +117,12 @@ describe('macOS probes on recorded outputs', () => {
   });
 
   it('reports no middleware when the Applications folder has none', async () => {
-    const facts = await machine({ ...tools, 'system_profiler SPSmartCardsDataType': { stdout: recorded('macos', 'system-profiler-no-readers.txt') } }, {
-      '/Applications/Safari.app/Contents/Info.plist': '<plist></plist>',
-    });
+    const facts = await machine(
+      { ...tools, 'system_profiler SPSmartCardsDataType': { stdout: recorded('macos', 'system-profiler-no-readers.txt') } },
+      {
+        '/Applications/Safari.app/Contents/Info.plist': '<plist></plist>',
+      },
+    );
     expect(value(facts, middlewareKey('netid'))).toBe('not-installed');
     expect(value(facts, middlewareKey('siths-eid'))).toBe('not-installed');
     expect(value(facts, middlewareKey('safenet-sac'))).toBe('not-installed');
@@ -119,11 +131,14 @@ describe('macOS probes on recorded outputs', () => {
   });
 
   it('turns failing tools and unreadable folders into unknown facts', async () => {
-    const facts = await machine({
-      'system_profiler SPSmartCardsDataType': { stdout: recorded('macos', 'system-profiler-garbage.txt') },
-      'pluginkit -m -p com.apple.ctk-tokens': { timedOut: true },
-      [defaultsCommand]: { stdout: '', stderr: recorded('macos', 'defaults-read-missing.stderr.txt'), exitCode: 1 },
-    }, { '/Applications/SITHS eID.app/Contents/Info.plist': recordedBytes('macos', 'siths-eid-Info.binary.plist') });
+    const facts = await machine(
+      {
+        'system_profiler SPSmartCardsDataType': { stdout: recorded('macos', 'system-profiler-garbage.txt') },
+        'pluginkit -m -p com.apple.ctk-tokens': { timedOut: true },
+        [defaultsCommand]: { stdout: '', stderr: recorded('macos', 'defaults-read-missing.stderr.txt'), exitCode: 1 },
+      },
+      { '/Applications/SITHS eID.app/Contents/Info.plist': recordedBytes('macos', 'siths-eid-Info.binary.plist') },
+    );
     expect(value(facts, FactKeys.pcscServiceState)).toBe(UNKNOWN);
     expect(value(facts, FactKeys.macTokenDrivers)).toBe(UNKNOWN);
     expect(findFact(facts.facts, middlewareVersionKey('siths-eid'))).toMatchObject({ value: UNKNOWN, note: expect.stringMatching(/does not exist/) });

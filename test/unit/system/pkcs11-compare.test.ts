@@ -1,7 +1,13 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { compareMiddlewareWithCard, comparePinFlags, sha256Hex, type Pkcs11ModuleView, type Pkcs11TokenView } from '../../../native/system/index.js';
-import { CKF_USER_PIN_COUNT_LOW, CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_LOCKED, flagConstants, tokenFlagNamesOf } from '../../../native/system/pkcs11/constants.js';
+import {
+  CKF_USER_PIN_COUNT_LOW,
+  CKF_USER_PIN_FINAL_TRY,
+  CKF_USER_PIN_LOCKED,
+  flagConstants,
+  tokenFlagNamesOf,
+} from '../../../native/system/pkcs11/constants.js';
 
 const authCert = Uint8Array.from([0x30, 0x82, 0x01, 0x01, 0xaa]);
 const signCert = Uint8Array.from([0x30, 0x82, 0x01, 0x01, 0xbb]);
@@ -26,7 +32,12 @@ function token(label: string, flags: number, certs: Uint8Array[], serial = '0001
     loginRequired: true,
     minPinLength: 4,
     maxPinLength: 8,
-    certificates: certs.map((der, i) => ({ label: `${label} cert ${i}`, idHex: `4${i}`, derBase64: Buffer.from(der).toString('base64'), sha256: sha256Hex(der) })),
+    certificates: certs.map((der, i) => ({
+      label: `${label} cert ${i}`,
+      idHex: `4${i}`,
+      derBase64: Buffer.from(der).toString('base64'),
+      sha256: sha256Hex(der),
+    })),
   };
 }
 
@@ -38,7 +49,15 @@ function view(tokens: Pkcs11TokenView[]): Pkcs11ModuleView {
     warnings: [],
     durationMs: 5,
     slots: [
-      ...tokens.map((t, i) => ({ slotId: String(i), description: 'Virtual PCD 00 00', manufacturerId: '', flags: 7, flagNames: [], tokenPresent: true, token: t })),
+      ...tokens.map((t, i) => ({
+        slotId: String(i),
+        description: 'Virtual PCD 00 00',
+        manufacturerId: '',
+        flags: 7,
+        flagNames: [],
+        tokenPresent: true,
+        token: t,
+      })),
       { slotId: '9', description: 'Virtual PCD 00 01', manufacturerId: '', flags: 6, flagNames: [], tokenPresent: false, token: null },
     ],
   };
@@ -79,7 +98,11 @@ describe('compareMiddlewareWithCard', () => {
     const result = compareMiddlewareWithCard(
       view([token('SITHS (Legitimering)', CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_COUNT_LOW, [authCert]), token('SITHS (Underskrift)', 0, [signCert])]),
       [authCert, signCert],
-      [{ label: 'Legitimering', triesLeft: 1, maxTries: 3 }, { label: 'Underskrift', triesLeft: 3, maxTries: 3 }, { label: 'PUK', triesLeft: 10, maxTries: 10 }],
+      [
+        { label: 'Legitimering', triesLeft: 1, maxTries: 3 },
+        { label: 'Underskrift', triesLeft: 3, maxTries: 3 },
+        { label: 'PUK', triesLeft: 10, maxTries: 10 },
+      ],
     );
     expect(result.pins.map((p) => [p.cardPinLabel, p.tokenLabel, p.status])).toEqual([
       ['Legitimering', 'SITHS (Legitimering)', 'agrees'],
@@ -91,12 +114,21 @@ describe('compareMiddlewareWithCard', () => {
 
   it('says the middleware gives no counters when a token has no PIN flags, whatever the card says', () => {
     const result = compareMiddlewareWithCard(view([token('SITHS e-id kort', 0, [authCert])]), [authCert], [{ label: 'PIN1', triesLeft: 1, maxTries: 3 }]);
-    expect(result.pins[0]).toMatchObject({ tokenLabel: 'SITHS e-id kort', status: 'no-counters', middlewareFlags: [], expectedFlags: ['CKF_USER_PIN_FINAL_TRY'] });
+    expect(result.pins[0]).toMatchObject({
+      tokenLabel: 'SITHS e-id kort',
+      status: 'no-counters',
+      middlewareFlags: [],
+      expectedFlags: ['CKF_USER_PIN_FINAL_TRY'],
+    });
   });
 
   it('matches a PIN-only token of the same card by serial number', () => {
     const result = compareMiddlewareWithCard(
-      view([token('Card (Legitimering)', 0, [authCert], 'S1'), token('Card (Underskrift)', CKF_USER_PIN_LOCKED, [], 'S1'), token('Other (PIN)', 0, [otherCert], 'S2')]),
+      view([
+        token('Card (Legitimering)', 0, [authCert], 'S1'),
+        token('Card (Underskrift)', CKF_USER_PIN_LOCKED, [], 'S1'),
+        token('Other (PIN)', 0, [otherCert], 'S2'),
+      ]),
       [authCert],
       [{ label: 'Underskrift', triesLeft: 0, maxTries: 3 }],
     );

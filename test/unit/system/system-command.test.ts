@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createSystemCommand, formatFactValue, systemFactLabel, systemMessages } from '../../../electron/cli/system-command.js';
 import type { CliIo } from '../../../electron/cli/command.js';
 import type { Lang } from '../../../electron/i18n/index.js';
-import { createMemoryFileSystem, createScriptedCommandRunner, type CollectSystemFactsOptions, type Pkcs11ModuleView, type SystemFacts } from '../../../native/system/index.js';
+import {
+  createMemoryFileSystem,
+  createScriptedCommandRunner,
+  type CollectSystemFactsOptions,
+  type Pkcs11ModuleView,
+  type SystemFacts,
+} from '../../../native/system/index.js';
 import { placeholdersOf } from '../../../electron/i18n/index.js';
 import { recorded } from './recorded.js';
 
@@ -24,16 +30,27 @@ function linuxOptions(socket = SOCKET): CollectSystemFactsOptions {
       '/proc/42/comm': 'pcscd\n',
       '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so': 'ELF',
     }),
-    inspectModule: async (path): Promise<Pkcs11ModuleView> => (path.includes('crash')
-      ? { modulePath: path, status: 'crashed', stage: 'get-slot-list', signal: 'SIGSEGV', exitCode: null, stderrTail: '', durationMs: 5 }
-      : { modulePath: path, status: 'hung', stage: 'initialize', timeoutMs: 2_000, durationMs: 2_000 }),
+    inspectModule: async (path): Promise<Pkcs11ModuleView> =>
+      path.includes('crash')
+        ? { modulePath: path, status: 'crashed', stage: 'get-slot-list', signal: 'SIGSEGV', exitCode: null, stderrTail: '', durationMs: 5 }
+        : { modulePath: path, status: 'hung', stage: 'initialize', timeoutMs: 2_000, durationMs: 2_000 },
   };
 }
 
 async function run(args: string[], lang: Lang = 'sv', options: CollectSystemFactsOptions = linuxOptions()) {
   let stdout = '';
   let stderr = '';
-  const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, lang, env: {}, interrupted: new Promise(() => {}) };
+  const io: CliIo = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    lang,
+    env: {},
+    interrupted: new Promise(() => {}),
+  };
   const command = createSystemCommand({ listReaders: async () => ['Virtual PCD 00 00', 'Virtual PCD 00 01'], collectOptions: options });
   const code = await command.run(args, io);
   return { code, stdout, stderr };
@@ -96,8 +113,21 @@ describe('kortkoll system', () => {
 
   it('uses the readers from PC/SC and falls back when PC/SC cannot list them', async () => {
     let stdout = '';
-    const io: CliIo = { stdout: (t) => { stdout += t; }, stderr: () => {}, lang: 'en', env: {}, interrupted: new Promise(() => {}) };
-    const command = createSystemCommand({ listReaders: async () => { throw new Error('the PC/SC service is not available'); }, collectOptions: linuxOptions() });
+    const io: CliIo = {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: () => {},
+      lang: 'en',
+      env: {},
+      interrupted: new Promise(() => {}),
+    };
+    const command = createSystemCommand({
+      listReaders: async () => {
+        throw new Error('the PC/SC service is not available');
+      },
+      collectOptions: linuxOptions(),
+    });
     await command.run(['--json'], io);
     const facts = JSON.parse(stdout) as SystemFacts;
     expect(facts.facts.find((f) => f.key === 'readers.pcsc-error')?.value).toBe('the PC/SC service is not available');

@@ -146,7 +146,10 @@ describe('PnP readers', () => {
   it('reads reader names and gives unknown for garbage', () => {
     const parsed = parsePnpReadersJson(recorded('windows', 'ps-pnp-readers.json'));
     expect(parsed.kind === 'readers' && parsed.readers.map((r) => r.name)).toEqual(['Alcor Micro USB Smart Card Reader', 'Microsoft Virtual Smart Card 0']);
-    expect(parsePnpReadersJson('{"FriendlyName":"One Reader","Status":"OK"}')).toEqual({ kind: 'readers', readers: [{ name: 'One Reader', status: 'OK', instanceId: null }] });
+    expect(parsePnpReadersJson('{"FriendlyName":"One Reader","Status":"OK"}')).toEqual({
+      kind: 'readers',
+      readers: [{ name: 'One Reader', status: 'OK', instanceId: null }],
+    });
     expect(parsePnpReadersJson(recorded('windows', 'garbage.txt')).kind).toBe('unknown');
   });
 });

@@ -39,7 +39,11 @@ const sithsEidMachine: Required<Machine> = {
   scardQc: { stdout: recorded('windows', 'sc-qc-scardsvr-demand.txt') },
   certPropQuery: { stdout: recorded('windows', 'sc-query-certpropsvc-running.txt') },
   certPropQc: { stdout: recorded('windows', 'sc-qc-certpropsvc-demand.txt') },
-  uninstall: { hklm: { stdout: recorded('windows', 'reg-uninstall-hklm.txt') }, wow: { stdout: recorded('windows', 'reg-uninstall-wow64.txt') }, hkcu: missingKey },
+  uninstall: {
+    hklm: { stdout: recorded('windows', 'reg-uninstall-hklm.txt') },
+    wow: { stdout: recorded('windows', 'reg-uninstall-wow64.txt') },
+    hkcu: missingKey,
+  },
   calais: { stdout: recorded('windows', 'reg-calais-smartcards.txt') },
   certStorePowerShell: { stdout: recorded('windows', 'ps-certstore.json') },
   certutil: { stdout: recorded('windows', 'certutil-store-en.txt') },
@@ -56,9 +60,15 @@ function script(machine: Machine) {
       return { 'query SCardSvr': m.scardQuery, 'qc SCardSvr': m.scardQc, 'query CertPropSvc': m.certPropQuery, 'qc CertPropSvc': m.certPropQc }[line];
     }
     if (program === 'reg.exe') {
-      return { [`query ${UNINSTALL_HKLM} /s`]: m.uninstall.hklm, [`query ${UNINSTALL_WOW} /s`]: m.uninstall.wow, [`query ${UNINSTALL_HKCU} /s`]: m.uninstall.hkcu, [`query ${CALAIS} /s`]: m.calais }[line];
+      return {
+        [`query ${UNINSTALL_HKLM} /s`]: m.uninstall.hklm,
+        [`query ${UNINSTALL_WOW} /s`]: m.uninstall.wow,
+        [`query ${UNINSTALL_HKCU} /s`]: m.uninstall.hkcu,
+        [`query ${CALAIS} /s`]: m.calais,
+      }[line];
     }
-    if (program === 'powershell.exe') return line.includes('Cert:\\CurrentUser\\My') ? m.certStorePowerShell : line.includes('Get-PnpDevice') ? m.pnp : undefined;
+    if (program === 'powershell.exe')
+      return line.includes('Cert:\\CurrentUser\\My') ? m.certStorePowerShell : line.includes('Get-PnpDevice') ? m.pnp : undefined;
     if (program === 'certutil.exe' && line === '-user -store My') return m.certutil;
     return undefined;
   };
@@ -89,7 +99,16 @@ const value = (facts: SystemFacts, key: string) => findFact(facts.facts, key)?.v
 describe('Windows tools by absolute path', () => {
   it('starts sc.exe, reg.exe, certutil.exe and powershell.exe under %SystemRoot%\\System32, never by bare name', async () => {
     const runner = createScriptedCommandRunner(script({ certStorePowerShell: { stdout: '', exitCode: 1 } }));
-    await collectSystemFacts({ platform: 'win32', arch: 'x64', osRelease: '10.0.22631', env: { ...env, SystemRoot: 'D:\\WINNT' }, homeDir: 'C:\\Users\\anna', run: runner, fs: files, now: () => new Date('2025-01-01T10:00:00Z') });
+    await collectSystemFacts({
+      platform: 'win32',
+      arch: 'x64',
+      osRelease: '10.0.22631',
+      env: { ...env, SystemRoot: 'D:\\WINNT' },
+      homeDir: 'C:\\Users\\anna',
+      run: runner,
+      fs: files,
+      now: () => new Date('2025-01-01T10:00:00Z'),
+    });
     const programs = new Set(runner.calls.map((line) => line.split(' ')[0] as string));
     expect([...programs].sort()).toEqual([
       'D:\\WINNT\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
@@ -102,7 +121,16 @@ describe('Windows tools by absolute path', () => {
   it('falls back to C:\\Windows when SystemRoot is not set', async () => {
     const { SystemRoot: _unset, ...withoutRoot } = env;
     const runner = createScriptedCommandRunner(script({}));
-    await collectSystemFacts({ platform: 'win32', arch: 'x64', osRelease: '10.0.22631', env: withoutRoot, homeDir: 'C:\\Users\\anna', run: runner, fs: files, now: () => new Date('2025-01-01T10:00:00Z') });
+    await collectSystemFacts({
+      platform: 'win32',
+      arch: 'x64',
+      osRelease: '10.0.22631',
+      env: withoutRoot,
+      homeDir: 'C:\\Users\\anna',
+      run: runner,
+      fs: files,
+      now: () => new Date('2025-01-01T10:00:00Z'),
+    });
     expect(runner.calls.length).toBeGreaterThan(0);
     for (const line of runner.calls) expect(line.startsWith('C:\\Windows\\System32\\')).toBe(true);
   });
