@@ -343,23 +343,6 @@ export function createCertCommand(deps: CertCommandDeps = {}): CliCommand {
         ? describeInputFileError(e, lang)
         : messages.t('readError', lang, { file, message: e instanceof Error ? e.message : String(e) });
 
-    // Trust anchors: the computer's store, then the files given.
-    const system = systemAnchors();
-    const anchors: TrustAnchor[] = [...system.anchors];
-    const anchorSources: AnchorSourceStatus[] = [system.status];
-    for (const file of args.anchorFiles) {
-      try {
-        const loaded = anchorsFromFile(contentOf(file), file);
-        anchors.push(...loaded.anchors);
-        anchorSources.push(loaded.status);
-      } catch (e) {
-        const message = e instanceof InputFileError ? describeInputFileError(e, lang) : e instanceof Error ? e.message : String(e);
-        reportError(file, e instanceof CertificateParseError ? e.code : 'read-error', messages.t('anchorsError', lang, { file, message }));
-        anchorSources.push({ source: 'file', available: false, count: 0, reason: 'read-error', origin: file });
-      }
-    }
-    if (args.anchorFiles.length === 0) anchorSources.push({ source: 'file', available: false, count: 0, reason: 'not-given' });
-
     // Certificates, file by file.
     const found: { file: string; index: number; count: number; info: CertificateInfo }[] = [];
     for (const file of args.files) {
@@ -378,6 +361,25 @@ export function createCertCommand(deps: CertCommandDeps = {}): CliCommand {
         reportError(file, code, messages.t('parseError', lang, { file, message: e instanceof Error ? e.message : String(e) }));
       }
     }
+
+    // Trust anchors: the computer's store (read and parsed only when there is a certificate to
+    // check: on Node 22 it holds hundreds), then the files given.
+    const system: LoadedAnchors =
+      found.length > 0 ? systemAnchors() : { status: { source: 'system', available: false, count: 0, reason: 'not-needed' }, anchors: [] };
+    const anchors: TrustAnchor[] = [...system.anchors];
+    const anchorSources: AnchorSourceStatus[] = [system.status];
+    for (const file of args.anchorFiles) {
+      try {
+        const loaded = anchorsFromFile(contentOf(file), file);
+        anchors.push(...loaded.anchors);
+        anchorSources.push(loaded.status);
+      } catch (e) {
+        const message = e instanceof InputFileError ? describeInputFileError(e, lang) : e instanceof Error ? e.message : String(e);
+        reportError(file, e instanceof CertificateParseError ? e.code : 'read-error', messages.t('anchorsError', lang, { file, message }));
+        anchorSources.push({ source: 'file', available: false, count: 0, reason: 'read-error', origin: file });
+      }
+    }
+    if (args.anchorFiles.length === 0) anchorSources.push({ source: 'file', available: false, count: 0, reason: 'not-given' });
 
     const at = now();
     const everything = [...found.map((f) => f.info), ...anchors.map((a) => a.certificate)];

@@ -27,7 +27,8 @@ export interface AnchorSourceStatus {
   /** Anchors this source gave. */
   count: number;
   /** Why the source gave nothing (`unsupported-runtime`, `read-error`, `not-given`). */
-  reason?: 'unsupported-runtime' | 'read-error' | 'not-given';
+  /** `not-needed`: not read, as there was no certificate to check a chain for. */
+  reason?: 'unsupported-runtime' | 'read-error' | 'not-given' | 'not-needed';
   /** Entries that were not readable certificates (skipped). */
   skipped?: number;
   origin?: string;
@@ -42,15 +43,29 @@ type SystemCaReader = (type: 'system') => readonly string[];
 
 /** `tls.getCACertificates` when this runtime has it (Node ≥ 22.15, Electron). */
 export function systemCaReader(): SystemCaReader | undefined {
+  return runtimeCaReader;
+}
+
+const runtimeCaReader: SystemCaReader | undefined = (() => {
   const candidate = (tls as unknown as { getCACertificates?: SystemCaReader }).getCACertificates;
   return typeof candidate === 'function' ? candidate.bind(tls) : undefined;
-}
+})();
 
 /**
  * The machine's trust store, or an honest "unavailable" on a runtime that cannot read it.
  * `reader` null: behave as a runtime without `tls.getCACertificates` (tests; a setting to skip it).
  */
 export function loadSystemAnchors(reader: SystemCaReader | null = systemCaReader() ?? null): LoadedAnchors {
+  // Parsing the store takes a few hundred milliseconds on a machine with hundreds of roots: once
+  // per process for the runtime's own store (the app reads a card many times a day).
+  if (reader !== null && reader === defaultReader) return (cachedSystemAnchors ??= readSystemAnchors(reader));
+  return readSystemAnchors(reader);
+}
+
+const defaultReader = runtimeCaReader ?? null;
+let cachedSystemAnchors: LoadedAnchors | undefined;
+
+function readSystemAnchors(reader: SystemCaReader | null): LoadedAnchors {
   if (!reader) return { status: { source: 'system', available: false, count: 0, reason: 'unsupported-runtime' }, anchors: [] };
   let pems: readonly string[];
   try {
