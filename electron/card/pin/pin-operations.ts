@@ -225,37 +225,17 @@ async function operate(transport: CardTransport, request: AnyRequest, options: P
   const session = new CardSession(transport, { ...(options.clock && { clock: options.clock }), maxApdus: 400 });
   let sent = false;
   try {
-    // Step 2: the structure, by probing.
-    let application: CardApplication;
-    try {
-      application = await openCardApplication(session, profile);
-    } catch (error) {
-      if (error instanceof UnknownStructureError) return { ...base, kind: 'refused', reason: 'structure-unknown' };
-      throw error;
-    }
-    const structure = application.structure;
-    if (structure === 'pkcs15' && !(profile.known && profile.pinCounterProbe)) return { ...base, kind: 'refused', reason: 'card-type-unknown', structure };
-    if (request.kind === 'unblock' && structure === 'idprime') return { ...base, kind: 'refused', reason: 'unblock-not-offered', structure };
-
-    // Step 3: the PIN object, from the card.
-    const { pins } = await application.listObjects();
-    const pinIndex = pins.findIndex((pin) => pin.role === request.pin);
-    const pin = pins[pinIndex];
-    if (!pin || pin.reference === null) return { ...base, kind: 'refused', reason: 'no-such-pin', structure };
-    if (!canEncode(pin)) return { ...base, kind: 'refused', reason: 'encoding-not-supported', structure };
+    // Steps 2–4: the structure, the PIN object, its counter.
+    const opened = await openPinOnCard(session, profile, request, base);
+    if ('kind' in opened) return opened;
+    const { application, structure, pins, pinIndex, pin, counter } = opened;
     const typed = 'entry' in request ? null : request;
     if (typed) {
       const newOrOnly = typed.kind === 'test' ? typed.value : typed.next;
       if (!fitsCardLimits(pin, newOrOnly) || (typed.kind === 'change' && !fitsCardLimits(pin, typed.current))) {
-        return { ...base, kind: 'refused', reason: 'outside-card-limits', structure };
+        return { ...base, kind: 'refused', reason: 'outside-card-limits', counter, structure };
       }
     }
-
-    // Step 4: its counter, now.
-    const counter = await readCounter(application, profile, pins, pinIndex);
-    if (!counter) return { ...base, kind: 'refused', reason: 'counter-unknown', structure };
-    if (counter.blocked === true && request.kind !== 'unblock') return { ...base, kind: 'refused', reason: 'pin-blocked', counter, structure };
-    if (counter.triesLeft === 'unknown' && counter.verified !== true) return { ...base, kind: 'refused', reason: 'counter-unknown', counter, structure };
 
     // The PUK, for an unblock: the one the PIN object names, else the card's PUK.
     let pukIndex = -1;
@@ -325,6 +305,42 @@ async function operate(transport: CardTransport, request: AnyRequest, options: P
   }
 }
 
+/**
+ * Steps 2–4, shared by the operations and by the look before entry: the structure confirmed by
+ * probing and the card type known; the PIN object from the card; its counter read now. A refusal,
+ * or what the next steps need.
+ */
+async function openPinOnCard(
+  session: CardSession,
+  profile: CardProfile,
+  wanted: { kind: PinOperationKind; pin: OperatedPin },
+  base: OutcomeBase,
+): Promise<
+  | Extract<PinOperationOutcome, { kind: 'refused' }>
+  | { application: CardApplication; structure: CardStructure; pins: ListedPin[]; pinIndex: number; pin: ListedPin; counter: PinCounterView }
+> {
+  let application: CardApplication;
+  try {
+    application = await openCardApplication(session, profile);
+  } catch (error) {
+    if (error instanceof UnknownStructureError) return { ...base, kind: 'refused', reason: 'structure-unknown' };
+    throw error;
+  }
+  const structure = application.structure;
+  if (structure === 'pkcs15' && !(profile.known && profile.pinCounterProbe)) return { ...base, kind: 'refused', reason: 'card-type-unknown', structure };
+  if (wanted.kind === 'unblock' && structure === 'idprime') return { ...base, kind: 'refused', reason: 'unblock-not-offered', structure };
+  const { pins } = await application.listObjects();
+  const pinIndex = pins.findIndex((pin) => pin.role === wanted.pin);
+  const pin = pins[pinIndex];
+  if (!pin || pin.reference === null) return { ...base, kind: 'refused', reason: 'no-such-pin', structure };
+  if (!canEncode(pin)) return { ...base, kind: 'refused', reason: 'encoding-not-supported', structure };
+  const counter = await readCounter(application, profile, pins, pinIndex);
+  if (!counter) return { ...base, kind: 'refused', reason: 'counter-unknown', structure };
+  if (counter.blocked === true && wanted.kind !== 'unblock') return { ...base, kind: 'refused', reason: 'pin-blocked', counter, structure };
+  if (counter.triesLeft === 'unknown' && counter.verified !== true) return { ...base, kind: 'refused', reason: 'counter-unknown', counter, structure };
+  return { application, structure, pins, pinIndex, pin, counter };
+}
+
 async function confirmed(options: PinOperationOptions, warning: LastTryWarning): Promise<boolean> {
   return options.confirm ? (await options.confirm(warning)) === true : false;
 }
@@ -383,25 +399,9 @@ export async function inspectPinBeforeEntry(
   const profile = options.profile ?? identifyCard(transport.atr, { smartcardListPath: options.smartcardListPath });
   const session = new CardSession(transport, { ...(options.clock && { clock: options.clock }), maxApdus: 400 });
   try {
-    let application: CardApplication;
-    try {
-      application = await openCardApplication(session, profile);
-    } catch (error) {
-      if (error instanceof UnknownStructureError) return { ...base, kind: 'refused', reason: 'structure-unknown' };
-      throw error;
-    }
-    const structure = application.structure;
-    if (structure === 'pkcs15' && !(profile.known && profile.pinCounterProbe)) return { ...base, kind: 'refused', reason: 'card-type-unknown', structure };
-    if (wanted.kind === 'unblock' && structure === 'idprime') return { ...base, kind: 'refused', reason: 'unblock-not-offered', structure };
-    const { pins } = await application.listObjects();
-    const pinIndex = pins.findIndex((pin) => pin.role === wanted.pin);
-    const pin = pins[pinIndex];
-    if (!pin || pin.reference === null) return { ...base, kind: 'refused', reason: 'no-such-pin', structure };
-    if (!canEncode(pin)) return { ...base, kind: 'refused', reason: 'encoding-not-supported', structure };
-    const counter = await readCounter(application, profile, pins, pinIndex);
-    if (!counter) return { ...base, kind: 'refused', reason: 'counter-unknown', structure };
-    if (counter.blocked === true && wanted.kind !== 'unblock') return { ...base, kind: 'refused', reason: 'pin-blocked', counter, structure };
-    if (counter.triesLeft === 'unknown' && counter.verified !== true) return { ...base, kind: 'refused', reason: 'counter-unknown', counter, structure };
+    const opened = await openPinOnCard(session, profile, wanted, base);
+    if ('kind' in opened) return opened;
+    const { application, structure, pins, pin, counter } = opened;
     let pukCounter: PinCounterView | null = null;
     if (wanted.kind === 'unblock') {
       const pukIndex = pin.unblockedBy ? pins.findIndex((other) => other.authId === pin.unblockedBy) : pins.findIndex((other) => other.role === 'puk');
