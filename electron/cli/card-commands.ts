@@ -3,7 +3,7 @@
  * SITHS. `read` goes straight to the card (no diagnosis): certificates and PIN counters, as text
  * or as JSON (certificate DER in base64), and works on a demo card without any reader.
  */
-import type { ReaderEvent, ReaderMonitor } from '../../native/transport.js';
+import type { ReaderEvent } from '../../native/transport.js';
 import { toHex } from '../../native/transport.js';
 import { readCard } from '../card/read-card.js';
 import { spacedHex } from '../card/atr.js';
@@ -12,7 +12,7 @@ import { openDemoCard, UnknownDemoCardError, demoCards } from '../demo-cards.js'
 import { defineMessages, type Lang } from '../i18n/index.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { parseArgs, UsageError } from './args.js';
-import { askPinpad, openReaderMonitor, pickReader } from './pcsc.js';
+import { askPinpad, openReaderMonitor, ReaderProblem, withChosenReader } from './pcsc.js';
 import { onInterrupt } from './interrupt.js';
 
 const m = defineMessages(
@@ -118,6 +118,13 @@ const m = defineMessages(
     watching: 'Showing events. Stop with Ctrl-C.',
   },
 );
+
+function readerProblemText(problem: ReaderProblem, lang: Lang): string {
+  if (problem.kind === 'service-down') return m.t('serviceDown', lang);
+  if (problem.kind === 'no-readers') return m.t('noReaders', lang);
+  if (problem.kind === 'no-such-reader') return m.t('noSuchReader', lang, { reader: problem.reader });
+  return m.t('noCard', lang, { reader: problem.reader });
+}
 
 function demoNames(): string {
   return demoCards()
@@ -300,37 +307,23 @@ export const readCommand: CliCommand = {
       }
       result = await readCard(session.connect(), { ...(onProgress && { onProgress }) });
     } else {
-      const monitor: ReaderMonitor = await openReaderMonitor();
-      const dropMonitorCleanup = onInterrupt(() => monitor.close());
-      try {
-        if (!monitor.serviceAvailable) {
-          io.stderr(m.t('serviceDown', io.lang) + '\n');
-          return ExitCode.unavailable;
-        }
-        const wanted = parsed.values.get('reader');
-        const reader = pickReader(monitor, wanted);
-        if (!reader) {
-          io.stderr((wanted === undefined ? m.t('noReaders', io.lang) : m.t('noSuchReader', io.lang, { reader: wanted })) + '\n');
-          return ExitCode.unavailable;
-        }
-        if (!reader.cardPresent) {
-          io.stderr(m.t('noCard', io.lang, { reader: reader.name }) + '\n');
-          return ExitCode.unavailable;
-        }
-        if (!json) io.stderr(m.t('reading', io.lang, { reader: reader.name }) + '\n');
-        const connection = await monitor.connect(reader.name);
+      const read = await withChosenReader(parsed.values.get('reader'), async (monitor, reader) => {
+        if (!json) io.stderr(m.t('reading', io.lang, { reader }) + '\n');
+        const connection = await monitor.connect(reader);
         // On Ctrl-C the card is released before the monitor closes.
         const dropConnectionCleanup = onInterrupt(() => connection.disconnect().catch(() => undefined));
         try {
-          result = await readCard(connection, { ...(onProgress && { onProgress }) });
+          return await readCard(connection, { ...(onProgress && { onProgress }) });
         } finally {
           dropConnectionCleanup();
           await connection.disconnect().catch(() => undefined);
         }
-      } finally {
-        dropMonitorCleanup();
-        await monitor.close();
+      });
+      if (read instanceof ReaderProblem) {
+        io.stderr(readerProblemText(read, io.lang) + '\n');
+        return ExitCode.unavailable;
       }
+      result = read;
     }
     const redact = parsed.switches.has('redact');
     const redaction = redact ? await import('../diagnostics/redact.js') : undefined;

@@ -5,6 +5,7 @@
  */
 import type { ReaderMonitor, ReaderState } from '../../native/transport.js';
 import { createPcscReaderMonitor } from '../../native/pcsc/index.js';
+import { onInterrupt } from './interrupt.js';
 
 export async function openReaderMonitor(options: { maxMs?: number } = {}): Promise<ReaderMonitor> {
   const monitor: ReaderMonitor = createPcscReaderMonitor();
@@ -73,5 +74,34 @@ export async function askPinpad(monitor: ReaderMonitor, reader: ReaderState, tim
     return await Promise.race([ask, timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Why a command that needs a card in a reader cannot go on (each command says it in its own words). */
+export class ReaderProblem {
+  constructor(
+    readonly kind: 'service-down' | 'no-readers' | 'no-such-reader' | 'no-card',
+    /** The reader asked for (`no-such-reader`) or found without a card (`no-card`). */
+    readonly reader = '',
+  ) {}
+}
+
+/**
+ * Opens the reader monitor, picks the reader (`--reader N|NAME`, else the first with a card) and
+ * runs `use` while a card is in it; the monitor is closed afterwards and on Ctrl-C/SIGTERM.
+ * Connecting, and releasing the card, are the command's own (a PIN operation resets it).
+ */
+export async function withChosenReader<T>(wanted: string | undefined, use: (monitor: ReaderMonitor, reader: string) => Promise<T>): Promise<T | ReaderProblem> {
+  const monitor: ReaderMonitor = await openReaderMonitor();
+  const dropMonitorCleanup = onInterrupt(() => monitor.close());
+  try {
+    if (!monitor.serviceAvailable) return new ReaderProblem('service-down');
+    const reader = pickReader(monitor, wanted);
+    if (!reader) return wanted === undefined ? new ReaderProblem('no-readers') : new ReaderProblem('no-such-reader', wanted);
+    if (!reader.cardPresent) return new ReaderProblem('no-card', reader.name);
+    return await use(monitor, reader.name);
+  } finally {
+    dropMonitorCleanup();
+    await monitor.close();
   }
 }

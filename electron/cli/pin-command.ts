@@ -6,7 +6,7 @@
  * the environment. It goes straight into a PinSecret; nothing here prints, logs or keeps it. After
  * a PIN command the card is reset on disconnect, so a PIN verified here does not stay verified.
  */
-import type { CardConnection, ReaderMonitor } from '../../native/transport.js';
+import type { CardConnection } from '../../native/transport.js';
 import { isTransportError } from '../../native/transport.js';
 import {
   inspectPinBeforeEntry,
@@ -27,7 +27,7 @@ import { defineMessages, type Lang } from '../i18n/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { onInterrupt } from './interrupt.js';
-import { openReaderMonitor, pickReader } from './pcsc.js';
+import { ReaderProblem, withChosenReader } from './pcsc.js';
 import { ByteSource, InputAborted, readAnswerFromTerminal, readSecretFromTerminal, readSecretLine } from './secret-input.js';
 
 /** Exit codes of `kortkoll pin` (documented in its --help and the README). */
@@ -606,26 +606,10 @@ export const pinCommand: CliCommand = {
       }
     }
 
-    const monitor: ReaderMonitor = await openReaderMonitor();
-    const dropMonitorCleanup = onInterrupt(() => monitor.close());
-    try {
-      if (!monitor.serviceAvailable) {
-        p.err('serviceDown');
-        return PinExitCode.unavailable;
-      }
-      const wanted = parsed.values.get('reader');
-      const reader = pickReader(monitor, wanted);
-      if (!reader) {
-        p.err(wanted === undefined ? 'noReaders' : 'noSuchReader', { reader: wanted ?? '' });
-        return PinExitCode.unavailable;
-      }
-      if (!reader.cardPresent) {
-        p.err('noCard', { reader: reader.name });
-        return PinExitCode.unavailable;
-      }
+    const done = await withChosenReader(parsed.values.get('reader'), async (monitor, reader) => {
       let connection: CardConnection;
       try {
-        connection = await monitor.connect(reader.name);
+        connection = await monitor.connect(reader);
       } catch (e) {
         if (isTransportError(e)) return printTransport(p, e.code);
         throw e;
@@ -638,9 +622,11 @@ export const pinCommand: CliCommand = {
         dropConnectionCleanup();
         await release(connection);
       }
-    } finally {
-      dropMonitorCleanup();
-      await monitor.close();
-    }
+    });
+    if (!(done instanceof ReaderProblem)) return done;
+    if (done.kind === 'service-down') p.err('serviceDown');
+    else if (done.kind === 'no-card') p.err('noCard', { reader: done.reader });
+    else p.err(done.kind === 'no-readers' ? 'noReaders' : 'noSuchReader', { reader: done.reader });
+    return PinExitCode.unavailable;
   },
 };

@@ -4,14 +4,14 @@
  * probes, GET DATA CPLC and applet version. Only SELECT and GET DATA reach the card; no PIN, no file
  * read. Connects in shared mode like `read` and disconnects at once.
  */
-import { isTransportError, type ReaderMonitor } from '../../native/transport.js';
+import { isTransportError } from '../../native/transport.js';
 import { probeCardForReport, renderCardProbeReportJson, renderCardProbeReportText, type CardProbeReport } from '../card/card-probe-report.js';
 import { demoCards, openDemoCard, UnknownDemoCardError } from '../demo-cards.js';
 import { defineMessages } from '../i18n/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { ExitCode, type CliCommand } from './command.js';
 import { onInterrupt } from './interrupt.js';
-import { openReaderMonitor, pickReader } from './pcsc.js';
+import { ReaderProblem, withChosenReader } from './pcsc.js';
 
 const m = defineMessages(
   'cli-probe',
@@ -83,36 +83,30 @@ export const probeCommand: CliCommand = {
         }
         report = await probeCardForReport(session.connect());
       } else {
-        const monitor: ReaderMonitor = await openReaderMonitor();
-        const dropMonitorCleanup = onInterrupt(() => monitor.close());
-        try {
-          if (!monitor.serviceAvailable) {
-            io.stderr(m.t('serviceDown', io.lang) + '\n');
-            return ExitCode.unavailable;
-          }
-          const wanted = parsed.values.get('reader');
-          const reader = pickReader(monitor, wanted);
-          if (!reader) {
-            io.stderr((wanted === undefined ? m.t('noReaders', io.lang) : m.t('noSuchReader', io.lang, { reader: wanted })) + '\n');
-            return ExitCode.unavailable;
-          }
-          if (!reader.cardPresent) {
-            io.stderr(m.t('noCard', io.lang, { reader: reader.name }) + '\n');
-            return ExitCode.unavailable;
-          }
-          if (!json) io.stderr(m.t('probing', io.lang, { reader: reader.name }) + '\n');
-          const connection = await monitor.connect(reader.name);
+        const probed = await withChosenReader(parsed.values.get('reader'), async (monitor, reader) => {
+          if (!json) io.stderr(m.t('probing', io.lang, { reader }) + '\n');
+          const connection = await monitor.connect(reader);
           const dropConnectionCleanup = onInterrupt(() => connection.disconnect().catch(() => undefined));
           try {
-            report = await probeCardForReport(connection);
+            return await probeCardForReport(connection);
           } finally {
             dropConnectionCleanup();
             await connection.disconnect().catch(() => undefined);
           }
-        } finally {
-          dropMonitorCleanup();
-          await monitor.close();
+        });
+        if (probed instanceof ReaderProblem) {
+          const text =
+            probed.kind === 'service-down'
+              ? m.t('serviceDown', io.lang)
+              : probed.kind === 'no-readers'
+                ? m.t('noReaders', io.lang)
+                : probed.kind === 'no-such-reader'
+                  ? m.t('noSuchReader', io.lang, { reader: probed.reader })
+                  : m.t('noCard', io.lang, { reader: probed.reader });
+          io.stderr(text + '\n');
+          return ExitCode.unavailable;
         }
+        report = probed;
       }
     } catch (e) {
       // The card left, the reader went away, another program holds it exclusively: the environment stopped us.
