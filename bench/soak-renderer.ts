@@ -27,6 +27,13 @@ export type RendererSoakFigures =
       states: number;
       /** Insertions after which the page did not come to show the service's verdict within 10 s. */
       missedStates: number;
+      /** Every heap sample: minutes since the start, MiB. */
+      samples: { x: number; y: number }[];
+      warmUpMin: number;
+      /** The first and last samples after warm-up, as measured. */
+      firstSampleMb: number;
+      lastSampleMb: number;
+      /** The fitted line through the samples after warm-up, at its first and last sample. */
       heapFromMb: number;
       heapToMb: number;
       heapGrowthPercent: number;
@@ -98,19 +105,32 @@ export async function runRendererSoak(
       }
     }
     heap.push({ x: (performance.now() - startedAt) / 60_000, y: await heapMb() });
-    // The first sample is the warm-up (fonts, first render of every panel).
-    const warm = heap.length > 2 ? heap.slice(1) : heap;
-    const from = warm[0]?.y ?? 0;
-    const to = warm.at(-1)?.y ?? 0;
+    // Warm-up: the first minute or tenth of the run, whichever is longer (fonts, the first render
+    // of every panel, V8 optimising the hot paths). After it, the growth is read off the fitted
+    // line, not two single samples: the heap is about 1.5 MiB, and where a GC falls moves one
+    // sample by 0.1-0.2 MiB, i.e. by 10 %. A leak is a slope; noise is not.
+    const warmUpMin = Math.max(1, minutes / 10);
+    const afterWarmUp = heap.filter((p) => p.x >= warmUpMin);
+    const warm = afterWarmUp.length >= 3 ? afterWarmUp : heap.slice(Math.min(1, heap.length - 1));
+    const perMinute = slope(warm);
+    const meanX = warm.reduce((s, p) => s + p.x, 0) / warm.length;
+    const meanY = warm.reduce((s, p) => s + p.y, 0) / warm.length;
+    const fitted = (x: number) => meanY + perMinute * (x - meanX);
+    const from = fitted(warm[0]?.x ?? 0);
+    const to = fitted(warm.at(-1)?.x ?? 0);
     return {
       kind: 'measured',
       cycles,
       states,
       missedStates: missed,
+      samples: heap,
+      warmUpMin,
+      firstSampleMb: warm[0]?.y ?? 0,
+      lastSampleMb: warm.at(-1)?.y ?? 0,
       heapFromMb: from,
       heapToMb: to,
       heapGrowthPercent: from === 0 ? 0 : ((to - from) / from) * 100,
-      heapSlopeMbPerMinute: slope(warm),
+      heapSlopeMbPerMinute: perMinute,
       worstRoundTripMs,
     };
   } finally {

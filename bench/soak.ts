@@ -283,10 +283,11 @@ async function main(): Promise<number> {
           figures.missedStates === 0,
           `${figures.cycles} insertions, ${figures.states} states sent, ${figures.missedStates} not shown`,
         );
+        say(`renderer JS heap samples (min: MiB): ${figures.samples.map((p) => `${p.x.toFixed(1)}: ${p.y.toFixed(2)}`).join(', ')}`);
         judge(
-          'renderer: JS heap flat after warm-up (< 10 %)',
+          `renderer: JS heap flat after warm-up (${figures.warmUpMin.toFixed(1)} min), fitted line < 10 %`,
           figures.heapGrowthPercent < 10,
-          `${figures.heapFromMb.toFixed(1)} → ${figures.heapToMb.toFixed(1)} MiB (${figures.heapGrowthPercent.toFixed(1)} %)`,
+          `${figures.heapFromMb.toFixed(2)} → ${figures.heapToMb.toFixed(2)} MiB (${figures.heapGrowthPercent.toFixed(1)} %), slope ${figures.heapSlopeMbPerMinute.toFixed(3)} MiB/min; samples ${figures.firstSampleMb.toFixed(2)} → ${figures.lastSampleMb.toFixed(2)} MiB`,
         );
         judge('renderer: page responsive (evaluate round trip < 500 ms)', figures.worstRoundTripMs < 500, `worst ${figures.worstRoundTripMs.toFixed(0)} ms`);
       }
