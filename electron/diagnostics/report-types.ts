@@ -9,7 +9,11 @@ export const reportSchemaVersion = 1 as const;
 
 export type CheckStatus = 'ok' | 'warning' | 'error' | 'not-run' | 'unknown';
 
-/** The layered checks, in the order they run; a failing layer marks the layers above `not-run`. */
+/**
+ * The layered checks, in the order they run; a failing layer marks the layers above `not-run`. The
+ * one list of check ids: the registry (`checks/index.ts`) and the enum of `report.schema.json`
+ * (written by `report-schema.ts`) are made from it.
+ */
 export const checkIds = [
   'pcsc-service',
   'readers',
