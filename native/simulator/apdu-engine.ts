@@ -7,7 +7,8 @@
 import type { ApduLogEntry, VirtualCardEndpoint } from './endpoint.js';
 import type { CardBehaviour, DedicatedFileSpec, ElementaryFileSpec, VirtualCardSpec } from './card-model.js';
 import { MF_FID } from './card-model.js';
-import { bytesEqual, concatBytes, encodeLength, tlv, uint16 } from './tlv.js';
+import { bytesEqual, concatBytes } from '../bytes.js';
+import { encodeLength, tlv, uint16 } from './tlv.js';
 
 /** Status words the engine answers, named as in ISO/IEC 7816-4. */
 export const SW = {

@@ -4,7 +4,8 @@
  * the module uses implicit tags, except that CHOICE alternatives and `[1] typeAttributes` are explicit.
  */
 import * as asn1js from 'asn1js';
-import { concatBytes, tlv } from './tlv.js';
+import { concatBytes } from '../bytes.js';
+import { tlv } from './tlv.js';
 
 export interface Pkcs15Path {
   /** Concatenated FIDs, e.g. 3F00 4403. */
