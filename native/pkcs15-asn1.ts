@@ -1,8 +1,9 @@
 /**
  * What the PKCS#15 v1.1 ASN.1 module (ISO/IEC 7816-15) numbers, that both the card layer's parser
  * and the simulator's encoder must agree on: the context tag of each EF.ODF entry, the bit order of
- * each flags BIT STRING, the PinType enumeration, and Path. One list each, so that the reader and
- * the virtual cards it is tested against cannot drift apart. It imports nothing (architecture.md).
+ * each flags BIT STRING, the PinType enumeration, and the shapes of Path and PinAttributes. One
+ * definition each, so that the reader and the virtual cards it is tested against cannot drift
+ * apart. It imports nothing (architecture.md).
  *
  * Each list is in ASN.1 order: the position of a name is its tag number, bit number or enumeration
  * value.
@@ -58,6 +59,22 @@ export type PinFlag = (typeof pinFlagBits)[number];
 /** PinType ::= ENUMERATED (AODF). */
 export const pinTypes = ['bcd', 'ascii-numeric', 'utf8', 'half-nibble-bcd', 'iso9564-1'] as const;
 export type PinType = (typeof pinTypes)[number];
+
+/**
+ * The fields of PinAttributes (AODF) that the parser reads and the encoder writes alike. The flags
+ * and the PinType are in each side's own type: the parser also keeps PIN types the enumeration
+ * does not name.
+ */
+export interface PinAttributeFields {
+  minLength: number;
+  storedLength: number;
+  maxLength?: number;
+  /** pinReference: P2 of VERIFY for this PIN. */
+  reference: number;
+  padChar?: number;
+  /** The DF the PIN belongs to, when the AODF says. */
+  path?: Pkcs15Path;
+}
 
 /** Path ::= SEQUENCE { path OCTET STRING, index INTEGER OPTIONAL, length [0] INTEGER OPTIONAL }. */
 export interface Pkcs15Path {

@@ -16,6 +16,7 @@ import {
   type KeyAccessFlag,
   type KeyUsageFlag,
   type OdfKind,
+  type PinAttributeFields,
   type PinFlag,
   type PinType,
   type Pkcs15Path,
@@ -60,7 +61,7 @@ export interface PrivateKeyObjectSpec {
   modulusLength: number;
 }
 
-export interface PinObjectSpec {
+export interface PinObjectSpec extends PinAttributeFields {
   label: string;
   /** This PIN's own authId (CommonAuthenticationObjectAttributes). */
   authId: Uint8Array;
@@ -69,13 +70,6 @@ export interface PinObjectSpec {
   objectFlags?: CommonObjectFlag[];
   pinFlags: PinFlag[];
   pinType: PinType;
-  minLength: number;
-  storedLength: number;
-  maxLength?: number;
-  reference: number;
-  padChar?: number;
-  /** The DF in which the PIN lives. */
-  path?: Pkcs15Path;
 }
 
 export interface DirApplicationSpec {

@@ -1,6 +1,15 @@
 /** What the PKCS#15 (ISO/IEC 7816-15) structures on a card say, as plain data. */
 
-import type { CommonObjectFlag, KeyUsageFlag, OdfKind, PinFlag, PinType as EncodedPinType, Pkcs15Path, TokenFlag } from '../../../native/pkcs15-asn1.js';
+import type {
+  CommonObjectFlag,
+  KeyUsageFlag,
+  OdfKind,
+  PinAttributeFields,
+  PinFlag,
+  PinType as EncodedPinType,
+  Pkcs15Path,
+  TokenFlag,
+} from '../../../native/pkcs15-asn1.js';
 
 // What PKCS#15 numbers (ODF tags, flag bits, PIN types) and Path come from the module the
 // simulator's encoder uses too, so that the reader and the virtual cards cannot drift apart.
@@ -46,20 +55,12 @@ export interface CertificateObject {
 /** The AODF's PinType, or `unknown` for a value the enumeration does not have. */
 export type PinType = EncodedPinType | 'unknown';
 
-export interface PinObject {
+export interface PinObject extends PinAttributeFields {
   common: CommonObjectAttributes;
   /** This PIN's own identifier (CommonAuthenticationObjectAttributes.authId). */
   authId: Uint8Array;
   flags: PinFlag[];
   pinType: PinType;
-  minLength: number;
-  storedLength: number;
-  maxLength?: number;
-  /** P2 of VERIFY for this PIN. */
-  reference: number;
-  padChar?: number;
-  /** The DF the PIN belongs to, when the AODF says. */
-  path?: Pkcs15Path;
 }
 
 export interface PrivateKeyObject {
