@@ -54,6 +54,26 @@ export default tseslint.config(
       ],
     },
   },
+  // The byte core (architecture.md): hex, concat and equality, the ISO 7816 APDU codec and the
+  // numbering of PKCS#15, shared by the card layer and the simulator (and so by a reader and the
+  // virtual cards it is tested against). It sits under everything and imports only its own files;
+  // this block replaces the native/** one above for these files, so it bans the rest by itself.
+  {
+    files: ['native/bytes.ts', 'native/apdu-codec.ts', 'native/pkcs15-asn1.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./(bytes|apdu-codec|pkcs15-asn1)\\.js$)',
+              message: 'The byte core (native/bytes.ts, apdu-codec.ts, pkcs15-asn1.ts) imports nothing but itself.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['renderer/**'],
     rules: {

@@ -3,6 +3,7 @@
  * tested: medians, APDU tallies counted at the card, what each APDU is, the targets of issue 3
  * and issue 5, and the text/Markdown tables.
  */
+import { toHex } from '../native/bytes.js';
 
 // ---- statistics ---------------------------------------------------------------------------------
 
@@ -59,10 +60,6 @@ export interface ApduDescription {
   detail: string;
 }
 
-function hexOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex').toUpperCase();
-}
-
 /** Names an ISO 7816-4 command APDU well enough for a benchmark breakdown. */
 export function describeCommand(command: Uint8Array): ApduDescription {
   const ins = command[1];
@@ -77,29 +74,29 @@ export function describeCommand(command: Uint8Array): ApduDescription {
   })();
   const le =
     body.length === 1
-      ? hexOf(body)
+      ? toHex(body)
       : body.length === 3 && body[0] === 0
-        ? hexOf(body.subarray(1))
+        ? toHex(body.subarray(1))
         : body.length > 1 + data.length
-          ? hexOf(body.subarray(1 + data.length))
+          ? toHex(body.subarray(1 + data.length))
           : '';
   switch (ins) {
     case 0xa4: {
       const how =
         p1 === 0x04 ? 'by AID' : p1 === 0x08 ? 'by path from MF' : p1 === 0x09 ? 'by path from current DF' : p1 === 0x02 ? 'EF under current DF' : 'by FID';
-      return { kind: 'SELECT', detail: `${how} ${hexOf(data)}${p2 === 0x0c ? '' : ' (asks for FCI)'}` };
+      return { kind: 'SELECT', detail: `${how} ${toHex(data)}${p2 === 0x0c ? '' : ' (asks for FCI)'}` };
     }
     case 0xb0:
-      return { kind: 'READ BINARY', detail: `offset ${hexOf(Uint8Array.of(p1 & 0x7f, p2))}, Le ${le || '–'}` };
+      return { kind: 'READ BINARY', detail: `offset ${toHex(Uint8Array.of(p1 & 0x7f, p2))}, Le ${le || '–'}` };
     case 0x20:
-      return { kind: 'VERIFY', detail: `PIN ${hexOf(Uint8Array.of(p2))}${data.length === 0 ? ' (no data: try counter)' : ' (with PIN)'}` };
+      return { kind: 'VERIFY', detail: `PIN ${toHex(Uint8Array.of(p2))}${data.length === 0 ? ' (no data: try counter)' : ' (with PIN)'}` };
     case 0xc0:
       return { kind: 'GET RESPONSE', detail: `Le ${le || '–'}` };
     case 0xca:
     case 0xcb:
-      return { kind: 'GET DATA', detail: `${hexOf(Uint8Array.of(p1, p2))}` };
+      return { kind: 'GET DATA', detail: `${toHex(Uint8Array.of(p1, p2))}` };
     default:
-      return { kind: 'other', detail: `INS ${hexOf(Uint8Array.of(ins ?? 0))}` };
+      return { kind: 'other', detail: `INS ${toHex(Uint8Array.of(ins ?? 0))}` };
   }
 }
 
@@ -129,7 +126,7 @@ export function repeatedSelects(log: readonly CardExchange[]): { command: string
   const seen = new Map<string, number>();
   for (const exchange of log) {
     if (exchange.command[1] !== 0xa4) continue;
-    const key = hexOf(exchange.command);
+    const key = toHex(exchange.command);
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   return [...seen.entries()].filter(([, times]) => times > 1).map(([command, times]) => ({ command, times }));

@@ -20,7 +20,7 @@ import { createPcscReaderMonitor, type PcscReaderMonitor } from '../native/pcsc/
 import type { ApduEngine } from '../native/simulator/apdu-engine.js';
 import { createVirtualCard, isVirtualCardName, type VirtualCardName } from '../native/simulator/cards.js';
 import { VpcdCardSocket } from '../native/simulator/vpcd-client.js';
-import { toHex } from '../native/transport.js';
+import { toHex } from '../native/bytes.js';
 import {
   countByKind,
   countPkcs15ToolObjects,

@@ -10,7 +10,7 @@ import { ApduEngine } from '../native/simulator/apdu-engine.js';
 import type { VirtualCardSpec } from '../native/simulator/card-model.js';
 import type { CardFaults, GarbageKind } from '../native/simulator/faults.js';
 import { VpcdCardSocket } from '../native/simulator/vpcd-client.js';
-import { toHex } from '../native/transport.js';
+import { toHex } from '../native/bytes.js';
 import { atrShown, fingerprint, isNoCard, isSettledCard, READERS, startService, type StateRecorder } from './soak-lib.js';
 import type { KortkollService } from '../electron/service-types.js';
 

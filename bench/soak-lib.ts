@@ -16,7 +16,7 @@ import type { VirtualCardSpec } from '../native/simulator/card-model.js';
 import { buildVirtualCardSpec, type VirtualCardName } from '../native/simulator/cards.js';
 import type { CardFaults } from '../native/simulator/faults.js';
 import { VpcdCardSocket } from '../native/simulator/vpcd-client.js';
-import { toHex } from '../native/transport.js';
+import { toHex } from '../native/bytes.js';
 
 export const READERS = Object.freeze([
   { name: 'Virtual PCD 00 00', port: 35963 },

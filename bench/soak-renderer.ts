@@ -12,7 +12,7 @@ import type { VirtualCardSpec } from '../native/simulator/card-model.js';
 import type { VirtualCardName } from '../native/simulator/cards.js';
 import { ApduEngine } from '../native/simulator/apdu-engine.js';
 import { VpcdCardSocket } from '../native/simulator/vpcd-client.js';
-import { toHex } from '../native/transport.js';
+import { toHex } from '../native/bytes.js';
 import { openAppPage } from '../test/e2e/harness/app-page.js';
 import { chromiumUnavailableReason, launchChromium } from '../test/e2e/harness/browser.js';
 import { ensureRendererBuilt } from '../test/e2e/harness/build.js';

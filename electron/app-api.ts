@@ -19,9 +19,7 @@ import { apiNames } from './ipc-contract.js';
 import type { Lang } from './i18n/index.js';
 import type { KortkollService } from './service-types.js';
 import { renderCardProbeReportJson, renderCardProbeReportText } from './card/card-probe-report.js';
-
-/** The staff login page of 1177 Vårdguidens e-tjänster, as the support page gives it. */
-export const defaultLoginUrl = 'http://personal.minavardkontakter.se';
+import { defaultLoginUrl } from './login/guide.js';
 
 /** Hosts, besides the configured login page's, that the app may open in the user's browser. */
 export const externalHosts: readonly string[] = ['test.siths.se', '1177.se', 'www.1177.se', 'inera.se', 'www.inera.se'];

@@ -7,6 +7,7 @@
 import type { DiagnosticReport, ReportReader } from './diagnostics/report-types.js';
 import type { LoginGuide } from './login/guide-types.js';
 import type { Lang } from './i18n/index.js';
+import type { SerializedError } from '../native/transport.js';
 
 export type AppPhase = 'starting' | 'no-service' | 'no-reader' | 'no-card' | 'reading' | 'ready' | 'card-error';
 
@@ -128,10 +129,10 @@ export interface PinOperationResponse {
   state: AppState;
 }
 
-export interface SerializedError {
-  code: string;
-  message: string;
-}
+// The shape every transport error already serialises to (TransportError.toJSON); one definition,
+// at the bottom of the house. A type-only import, so the renderer's type check follows it into
+// native/transport.ts, which needs no Node types.
+export type { SerializedError };
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
 

@@ -10,7 +10,8 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } f
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAppApiHandlers, defaultLoginUrl, invokeAppApi, openAllowed, type AppApiDeps, type AppApiHandlers } from './app-api.js';
+import { createAppApiHandlers, invokeAppApi, openAllowed, type AppApiDeps, type AppApiHandlers } from './app-api.js';
+import { defaultLoginUrl } from './login/guide.js';
 import { buildMenuTemplate, cardTestPageUrl, desktopMessages } from './app-menu.js';
 import { createAppProtocolHandler } from './app-protocol.js';
 import { invokeChannels, type AppState, type IpcEventContract } from './ipc-contract.js';

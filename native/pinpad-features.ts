@@ -1,8 +1,10 @@
 /**
  * The feature list of a PC/SC part 10 reader (the answer to GET_FEATURE_REQUEST), as pure data.
- * It sits beside transport.ts, importing nothing, so that both native/pcsc (which sends the
- * control codes) and electron/card/pinpad.ts (which re-exports it with the PIN structures) use it.
+ * It sits beside transport.ts, importing only the byte helpers, so that both native/pcsc (which
+ * sends the control codes) and electron/card/pinpad.ts (which re-exports it with the PIN
+ * structures) use it.
  */
+import { toHex } from './bytes.js';
 
 /** Feature tags of PC/SC part 10 (pcsc-lite reader.h). */
 export const FEATURE_VERIFY_PIN_START = 0x01;
@@ -52,11 +54,12 @@ export function parseFeatureList(tlv: Uint8Array): ParsedFeatureList {
     if (offset + 2 > tlv.length) return result(`a truncated entry at byte ${offset}`);
     const tag = tlv[offset] as number;
     const length = tlv[offset + 1] as number;
-    if (offset + 2 + length > tlv.length) return result(`entry ${hexByte(tag)} at byte ${offset} runs past the end`);
+    const tagHex = toHex(tlv.subarray(offset, offset + 1));
+    if (offset + 2 + length > tlv.length) return result(`entry ${tagHex} at byte ${offset} runs past the end`);
     if (length !== 4) {
-      problem ??= `entry ${hexByte(tag)} at byte ${offset} has length ${length}, not 4`;
+      problem ??= `entry ${tagHex} at byte ${offset} has length ${length}, not 4`;
     } else if (controlCodes.has(tag)) {
-      problem ??= `feature ${hexByte(tag)} is listed twice`;
+      problem ??= `feature ${tagHex} is listed twice`;
     } else {
       const b = tlv.subarray(offset + 2, offset + 6);
       controlCodes.set(tag, (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0);
@@ -64,8 +67,4 @@ export function parseFeatureList(tlv: Uint8Array): ParsedFeatureList {
     offset += 2 + length;
   }
   return result(problem);
-}
-
-function hexByte(value: number): string {
-  return value.toString(16).padStart(2, '0').toUpperCase();
 }

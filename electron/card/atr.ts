@@ -2,7 +2,7 @@
  * Answer-to-reset parsing (ISO/IEC 7816-3 and 7816-4 §8): the protocols a card offers and what its
  * historical bytes say about itself, in particular whether it takes extended-length APDUs.
  */
-import { toHex } from '../../native/transport.js';
+import { toHex } from '../../native/bytes.js';
 
 export interface AtrInfo {
   /** Protocols named in TD bytes (T=0 implied when there is none). */

@@ -14,12 +14,12 @@
  */
 import type { Clock } from '../../native/clock.js';
 import { systemClock } from '../../native/clock.js';
-import { fromHex, type CardTransport } from '../../native/transport.js';
+import type { CardTransport } from '../../native/transport.js';
 import { Ins, sw1Of, type CommandApdu } from './apdu.js';
 import { parseAtrParts } from './atr.js';
 import type { CardStructure } from './card-read-result.js';
 import { CardError } from './errors.js';
-import { hex } from './hex.js';
+import { fromHex, toHex } from '../../native/bytes.js';
 import { fileSizeFromFcp, idPrimeAppletAid, parseAppletVersion } from './idprime/layout.js';
 import { identifyCard, type CardProfile } from './profiles.js';
 import { probeOrder } from './read-card.js';
@@ -173,7 +173,7 @@ export async function probeCardForReport(transport: CardTransport, options: Card
         command: '',
         statusWord: formatStatusWord(response.sw),
         statusMeaning: describeStatusWord(response.sw, 'en'),
-        response: response.data.length > 0 ? hex(response.data) : null,
+        response: response.data.length > 0 ? toHex(response.data) : null,
       };
     } catch (error) {
       if (!(error instanceof CardError)) throw error;
@@ -183,9 +183,9 @@ export async function probeCardForReport(transport: CardTransport, options: Card
     const sent = session.exchanges().slice(before);
     const first = sent[0];
     if (first) {
-      result.command = hex(first.command);
+      result.command = toHex(first.command);
       const firstSw = first.response.length >= 2 ? (first.response[first.response.length - 2] as number) : undefined;
-      if (sent.length > 1 && (firstSw === 0x61 || firstSw === 0x6c)) result.firstStatusWord = hex(first.response.subarray(first.response.length - 2));
+      if (sent.length > 1 && (firstSw === 0x61 || firstSw === 0x6c)) result.firstStatusWord = toHex(first.response.subarray(first.response.length - 2));
     }
     probes.push(result);
   }
@@ -214,7 +214,7 @@ export async function probeCardForReport(transport: CardTransport, options: Card
     smartcardListName,
     profile: { id: profile.id, family: profile.family, known: profile.known, displayName: { ...profile.displayName } },
     probes,
-    cplc: cplcAnswer ? hex(cplcAnswer) : null,
+    cplc: cplcAnswer ? toHex(cplcAnswer) : null,
     cplcFields: cplcAnswer ? cplcFields(cplcAnswer) : null,
     appletVersion,
     structuresFound,
@@ -230,14 +230,14 @@ function byteHex(value: number | undefined): string | null {
 function atrPartsForReport(atr: Uint8Array): CardProbeAtr {
   const parts = parseAtrParts(atr);
   return {
-    hex: hex(atr),
+    hex: toHex(atr),
     ts: byteHex(parts.ts),
     t0: byteHex(parts.t0),
     interfaceBytes: parts.interfaceBytes.map((b) => ({ name: b.name, value: byteHex(b.value) as string })),
     protocols: parts.protocols,
-    historicalBytes: hex(parts.historicalBytes),
+    historicalBytes: toHex(parts.historicalBytes),
     historicalCategory: byteHex(parts.historicalCategory),
-    historicalObjects: parts.historicalObjects.map((o) => ({ tag: o.tag.toString(16).toUpperCase(), value: hex(o.value) })),
+    historicalObjects: parts.historicalObjects.map((o) => ({ tag: o.tag.toString(16).toUpperCase(), value: toHex(o.value) })),
     tck: byteHex(parts.tck),
     wellFormed: parts.wellFormed,
     extendedLength: parts.cardCapabilities ? parts.cardCapabilities.extendedLength : null,
@@ -255,7 +255,7 @@ function cplcValue(data: Uint8Array): Uint8Array | undefined {
 
 function cplcFields(value: Uint8Array): CplcFields | null {
   if (value.length < 10) return null;
-  const field = (offset: number) => hex(value.subarray(offset, offset + 2));
+  const field = (offset: number) => toHex(value.subarray(offset, offset + 2));
   return { icFabricator: field(0), icType: field(2), operatingSystemId: field(4), operatingSystemReleaseDate: field(6), operatingSystemReleaseLevel: field(8) };
 }
 

@@ -3,6 +3,7 @@
  * authentication certificate from the signature one on cards without a private-key directory.
  * Full X.509 handling belongs to electron/pki.
  */
+import { bytesEqual } from '../../native/bytes.js';
 import { Pkcs15ParseError } from './errors.js';
 import { decodeDer, isContext, isUniversal, readBitFlags, Universal } from './pkcs15/der.js';
 
@@ -33,7 +34,7 @@ export function certificateKeyUsage(der: Uint8Array): CertificateKeyUsage[] | nu
     if (!extensions) return null;
     for (const extension of extensions.children) {
       const oid = extension.children[0];
-      if (!oid || !isUniversal(oid, 6) || !sameBytes(oid.content, keyUsageOid)) continue;
+      if (!oid || !isUniversal(oid, 6) || !bytesEqual(oid.content, keyUsageOid)) continue;
       const value = extension.children[extension.children.length - 1];
       if (!value || !isUniversal(value, Universal.octetString)) return null;
       const bits = readBitFlags(decodeDer(value.content), 'keyUsage');
@@ -53,8 +54,4 @@ export function roleFromCertificateKeyUsage(usage: readonly CertificateKeyUsage[
   if (usage.includes('nonRepudiation') && !usage.includes('keyEncipherment')) return 'signature';
   if (usage.includes('digitalSignature') || usage.includes('keyEncipherment')) return 'authentication';
   return undefined;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

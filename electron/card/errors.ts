@@ -3,7 +3,7 @@
  * are not wrapped: they pass through the session unchanged, so `CardRemovedError` stays a
  * `CardRemovedError` all the way up.
  */
-import { toHex } from '../../native/transport.js';
+import { toHex } from '../../native/bytes.js';
 import type { StructureProbe } from './card-read-result.js';
 import { describeStatusWord, formatStatusWord } from './status-words.js';
 

@@ -6,7 +6,7 @@
  * caller has what it needs (a complete directory, a complete certificate), so the padding that
  * cards leave after their objects is not transferred.
  */
-import { toHex } from '../../native/transport.js';
+import { concatBytes, toHex } from '../../native/bytes.js';
 import { formatStatusWord, Ins, maxExtendedLe, maxShortLe, sw1Of } from './apdu.js';
 import { ApduError, ReadLimitError } from './errors.js';
 import { maxReadBinaryOffset, readBinary, selectByFid, selectByPathFromMf } from './iso7816.js';
@@ -47,13 +47,7 @@ class CachedFile {
       position = range.start + range.bytes.length;
     }
     if (parts.length === 1) return parts[0] as Uint8Array;
-    const out = new Uint8Array(position - start);
-    let offset = 0;
-    for (const part of parts) {
-      out.set(part, offset);
-      offset += part.length;
-    }
-    return out;
+    return concatBytes(...parts);
   }
 
   add(start: number, bytes: Uint8Array): void {

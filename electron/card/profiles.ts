@@ -4,7 +4,7 @@
  * PKCS#15, but its PIN counters are reported as unknown instead of probed (some cards count
  * VERIFY without data as a failed attempt).
  */
-import { fromHex } from '../../native/transport.js';
+import { fromHex } from '../../native/bytes.js';
 import { parseAtr } from './atr.js';
 import { defaultSmartcardListPath, loadSmartcardList, lookUpAtr } from './smartcard-list.js';
 

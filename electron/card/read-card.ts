@@ -48,7 +48,7 @@ import {
   UnknownStructureError,
 } from './errors.js';
 import { FileReader } from './file-reader.js';
-import { hex } from './hex.js';
+import { toHex } from '../../native/bytes.js';
 import { pinCounterProbeDecision } from './pin-probe-policy.js';
 import { identifyCard, type CardProfile } from './profiles.js';
 import { CardSession, commandHexForLog } from './session.js';
@@ -221,7 +221,7 @@ class CardRead {
     return {
       kind: 'snapshot',
       reader: this.session.readerName,
-      atr: hex(this.session.atr),
+      atr: toHex(this.session.atr),
       profile: this.profile,
       structure: application.structure,
       probes: application.probes,
@@ -334,8 +334,8 @@ class CardRead {
   private apduLog(): CardApduRecord[] {
     return this.session.exchanges().map((exchange) => ({
       command: commandHexForLog(exchange),
-      response: hex(exchange.response),
-      statusWord: exchange.response.length >= 2 ? hex(exchange.response.subarray(exchange.response.length - 2)) : '',
+      response: toHex(exchange.response),
+      statusWord: exchange.response.length >= 2 ? toHex(exchange.response.subarray(exchange.response.length - 2)) : '',
       atMs: exchange.atMs,
       durationMs: exchange.durationMs,
     }));
@@ -345,7 +345,7 @@ class CardRead {
   toFailure(error: unknown): CardReadFailure {
     const base = {
       reader: this.session.readerName,
-      atr: hex(this.session.atr),
+      atr: toHex(this.session.atr),
       profile: this.profile,
       stage: this.stage,
       stats: this.stats(),

@@ -10,7 +10,7 @@ import type { CardTransport } from '../../native/transport.js';
 import { encodeCommandApdu, Ins, maxShortLe, parseResponseApdu, sw1Of, sw2Of, type CommandApdu, type LengthEncoding, type ResponseApdu } from './apdu.js';
 import { ApduError, ApplicationNotAvailableError, MalformedResponseError, ReadLimitError } from './errors.js';
 import { getResponse, selectByAid, selectByPathFromMf, SelectP2 } from './iso7816.js';
-import { hex } from './hex.js';
+import { concatBytes, toHex } from '../../native/bytes.js';
 
 /** One command/response pair as it crossed the transport. */
 export interface ApduExchange {
@@ -152,14 +152,7 @@ export class CardSession {
       }
       parts.push(response.data);
     }
-    const total = parts.reduce((sum, part) => sum + part.length, 0);
-    const data = new Uint8Array(total);
-    let offset = 0;
-    for (const part of parts) {
-      data.set(part, offset);
-      offset += part.length;
-    }
-    return { data, sw: response.sw };
+    return { data: concatBytes(...parts), sw: response.sw };
   }
 
   stats(): SessionStats {
@@ -197,7 +190,7 @@ export class CardSession {
  * then `**` for each data byte (the bytes themselves were never kept).
  */
 export function commandHexForLog(exchange: Pick<ApduExchange, 'command' | 'redacted'>): string {
-  const text = hex(exchange.command);
+  const text = toHex(exchange.command);
   if (!exchange.redacted) return text;
   const headerLength = exchange.command[4] === 0 && exchange.command.length > 7 ? 7 : 5;
   return text.slice(0, headerLength * 2) + '**'.repeat(exchange.command.length - headerLength);

@@ -4,7 +4,7 @@
  * or as JSON (certificate DER in base64), and works on a demo card without any reader.
  */
 import type { ReaderEvent } from '../../native/transport.js';
-import { toHex } from '../../native/transport.js';
+import { toHex } from '../../native/bytes.js';
 import { readCard } from '../card/read-card.js';
 import { spacedHex } from '../card/atr.js';
 import { cardReadResultToJson, type CardReadResult } from '../card/card-read-result.js';

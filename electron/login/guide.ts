@@ -10,6 +10,7 @@ import type { LoginGuide, LoginStep } from './guide-types.js';
 import { loginMessages as m } from './messages.js';
 import { shortThumbprint } from '../../native/system/browser-store/match.js';
 
+/** The staff login page of 1177 Vårdguidens e-tjänster, as the support page gives it. */
 export const defaultLoginUrl = 'http://personal.minavardkontakter.se';
 
 export interface LoginGuideInput {

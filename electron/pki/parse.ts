@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { toHex } from '../../native/bytes.js';
 import { CertificateParseError } from './errors.js';
 import {
   accessMethods,
@@ -97,12 +98,8 @@ export interface CertificateInfo {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-export function bytesToHex(bytes: Uint8Array, separator = ''): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(separator);
-}
-
 export function fingerprint(der: Uint8Array, algorithm: 'sha256' | 'sha1'): string {
-  return bytesToHex(createHash(algorithm).update(der).digest(), ':');
+  return toHex(createHash(algorithm).update(der).digest(), ':');
 }
 
 function viewOf(buffer: ArrayBuffer | ArrayBufferView): Uint8Array {
@@ -116,7 +113,7 @@ function asn1Text(value: unknown): string {
   if (value && typeof value === 'object' && 'valueBlock' in value) {
     const block = (value as { valueBlock: { value?: unknown; valueHexView?: Uint8Array } }).valueBlock;
     if (typeof block.value === 'string') return block.value;
-    if (block.valueHexView) return `#${bytesToHex(block.valueHexView)}`;
+    if (block.valueHexView) return `#${toHex(block.valueHexView)}`;
   }
   return '';
 }
@@ -157,7 +154,7 @@ function toDistinguishedName(rdn: pkijs.RelativeDistinguishedNames): Distinguish
 function serialHex(serial: asn1js.Integer): string {
   let bytes = serial.valueBlock.valueHexView;
   if (bytes.length > 1 && bytes[0] === 0) bytes = bytes.subarray(1);
-  return bytesToHex(bytes);
+  return toHex(bytes);
 }
 
 function validDate(time: pkijs.Time, field: string): Date {
@@ -188,7 +185,7 @@ function generalNameText(name: pkijs.GeneralName): string | undefined {
       return `URI:${String(name.value)}`;
     case 7: {
       const bytes = viewOf((name.value as asn1js.OctetString).valueBlock.valueHexView);
-      return bytes.length === 4 ? `IP:${Array.from(bytes).join('.')}` : `IP:${bytesToHex(bytes, ':')}`;
+      return bytes.length === 4 ? `IP:${Array.from(bytes).join('.')}` : `IP:${toHex(bytes, ':')}`;
     }
     case 0: {
       // otherName: [type-id OID, [0] EXPLICIT value]; the Microsoft UPN is the one worth naming.
@@ -341,11 +338,11 @@ function describe(certificate: pkijs.Certificate, der: Uint8Array): CertificateI
         }
         break;
       case extensionOids.subjectKeyIdentifier:
-        if (parsed instanceof asn1js.OctetString) info.subjectKeyIdentifier = bytesToHex(parsed.valueBlock.valueHexView, ':');
+        if (parsed instanceof asn1js.OctetString) info.subjectKeyIdentifier = toHex(parsed.valueBlock.valueHexView, ':');
         break;
       case extensionOids.authorityKeyIdentifier:
         if (parsed instanceof pkijs.AuthorityKeyIdentifier && parsed.keyIdentifier) {
-          info.authorityKeyIdentifier = bytesToHex(parsed.keyIdentifier.valueBlock.valueHexView, ':');
+          info.authorityKeyIdentifier = toHex(parsed.keyIdentifier.valueBlock.valueHexView, ':');
         }
         break;
       case extensionOids.subjectAltName:

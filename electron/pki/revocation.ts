@@ -29,6 +29,7 @@ import * as pkijs from 'pkijs';
 import { createHash, randomBytes } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { bytesEqual, concatBytes } from '../../native/bytes.js';
 import { cryptoEngine } from './engine.js';
 import { crlReasonNames, eku, extensionOids } from './oids.js';
 import { pkijsCertificate, type CertificateInfo } from './parse.js';
@@ -279,13 +280,7 @@ async function readCapped(response: Awaited<ReturnType<FetchLike>>, maxBytes: nu
       }
       chunks.push(value);
     }
-    const body = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      body.set(chunk, at);
-      at += chunk.byteLength;
-    }
-    return body;
+    return concatBytes(...chunks);
   }
   const body = await response.arrayBuffer();
   if (body.byteLength > maxBytes) throw new CheckFailure('too-large', `response of ${body.byteLength} bytes is too large`);
@@ -394,10 +389,6 @@ function checkFresh(thisUpdate: Date, nextUpdate: Date | undefined, f: Freshness
   } else if (now - thisUpdate.getTime() > f.maxAgeWithoutNextUpdateMs + f.skewMs) {
     throw new CheckFailure('stale', `${what}: thisUpdate ${thisUpdate.toISOString()} is too old and there is no nextUpdate`);
   }
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
 function sameCertificate(a: pkijs.Certificate, b: pkijs.Certificate): boolean {

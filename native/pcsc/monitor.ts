@@ -10,6 +10,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { bytesEqual } from '../bytes.js';
 import {
   NoReadersError,
   ReaderUnavailableError,
@@ -79,9 +80,9 @@ interface TrackedReader {
   resolveFirstStatus: () => void;
 }
 
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (!a || !b) return a === b;
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+/** Two ATRs, either absent (no card): the same when both are absent or both hold the same bytes. */
+function sameAtr(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : bytesEqual(a, b);
 }
 
 /** Watches the directory of pcscd's socket; errors (no such directory) leave the timer to retry. */
@@ -487,7 +488,7 @@ export class PcscReaderMonitor implements ReaderMonitor {
     const atr = present && status.atr && status.atr.length > 0 ? new Uint8Array(status.atr) : undefined;
     const wasKnown = reader.known;
     const wasPresent = reader.present;
-    const changedCard = wasPresent && present && (counter !== reader.counter || !sameBytes(atr, reader.atr));
+    const changedCard = wasPresent && present && (counter !== reader.counter || !sameAtr(atr, reader.atr));
     reader.known = true;
     reader.flags = flags;
     reader.counter = counter;

@@ -7,7 +7,9 @@
 import type { ApduLogEntry, VirtualCardEndpoint } from './endpoint.js';
 import type { CardBehaviour, DedicatedFileSpec, ElementaryFileSpec, VirtualCardSpec } from './card-model.js';
 import { MF_FID } from './card-model.js';
-import { bytesEqual, concatBytes, encodeLength, tlv, uint16 } from './tlv.js';
+import { encodeResponseApdu, tryDecodeCommandApdu, type DecodedCommandApdu } from '../apdu-codec.js';
+import { bytesEqual, concatBytes } from '../bytes.js';
+import { encodeLength, tlv, uint16 } from './tlv.js';
 
 /** Status words the engine answers, named as in ISO/IEC 7816-4. */
 export const SW = {
@@ -32,48 +34,20 @@ export const SW = {
   CLA_NOT_SUPPORTED: 0x6e00,
 } as const;
 
-export interface CommandApdu {
-  cla: number;
-  ins: number;
-  p1: number;
-  p2: number;
-  data: Uint8Array;
+/**
+ * A command as the engine reads it: the shared decoding (native/apdu-codec.ts, the codec the card
+ * layer encodes with), with Ne as a number that is 0 when there is no Le field.
+ */
+export interface CommandApdu extends DecodedCommandApdu {
   /** Ne: the number of response bytes expected; 0 when the Le field is absent. Short Le 00 = 256, extended 0000 = 65536. */
   ne: number;
   hasLe: boolean;
-  extended: boolean;
 }
 
 /** Splits a command APDU into its fields (ISO 7816-4 §5.1, cases 1–4 short and extended); undefined when malformed. */
 export function parseCommandApdu(bytes: Uint8Array): CommandApdu | undefined {
-  if (bytes.length < 4) return undefined;
-  const [cla, ins, p1, p2] = [bytes[0]!, bytes[1]!, bytes[2]!, bytes[3]!];
-  const base = { cla, ins, p1, p2 };
-  const none = new Uint8Array(0);
-  if (bytes.length === 4) return { ...base, data: none, ne: 0, hasLe: false, extended: false };
-  const b4 = bytes[4]!;
-  if (bytes.length === 5) return { ...base, data: none, ne: b4 === 0 ? 256 : b4, hasLe: true, extended: false };
-  if (b4 !== 0) {
-    const data = bytes.slice(5, 5 + b4);
-    if (bytes.length === 5 + b4) return { ...base, data, ne: 0, hasLe: false, extended: false };
-    if (bytes.length === 6 + b4) {
-      const le = bytes[5 + b4]!;
-      return { ...base, data, ne: le === 0 ? 256 : le, hasLe: true, extended: false };
-    }
-    return undefined;
-  }
-  // b4 = 00 with more bytes: extended length.
-  if (bytes.length < 7) return undefined;
-  const word = (bytes[5]! << 8) | bytes[6]!;
-  if (bytes.length === 7) return { ...base, data: none, ne: word === 0 ? 65536 : word, hasLe: true, extended: true };
-  if (word === 0) return undefined;
-  const data = bytes.slice(7, 7 + word);
-  if (bytes.length === 7 + word) return { ...base, data, ne: 0, hasLe: false, extended: true };
-  if (bytes.length === 9 + word) {
-    const le = (bytes[7 + word]! << 8) | bytes[8 + word]!;
-    return { ...base, data, ne: le === 0 ? 65536 : le, hasLe: true, extended: true };
-  }
-  return undefined;
+  const decoded = tryDecodeCommandApdu(bytes);
+  return decoded && { ...decoded, ne: decoded.le ?? 0, hasLe: decoded.le !== undefined };
 }
 
 export interface PinStatus {
@@ -116,9 +90,8 @@ function buildTree(spec: DedicatedFileSpec, parent: DfNode | undefined): DfNode 
   return node;
 }
 
-function statusWord(sw: number, data: Uint8Array = new Uint8Array(0)): Uint8Array {
-  return concatBytes(data, Uint8Array.of(sw >> 8, sw & 0xff));
-}
+/** The engine's answer: the response data (if any), then SW1 SW2. */
+const statusWord = encodeResponseApdu;
 
 /** PINs arrive unpadded or padded with FF/00 up to a stored length; the card compares the PIN itself. */
 function stripPinPadding(data: Uint8Array): Uint8Array {

@@ -36,8 +36,8 @@ import {
   type PrivateKeyObjectSpec,
 } from './pkcs15-encoding.js';
 import { DAY_IN_MS, YEAR_IN_MS, getTestPki, issuePersonCertificate, type Cardholder, type PkiFlavour } from './test-pki.js';
-import { fromHex } from '../transport.js';
-import { concatBytes, uint16 } from './tlv.js';
+import { concatBytes, fromHex } from '../bytes.js';
+import { uint16 } from './tlv.js';
 
 export { virtualCardNames, isVirtualCardName, type VirtualCardName } from './card-names.js';
 

@@ -21,8 +21,8 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { CardBehaviour, DataObjectSpec, ElementaryFileSpec, PinSpec, VirtualCardSpec } from './card-model.js';
 import { dedicatedFile, defaultCardBehaviour, elementaryFile, MF_FID } from './card-model.js';
-import { fromHex } from '../transport.js';
-import { concatBytes, uint16 } from './tlv.js';
+import { concatBytes, fromHex } from '../bytes.js';
+import { uint16 } from './tlv.js';
 
 /** DF name of the IDPrime applet (SELECT `00 A4 04 0C 0B …`). */
 export const IDPRIME_APPLET_AID = fromHex('A000000018800000000662');

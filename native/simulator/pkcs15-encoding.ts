@@ -4,83 +4,34 @@
  * the module uses implicit tags, except that CHOICE alternatives and `[1] typeAttributes` are explicit.
  */
 import * as asn1js from 'asn1js';
-import { concatBytes, tlv } from './tlv.js';
+import {
+  commonObjectFlagBits,
+  keyAccessFlagBits,
+  keyUsageFlagBits,
+  odfKinds,
+  pinFlagBits,
+  pinTypes,
+  tokenFlagBits,
+  type CommonObjectFlag,
+  type KeyAccessFlag,
+  type KeyUsageFlag,
+  type OdfKind,
+  type PinAttributeFields,
+  type PinFlag,
+  type PinType,
+  type Pkcs15Path,
+  type TokenFlag,
+} from '../pkcs15-asn1.js';
+import { concatBytes } from '../bytes.js';
+import { tlv } from './tlv.js';
 
-export interface Pkcs15Path {
-  /** Concatenated FIDs, e.g. 3F00 4403. */
-  path: Uint8Array;
-  /** Start of the object inside a shared file. */
-  index?: number;
-  /** Length of the object inside a shared file. */
-  length?: number;
-}
-
-export type OdfEntryType =
-  | 'privateKeys'
-  | 'publicKeys'
-  | 'trustedPublicKeys'
-  | 'secretKeys'
-  | 'certificates'
-  | 'trustedCertificates'
-  | 'usefulCertificates'
-  | 'dataObjects'
-  | 'authObjects';
-
-const ODF_TAGS: Record<OdfEntryType, number> = {
-  privateKeys: 0,
-  publicKeys: 1,
-  trustedPublicKeys: 2,
-  secretKeys: 3,
-  certificates: 4,
-  trustedCertificates: 5,
-  usefulCertificates: 6,
-  dataObjects: 7,
-  authObjects: 8,
-};
+// The tag numbers, flag bits and PIN types are the ones the card layer's parser reads with.
+export type { CommonObjectFlag, KeyAccessFlag, KeyUsageFlag, OdfKind, PinFlag, PinType, Pkcs15Path, TokenFlag };
 
 export interface OdfEntry {
-  type: OdfEntryType;
+  type: OdfKind;
   path: Pkcs15Path;
 }
-
-export type CommonObjectFlag = 'private' | 'modifiable';
-export type TokenFlag = 'readonly' | 'loginRequired' | 'prnGeneration' | 'eidCompliant';
-export type KeyUsageFlag = 'encrypt' | 'decrypt' | 'sign' | 'signRecover' | 'wrap' | 'unwrap' | 'verify' | 'verifyRecover' | 'derive' | 'nonRepudiation';
-export type KeyAccessFlag = 'sensitive' | 'extractable' | 'alwaysSensitive' | 'neverExtractable' | 'local';
-export type PinFlag =
-  | 'case-sensitive'
-  | 'local'
-  | 'change-disabled'
-  | 'unblock-disabled'
-  | 'initialized'
-  | 'needs-padding'
-  | 'unblockingPin'
-  | 'soPin'
-  | 'disable-allowed'
-  | 'integrity-protected'
-  | 'confidentiality-protected'
-  | 'exchangeRefData';
-export type PinType = 'bcd' | 'ascii-numeric' | 'utf8' | 'half-nibble-bcd' | 'iso9564-1';
-
-const COMMON_OBJECT_FLAGS: CommonObjectFlag[] = ['private', 'modifiable'];
-const TOKEN_FLAGS: TokenFlag[] = ['readonly', 'loginRequired', 'prnGeneration', 'eidCompliant'];
-const KEY_USAGE_FLAGS: KeyUsageFlag[] = ['encrypt', 'decrypt', 'sign', 'signRecover', 'wrap', 'unwrap', 'verify', 'verifyRecover', 'derive', 'nonRepudiation'];
-const KEY_ACCESS_FLAGS: KeyAccessFlag[] = ['sensitive', 'extractable', 'alwaysSensitive', 'neverExtractable', 'local'];
-const PIN_FLAGS: PinFlag[] = [
-  'case-sensitive',
-  'local',
-  'change-disabled',
-  'unblock-disabled',
-  'initialized',
-  'needs-padding',
-  'unblockingPin',
-  'soPin',
-  'disable-allowed',
-  'integrity-protected',
-  'confidentiality-protected',
-  'exchangeRefData',
-];
-const PIN_TYPES: PinType[] = ['bcd', 'ascii-numeric', 'utf8', 'half-nibble-bcd', 'iso9564-1'];
 
 export interface TokenInfoSpec {
   version?: number;
@@ -110,7 +61,7 @@ export interface PrivateKeyObjectSpec {
   modulusLength: number;
 }
 
-export interface PinObjectSpec {
+export interface PinObjectSpec extends PinAttributeFields {
   label: string;
   /** This PIN's own authId (CommonAuthenticationObjectAttributes). */
   authId: Uint8Array;
@@ -119,13 +70,6 @@ export interface PinObjectSpec {
   objectFlags?: CommonObjectFlag[];
   pinFlags: PinFlag[];
   pinType: PinType;
-  minLength: number;
-  storedLength: number;
-  maxLength?: number;
-  reference: number;
-  padChar?: number;
-  /** The DF in which the PIN lives. */
-  path?: Pkcs15Path;
 }
 
 export interface DirApplicationSpec {
@@ -181,21 +125,21 @@ function pathBlock(path: Pkcs15Path): asn1js.Sequence {
 
 function commonObjectAttributes(label: string, flags: CommonObjectFlag[] | undefined, authId?: Uint8Array): asn1js.Sequence {
   const value: asn1js.AsnType[] = [new asn1js.Utf8String({ value: label })];
-  if (flags) value.push(namedBitString(COMMON_OBJECT_FLAGS, flags));
+  if (flags) value.push(namedBitString(commonObjectFlagBits, flags));
   if (authId) value.push(new asn1js.OctetString({ valueHex: authId }));
   return new asn1js.Sequence({ value });
 }
 
 /** EF.ODF: one `[n] Path` per directory file. */
 export function encodeOdf(entries: OdfEntry[]): Uint8Array {
-  return concatBytes(...entries.map((entry) => der(contextConstructed(ODF_TAGS[entry.type], [pathBlock(entry.path)]))));
+  return concatBytes(...entries.map((entry) => der(contextConstructed(odfKinds.indexOf(entry.type), [pathBlock(entry.path)]))));
 }
 
 export function encodeTokenInfo(info: TokenInfoSpec): Uint8Array {
   const value: asn1js.AsnType[] = [new asn1js.Integer({ value: info.version ?? 0 }), new asn1js.OctetString({ valueHex: info.serialNumber })];
   if (info.manufacturerId !== undefined) value.push(new asn1js.Utf8String({ value: info.manufacturerId }));
   if (info.label !== undefined) value.push(contextPrimitive(0, new TextEncoder().encode(info.label)));
-  value.push(namedBitString(TOKEN_FLAGS, info.flags));
+  value.push(namedBitString(tokenFlagBits, info.flags));
   return der(new asn1js.Sequence({ value }));
 }
 
@@ -227,8 +171,8 @@ export function encodePrivateKeyObject(key: PrivateKeyObjectSpec): Uint8Array {
         new asn1js.Sequence({
           value: [
             new asn1js.OctetString({ valueHex: key.id }),
-            namedBitString(KEY_USAGE_FLAGS, key.usage),
-            namedBitString(KEY_ACCESS_FLAGS, key.accessFlags ?? ['sensitive', 'alwaysSensitive', 'neverExtractable', 'local']),
+            namedBitString(keyUsageFlagBits, key.usage),
+            namedBitString(keyAccessFlagBits, key.accessFlags ?? ['sensitive', 'alwaysSensitive', 'neverExtractable', 'local']),
             new asn1js.Integer({ value: key.keyReference }),
           ],
         }),
@@ -245,8 +189,8 @@ export function encodePrkdf(keys: PrivateKeyObjectSpec[]): Uint8Array {
 /** One pin entry of an AODF. */
 export function encodePinObject(pin: PinObjectSpec): Uint8Array {
   const pinAttributes: asn1js.AsnType[] = [
-    namedBitString(PIN_FLAGS, pin.pinFlags),
-    new asn1js.Enumerated({ value: PIN_TYPES.indexOf(pin.pinType) }),
+    namedBitString(pinFlagBits, pin.pinFlags),
+    new asn1js.Enumerated({ value: pinTypes.indexOf(pin.pinType) }),
     new asn1js.Integer({ value: pin.minLength }),
     new asn1js.Integer({ value: pin.storedLength }),
   ];

@@ -11,7 +11,7 @@ import type { ApduEngine } from './apdu-engine.js';
 import type { CardBehaviour } from './card-model.js';
 import { VIRTUAL_CARD_PINS, createVirtualCard, isVirtualCardName, virtualCardDescriptions, virtualCardNames, type VirtualCardName } from './cards.js';
 import { VPCD_DEFAULT_PORT, VpcdCardSocket } from './vpcd-client.js';
-import { toHex } from '../transport.js';
+import { toHex } from '../bytes.js';
 
 /** Roughly a contact card at a fast baud rate behind a USB reader. */
 const REALISTIC_LATENCY: Pick<CardBehaviour, 'latencyPerApduMs' | 'latencyPerByteMs'> = { latencyPerApduMs: 15, latencyPerByteMs: 0.1 };

@@ -1,20 +1,11 @@
 /** Minimal BER-TLV writing for FCP/FCI templates and EF.DIR records (single-byte tags only). */
+import { concatBytes } from '../bytes.js';
 
 export function encodeLength(length: number): Uint8Array {
   if (length < 0x80) return Uint8Array.of(length);
   if (length <= 0xff) return Uint8Array.of(0x81, length);
   if (length <= 0xffff) return Uint8Array.of(0x82, length >> 8, length & 0xff);
   return Uint8Array.of(0x83, length >> 16, (length >> 8) & 0xff, length & 0xff);
-}
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 export function tlv(tag: number, ...values: Uint8Array[]): Uint8Array {
@@ -24,10 +15,4 @@ export function tlv(tag: number, ...values: Uint8Array[]): Uint8Array {
 
 export function uint16(value: number): Uint8Array {
   return Uint8Array.of((value >> 8) & 0xff, value & 0xff);
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

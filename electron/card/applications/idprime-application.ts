@@ -9,7 +9,7 @@ import { Ins } from '../apdu.js';
 import type { CardApplicationInfo, CardPrivateKey, CardReadNote, CardTokenInfo, StructureProbe } from '../card-read-result.js';
 import { ApduError, IdPrimeFormatError, MissingFileError } from '../errors.js';
 import { FileReader, type ReadNeed } from '../file-reader.js';
-import { hex } from '../hex.js';
+import { toHex } from '../../../native/bytes.js';
 import { selectByAid, SelectP2, verifyStatus } from '../iso7816.js';
 import {
   certificateFileKind,
@@ -85,7 +85,7 @@ interface CertificateFile {
 
 export class IdPrimeApplication implements CardApplication {
   readonly structure = 'idprime' as const;
-  readonly info: CardApplicationInfo = { aid: hex(idPrimeAppletAid), label: null, path: null, foundBy: 'aid', appletVersion: null };
+  readonly info: CardApplicationInfo = { aid: toHex(idPrimeAppletAid), label: null, path: null, foundBy: 'aid', appletVersion: null };
   readonly probes: StructureProbe[];
   private readonly card: CardSession;
   private readonly files: FileReader;
@@ -227,7 +227,7 @@ export class IdPrimeApplication implements CardApplication {
     return {
       version: 0,
       // The Windows card id (16 bytes), not the card number printed on the card.
-      serialNumber: serial ? hex(serial) : '',
+      serialNumber: serial ? toHex(serial) : '',
       serialNumberText: null,
       manufacturer: null,
       label,
@@ -283,7 +283,7 @@ export class IdPrimeApplication implements CardApplication {
 function idPrimePin(reference: number, role: 'authentication' | 'signature'): ListedPin {
   return {
     label: null,
-    authId: hex(Uint8Array.of(reference)),
+    authId: toHex(Uint8Array.of(reference)),
     role,
     roleEvidence: ['card-type-convention'],
     reference,
@@ -306,7 +306,7 @@ function describeContainerKey(record: ContainerRecord): CardPrivateKey {
     id: String(record.index).padStart(2, '0'),
     keyType: 'rsa',
     usage: exchange ? ['sign', 'decrypt', 'unwrap'] : ['sign'],
-    authId: hex(Uint8Array.of(idPrimePinReferences.user)),
+    authId: toHex(Uint8Array.of(idPrimePinReferences.user)),
     keyReference: null,
     modulusLength: exchange ? record.keyExchangeKeyBits : record.signatureKeyBits || null,
   };
@@ -319,7 +319,7 @@ function describeKeyReference(record: KeyReferenceRecord): CardPrivateKey {
     id: String(record.container).padStart(2, '0'),
     keyType: 'rsa',
     usage: [],
-    authId: hex(Uint8Array.of(record.pinReference)),
+    authId: toHex(Uint8Array.of(record.pinReference)),
     keyReference: record.keyReference,
     modulusLength: null,
   };

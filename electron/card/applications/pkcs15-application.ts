@@ -3,7 +3,6 @@
  * found by AID, through EF.DIR or at 3F00/5015; EF.ODF names the directories (AODF: PINs, PrKDF:
  * keys, CDF: certificates) and every path is read from them, never hard-coded.
  */
-import { fromHex } from '../../../native/transport.js';
 import { formatStatusWord, sw1Of } from '../apdu.js';
 import type {
   CardApplicationInfo,
@@ -16,11 +15,11 @@ import type {
 } from '../card-read-result.js';
 import { ApduError, ApplicationNotAvailableError, MissingFileError, Pkcs15ParseError, ReadLimitError } from '../errors.js';
 import { FileReader, isAbsolute, type ReadNeed } from '../file-reader.js';
-import { hex } from '../hex.js';
+import { bytesEqual, concatBytes, fromHex, toHex } from '../../../native/bytes.js';
 import { verifyStatus } from '../iso7816.js';
 import { scanTlvStream, tlvHeaderLength } from '../pkcs15/der.js';
 import { extractCertificateDer, parseAodf, parseCdf, parseEfDir, parseOdf, parsePrkdf, parseTokenInfo, pkcs15Limits } from '../pkcs15/parse.js';
-import { assignCertificateRoles, assignPinRoles, sameBytes, type RoleDecision } from '../pkcs15/roles.js';
+import { assignCertificateRoles, assignPinRoles, sameIdentifier, type RoleDecision } from '../pkcs15/roles.js';
 import type { CertificateObject, DirApplication, OdfEntry, PinObject, Pkcs15Path, PrivateKeyObject } from '../pkcs15/types.js';
 import { ApplicationSession, type CardSession } from '../session.js';
 import type { ApplicationObjects, CardApplication, ListedCertificate, ListedPin, PinCounterReading, ReadCertificate } from './card-application.js';
@@ -58,7 +57,7 @@ export async function probePkcs15(
   const opened = await findApplication(card, files, recorder);
   if (!opened) return undefined;
   files.enterApplication(opened.session);
-  const odfPath = opened.session.dfPath ? concatPath(opened.session.dfPath, odfFid) : odfFid;
+  const odfPath = opened.session.dfPath ? concatBytes(opened.session.dfPath, odfFid) : odfFid;
   let odf: Uint8Array;
   try {
     odf = await recorder.step('pkcs15', 'EF.ODF', () => files.read(odfPath, 0, directoryNeed));
@@ -67,19 +66,19 @@ export async function probePkcs15(
     if (error instanceof ApduError && error.sw === 0x6a82) return undefined;
     throw error;
   }
-  return new Pkcs15Application(card, files, opened, { bytes: odf, file: `EF.ODF ${hex(odfPath)}` }, recorder.probes, options);
+  return new Pkcs15Application(card, files, opened, { bytes: odf, file: `EF.ODF ${toHex(odfPath)}` }, recorder.probes, options);
 }
 
 async function findApplication(card: CardSession, files: FileReader, recorder: ProbeRecorder): Promise<OpenedApplication | undefined> {
   const info = (aid: Uint8Array | null, foundBy: CardApplicationInfo['foundBy'], label?: string, path?: Uint8Array): CardApplicationInfo => ({
-    aid: aid ? hex(aid) : null,
+    aid: aid ? toHex(aid) : null,
     label: label ?? null,
-    path: path ? hex(path) : null,
+    path: path ? toHex(path) : null,
     foundBy,
     appletVersion: null,
   });
   const tryAid = (aid: Uint8Array) =>
-    recorder.step('pkcs15', `SELECT AID ${hex(aid)}`, async () => {
+    recorder.step('pkcs15', `SELECT AID ${toHex(aid)}`, async () => {
       try {
         return await ApplicationSession.open(card, aid);
       } catch (error) {
@@ -88,7 +87,7 @@ async function findApplication(card: CardSession, files: FileReader, recorder: P
       }
     });
   const tryDfPath = (path: Uint8Array) =>
-    recorder.step('pkcs15', `SELECT DF ${hex(path)}`, async () => {
+    recorder.step('pkcs15', `SELECT DF ${toHex(path)}`, async () => {
       try {
         await files.selectDf(path);
         return ApplicationSession.atSelectedDf(card, path);
@@ -104,8 +103,8 @@ async function findApplication(card: CardSession, files: FileReader, recorder: P
   // Not under the usual AID: EF.DIR may name another PKCS#15 application.
   const dir = await recorder.step('pkcs15', 'EF.DIR 3F002F00', () => readEfDir(files));
   for (const app of dir ?? []) {
-    if (sameBytes(app.aid, pkcs15Aid) && !app.path) continue;
-    const session = sameBytes(app.aid, pkcs15Aid) ? undefined : await tryAid(app.aid);
+    if (bytesEqual(app.aid, pkcs15Aid) && !app.path) continue;
+    const session = bytesEqual(app.aid, pkcs15Aid) ? undefined : await tryAid(app.aid);
     if (session) return { session, info: info(app.aid, 'ef-dir', app.label, app.path), dirApplications: dir };
     if (app.path && isAbsolute(app.path) && app.path.length >= 4) {
       const byPath = await tryDfPath(app.path);
@@ -200,11 +199,11 @@ export class Pkcs15Application implements CardApplication {
     const listedPins: ListedPin[] = pins.map((pin, i) => describePin(pin, pinRoles[i] as RoleDecision<ListedPin['role']>, pins));
     const certificates: ListedCertificate[] = certificateObjects.map(({ object, cdf }, i) => {
       const role = certificateRoles[i] as RoleDecision<CertificateRole>;
-      const key = keys.find((candidate) => sameBytes(candidate.id, object.id));
-      const pinIndex = key?.common.authId ? pins.findIndex((pin, p) => sameBytes(pin.authId, key.common.authId) && pinRoles[p]?.role !== 'puk') : -1;
+      const key = keys.find((candidate) => sameIdentifier(candidate.id, object.id));
+      const pinIndex = key?.common.authId ? pins.findIndex((pin, p) => sameIdentifier(pin.authId, key.common.authId) && pinRoles[p]?.role !== 'puk') : -1;
       return {
         label: object.common.label ?? null,
-        id: hex(object.id),
+        id: toHex(object.id),
         authority: object.authority,
         role: role.role,
         roleEvidence: role.evidence,
@@ -269,7 +268,7 @@ export class Pkcs15Application implements CardApplication {
   /** A local PIN belongs to its DF: PIN commands must be sent with that DF current. */
   private async makePinDfCurrent(pin: PinObject): Promise<void> {
     if (pin.path && isAbsolute(pin.path.path)) {
-      const where = `DF ${hex(pin.path.path)} of PIN ${pin.common.label ?? pin.reference}`;
+      const where = `DF ${toHex(pin.path.path)} of PIN ${pin.common.label ?? pin.reference}`;
       try {
         await this.files.selectDf(pin.path.path);
       } catch (error) {
@@ -280,7 +279,7 @@ export class Pkcs15Application implements CardApplication {
   }
 
   async readTokenInfo(): Promise<CardTokenInfo | null> {
-    const path = this.session.dfPath ? concatPath(this.session.dfPath, tokenInfoFid) : tokenInfoFid;
+    const path = this.session.dfPath ? concatBytes(this.session.dfPath, tokenInfoFid) : tokenInfoFid;
     let bytes: Uint8Array;
     try {
       bytes = await this.readFile({ path }, 'directory', 'EF.TokenInfo');
@@ -291,11 +290,11 @@ export class Pkcs15Application implements CardApplication {
       }
       throw error;
     }
-    const info = parseTokenInfo(bytes, `EF.TokenInfo ${hex(path)}`);
+    const info = parseTokenInfo(bytes, `EF.TokenInfo ${toHex(path)}`);
     const printable = info.serialNumber.length > 0 && info.serialNumber.every((b) => b >= 0x20 && b < 0x7f);
     return {
       version: info.version,
-      serialNumber: hex(info.serialNumber),
+      serialNumber: toHex(info.serialNumber),
       serialNumberText: printable ? String.fromCharCode(...info.serialNumber) : null,
       manufacturer: info.manufacturerId ?? null,
       label: info.label ?? null,
@@ -317,10 +316,10 @@ export class Pkcs15Application implements CardApplication {
       throw error;
     }
     const aid = this.session.aid;
-    const mine = dir.find((app) => (aid ? sameBytes(app.aid, aid) : false));
+    const mine = dir.find((app) => (aid ? bytesEqual(app.aid, aid) : false));
     if (mine) {
       this.info.label = mine.label ?? null;
-      this.info.path = mine.path ? hex(mine.path) : null;
+      this.info.path = mine.path ? toHex(mine.path) : null;
     }
   }
 
@@ -372,17 +371,17 @@ function sourceOf(object: CertificateObject, cdf: string): CertificateSource {
     structure: 'pkcs15',
     directory: object.directory,
     cdf,
-    file: path ? hex(path.path) : null,
+    file: path ? toHex(path.path) : null,
     index: path?.index ?? null,
     length: path?.length ?? null,
   };
 }
 
 function describePin(pin: PinObject, role: RoleDecision<ListedPin['role']>, pins: PinObject[]): ListedPin {
-  const unblocker = pin.common.authId ? pins.find((other) => other !== pin && sameBytes(other.authId, pin.common.authId)) : undefined;
+  const unblocker = pin.common.authId ? pins.find((other) => other !== pin && sameIdentifier(other.authId, pin.common.authId)) : undefined;
   return {
     label: pin.common.label ?? null,
-    authId: hex(pin.authId),
+    authId: toHex(pin.authId),
     role: role.role,
     roleEvidence: role.evidence,
     reference: pin.reference,
@@ -392,17 +391,17 @@ function describePin(pin: PinObject, role: RoleDecision<ListedPin['role']>, pins
     storedLength: pin.storedLength,
     padChar: pin.padChar ?? null,
     flags: pin.flags,
-    unblockedBy: unblocker ? hex(unblocker.authId) : null,
+    unblockedBy: unblocker ? toHex(unblocker.authId) : null,
   };
 }
 
 function describeKey(key: PrivateKeyObject): CardPrivateKey {
   return {
     label: key.common.label ?? null,
-    id: hex(key.id),
+    id: toHex(key.id),
     keyType: key.keyType,
     usage: key.usage,
-    authId: key.common.authId ? hex(key.common.authId) : null,
+    authId: key.common.authId ? toHex(key.common.authId) : null,
     keyReference: key.keyReference ?? null,
     modulusLength: key.modulusLength ?? null,
   };
@@ -422,7 +421,7 @@ function certificateNeed(have: Uint8Array): ReadNeed {
 }
 
 function pathKey(path: Pkcs15Path): string {
-  const base = hex(path.path);
+  const base = toHex(path.path);
   return path.length === undefined ? base : `${base}[${path.index ?? 0}+${path.length}]`;
 }
 
@@ -434,11 +433,4 @@ function dedupePaths(paths: Pkcs15Path[]): Pkcs15Path[] {
     seen.add(key);
     return true;
   });
-}
-
-function concatPath(df: Uint8Array, fid: Uint8Array): Uint8Array {
-  const out = new Uint8Array(df.length + fid.length);
-  out.set(df);
-  out.set(fid, df.length);
-  return out;
 }

@@ -2,7 +2,7 @@
  * Records the APDUs sent while probing a card for its structure, with the card's answers, so that
  * the snapshot, the report and `kortkoll probe` can show exactly what was asked and answered.
  */
-import { hex } from '../hex.js';
+import { toHex } from '../../../native/bytes.js';
 import type { CardStructure, StructureProbe } from '../card-read-result.js';
 import type { CardSession } from '../session.js';
 
@@ -27,9 +27,9 @@ export class ProbeRecorder {
         this.probes.push({
           structure,
           target,
-          command: hex(exchange.command),
-          statusWord: response.length >= 2 ? hex(response.subarray(response.length - 2)) : null,
-          response: response.length > 2 ? hex(response.subarray(0, response.length - 2)) : null,
+          command: toHex(exchange.command),
+          statusWord: response.length >= 2 ? toHex(response.subarray(response.length - 2)) : null,
+          response: response.length > 2 ? toHex(response.subarray(0, response.length - 2)) : null,
         });
       }
     }

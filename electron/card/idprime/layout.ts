@@ -6,9 +6,8 @@
  * IdPrimeFormatError; every loop is bounded by the input, and inflating is bounded too.
  */
 import { unzipSync } from 'node:zlib';
-import { fromHex } from '../../../native/transport.js';
 import { IdPrimeFormatError } from '../errors.js';
-import { hex } from '../hex.js';
+import { fromHex, toHex } from '../../../native/bytes.js';
 import { tlvHeaderLength } from '../pkcs15/der.js';
 
 /** DF name of the IDPrime applet. */
@@ -59,7 +58,7 @@ export function parseIndexFile(bytes: Uint8Array, file = '0101'): IdPrimeIndexEn
     const fid = ((entry[0] as number) << 8) | (entry[1] as number);
     entries.push({
       fid,
-      fidHex: hex(entry.subarray(0, 2)),
+      fidHex: toHex(entry.subarray(0, 2)),
       size: ((entry[2] as number) << 8) | (entry[3] as number),
       name: nulPaddedAscii(entry.subarray(4, 12), 'file name', file),
       directory: nulPaddedAscii(entry.subarray(12, 20), 'directory name', file),

@@ -3,6 +3,7 @@
  * as its PIN object says (PKCS#15 AODF: pinType, storedLength, padChar, the needs-padding flag;
  * IDPrime: ASCII padded to 16 bytes with 00). The result is a fresh buffer the caller wipes.
  */
+import { concatBytes } from '../../../native/bytes.js';
 import type { ListedPin } from '../applications/card-application.js';
 import type { PinSecret } from './pin-secret.js';
 
@@ -28,12 +29,7 @@ export function encodePin(pin: Pick<ListedPin, 'pinType' | 'storedLength' | 'pad
 
 /** Several encoded parts as one command data field; the parts are wiped. */
 export function joinWiping(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-    part.fill(0);
-  }
-  return out;
+  const joined = concatBytes(...parts);
+  for (const part of parts) part.fill(0);
+  return joined;
 }

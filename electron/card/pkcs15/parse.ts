@@ -20,20 +20,18 @@ import {
   tlvHeaderLength,
   type DerNode,
 } from './der.js';
-import {
-  keyUsageFlagNames,
-  pinFlagNames,
-  type CertificateObject,
-  type CommonObjectAttributes,
-  type DirApplication,
-  type OdfEntry,
-  type OdfKind,
-  type PinObject,
-  type PinType,
-  type Pkcs15Path,
-  type PrivateKeyObject,
-  type TokenFlag,
-  type TokenInfo,
+import { commonObjectFlagBits, keyUsageFlagBits, odfKinds, pinFlagBits, pinTypes, tokenFlagBits } from '../../../native/pkcs15-asn1.js';
+import type {
+  CertificateObject,
+  CommonObjectAttributes,
+  CommonObjectFlag,
+  DirApplication,
+  OdfEntry,
+  PinObject,
+  Pkcs15Path,
+  PrivateKeyObject,
+  TokenFlag,
+  TokenInfo,
 } from './types.js';
 
 /** Limits on what one directory may hold; a real SITHS card has a handful of each. */
@@ -45,18 +43,6 @@ export const pkcs15Limits = {
   maxIdBytes: 64,
   maxLabelBytes: 255,
 } as const;
-
-const odfKinds: readonly OdfKind[] = [
-  'privateKeys',
-  'publicKeys',
-  'trustedPublicKeys',
-  'secretKeys',
-  'certificates',
-  'trustedCertificates',
-  'usefulCertificates',
-  'dataObjects',
-  'authObjects',
-];
 
 function fail(message: string, file?: string): never {
   throw new Pkcs15ParseError(message, { file });
@@ -148,8 +134,6 @@ export function parseOdf(bytes: Uint8Array, file = 'EF.ODF'): OdfEntry[] {
 
 // ---- EF.TokenInfo -----------------------------------------------------------------------------
 
-const tokenFlagNames: readonly TokenFlag[] = ['readonly', 'loginRequired', 'prnGeneration', 'eidCompliant'];
-
 export function parseTokenInfo(bytes: Uint8Array, file = 'EF.TokenInfo'): TokenInfo {
   const nodes = decodeDirectory(bytes, { file, maxObjects: 1 });
   const root = nodes[0];
@@ -171,7 +155,7 @@ export function parseTokenInfo(bytes: Uint8Array, file = 'EF.TokenInfo'): TokenI
       info.label = readLabel(child, 'TokenInfo.label', file);
     } else if (isUniversal(child, Universal.bitString)) {
       info.flags = readBitFlags(child, 'TokenInfo.tokenflags', file)
-        .map((bit) => tokenFlagNames[bit])
+        .map((bit) => tokenFlagBits[bit])
         .filter((flag): flag is TokenFlag => flag !== undefined);
       sawFlags = true;
     }
@@ -189,8 +173,6 @@ interface GenericObject {
   subClassAttributes?: DerNode;
   typeAttributes: DerNode;
 }
-
-const commonFlagNames = ['private', 'modifiable'] as const;
 
 /**
  * PKCS15Object ::= SEQUENCE { commonObjectAttributes, classAttributes, subClassAttributes [0]
@@ -211,8 +193,8 @@ function parseGenericObject(node: DerNode, what: string, file?: string): Generic
       if (common.label === undefined) common.label = readLabel(child, `${what} label`, file);
     } else if (isUniversal(child, Universal.bitString)) {
       common.flags = readBitFlags(child, `${what} flags`, file)
-        .map((bit) => commonFlagNames[bit])
-        .filter((flag): flag is 'private' | 'modifiable' => flag !== undefined);
+        .map((bit) => commonObjectFlagBits[bit])
+        .filter((flag): flag is CommonObjectFlag => flag !== undefined);
     } else if (isUniversal(child, Universal.octetString)) {
       common.authId = readIdentifier(child, `${what} authId`, file);
     }
@@ -270,8 +252,6 @@ export function parseCdf(bytes: Uint8Array, file = 'EF.CDF', directory: Certific
 
 // ---- AODF ---------------------------------------------------------------------------------------
 
-const pinTypes: readonly PinType[] = ['bcd', 'ascii-numeric', 'utf8', 'half-nibble-bcd', 'iso9564-1'];
-
 /** An authentication-object directory. Only PIN objects are returned (biometric and key objects are skipped). */
 export function parseAodf(bytes: Uint8Array, file = 'EF.AODF'): PinObject[] {
   const nodes = decodeDirectory(bytes, { file, maxObjects: pkcs15Limits.maxDirectoryObjects });
@@ -288,7 +268,7 @@ export function parseAodf(bytes: Uint8Array, file = 'EF.AODF'): PinObject[] {
     const flagsNode = childAt(attributes, 0, 'PinAttributes.pinFlags', file);
     if (!isUniversal(flagsNode, Universal.bitString)) fail('PinAttributes.pinFlags is not a BIT STRING', file);
     const flags = readBitFlags(flagsNode, 'pinFlags', file)
-      .map((bit) => pinFlagNames[bit])
+      .map((bit) => pinFlagBits[bit])
       .filter((flag) => flag !== undefined);
     const typeNode = childAt(attributes, 1, 'PinAttributes.pinType', file);
     if (!isUniversal(typeNode, Universal.enumerated) && !isUniversal(typeNode, Universal.integer)) fail('PinAttributes.pinType is not ENUMERATED', file);
@@ -336,7 +316,7 @@ export function parsePrkdf(bytes: Uint8Array, file = 'EF.PrKDF'): PrivateKeyObje
     const usageNode = childAt(attributes, 1, 'key usage', file);
     if (!isUniversal(usageNode, Universal.bitString)) fail('key usage is not a BIT STRING', file);
     const usage = readBitFlags(usageNode, 'key usage', file)
-      .map((bit) => keyUsageFlagNames[bit])
+      .map((bit) => keyUsageFlagBits[bit])
       .filter((flag) => flag !== undefined);
     const key: PrivateKeyObject = { common: object.common, keyType, id, usage };
     for (const child of attributes.children.slice(2)) {

@@ -4,6 +4,7 @@
  * private keys' usage and authId links); labels such as "Legitimering", "Underskrift" and "PUK"
  * only break ties or fill gaps.
  */
+import { bytesEqual } from '../../../native/bytes.js';
 import type { CertificateObject, KeyUsageFlag, PinObject, PrivateKeyObject } from './types.js';
 
 export type PinRole = 'authentication' | 'signature' | 'puk' | 'other';
@@ -52,10 +53,9 @@ export function roleFromKeyUsage(usage: readonly KeyUsageFlag[]): 'authenticatio
   return undefined;
 }
 
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (!a || !b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Two PKCS#15 identifiers (iD, authId) link objects only when both are there: a missing one links nothing. */
+export function sameIdentifier(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return a !== undefined && b !== undefined && bytesEqual(a, b);
 }
 
 /** Decides every PIN's role. Returns decisions in the order of `pins`. */
@@ -64,7 +64,7 @@ export function assignPinRoles(pins: readonly PinObject[], keys: readonly Privat
     const evidence: RoleEvidence[] = [];
     const labelRole = roleFromLabel(pin.common.label);
     if (pin.flags.includes('unblockingPin')) evidence.push('unblocking-flag');
-    if (pins.some((other) => other !== pin && sameBytes(other.common.authId, pin.authId))) evidence.push('unblocks-another-pin');
+    if (pins.some((other) => other !== pin && sameIdentifier(other.common.authId, pin.authId))) evidence.push('unblocks-another-pin');
     if (evidence.length > 0) {
       if (labelRole === 'puk') evidence.push('label');
       return { role: 'puk', evidence };
@@ -72,7 +72,7 @@ export function assignPinRoles(pins: readonly PinObject[], keys: readonly Privat
     if (pin.flags.includes('soPin')) return { role: 'other', evidence: ['so-pin-flag'] };
 
     const linkedKeyRoles = keys
-      .filter((key) => sameBytes(key.common.authId, pin.authId))
+      .filter((key) => sameIdentifier(key.common.authId, pin.authId))
       .map((key) => roleFromKeyUsage(key.usage))
       .filter((role) => role !== undefined);
     const keySaysAuth = linkedKeyRoles.includes('authentication');
@@ -108,15 +108,13 @@ export function assignCertificateRoles(
 ): RoleDecision<CertificateRole>[] {
   return certificates.map((certificate) => {
     if (certificate.authority) return { role: 'authority', evidence: ['authority-flag'] };
-    const key = keys.find((candidate) => sameBytes(candidate.id, certificate.id));
+    const key = keys.find((candidate) => sameIdentifier(candidate.id, certificate.id));
     if (!key) return { role: 'unknown', evidence: ['none'] };
     const byUsage = roleFromKeyUsage(key.usage);
     if (byUsage) return { role: byUsage, evidence: ['key-usage'] };
-    const pinIndex = pins.findIndex((pin) => sameBytes(pin.authId, key.common.authId));
+    const pinIndex = pins.findIndex((pin) => sameIdentifier(pin.authId, key.common.authId));
     const pinRole = pinIndex >= 0 ? pinRoles[pinIndex]?.role : undefined;
     if (pinRole === 'authentication' || pinRole === 'signature') return { role: pinRole, evidence: pinRoles[pinIndex]?.evidence ?? ['none'] };
     return { role: 'unknown', evidence: ['none'] };
   });
 }
-
-export { sameBytes };

@@ -1,13 +1,19 @@
 /** What the PKCS#15 (ISO/IEC 7816-15) structures on a card say, as plain data. */
 
-/** A file reference: absolute (starts with 3F00) or relative to the application DF; optionally a slice of it. */
-export interface Pkcs15Path {
-  path: Uint8Array;
-  /** Start of the object inside the file (PKCS#15 Path.index). */
-  index?: number;
-  /** Length of the object inside the file (PKCS#15 Path.length). */
-  length?: number;
-}
+import type {
+  CommonObjectFlag,
+  KeyUsageFlag,
+  OdfKind,
+  PinAttributeFields,
+  PinFlag,
+  PinType as EncodedPinType,
+  Pkcs15Path,
+  TokenFlag,
+} from '../../../native/pkcs15-asn1.js';
+
+// What PKCS#15 numbers (ODF tags, flag bits, PIN types) and Path come from the module the
+// simulator's encoder uses too, so that the reader and the virtual cards cannot drift apart.
+export type { CommonObjectFlag, KeyUsageFlag, OdfKind, PinFlag, Pkcs15Path, TokenFlag };
 
 /** One application template of EF.DIR. */
 export interface DirApplication {
@@ -16,23 +22,10 @@ export interface DirApplication {
   path?: Uint8Array;
 }
 
-export type OdfKind =
-  | 'privateKeys'
-  | 'publicKeys'
-  | 'trustedPublicKeys'
-  | 'secretKeys'
-  | 'certificates'
-  | 'trustedCertificates'
-  | 'usefulCertificates'
-  | 'dataObjects'
-  | 'authObjects';
-
 export interface OdfEntry {
   kind: OdfKind;
   path: Pkcs15Path;
 }
-
-export type TokenFlag = 'readonly' | 'loginRequired' | 'prnGeneration' | 'eidCompliant';
 
 export interface TokenInfo {
   version: number;
@@ -44,8 +37,7 @@ export interface TokenInfo {
 
 export interface CommonObjectAttributes {
   label?: string;
-  /** private(0), modifiable(1). */
-  flags: ('private' | 'modifiable')[];
+  flags: CommonObjectFlag[];
   /** The authentication object (PIN) that protects this object. */
   authId?: Uint8Array;
 }
@@ -60,67 +52,16 @@ export interface CertificateObject {
   directory: 'certificates' | 'trustedCertificates' | 'usefulCertificates';
 }
 
-export type PinFlag =
-  | 'case-sensitive'
-  | 'local'
-  | 'change-disabled'
-  | 'unblock-disabled'
-  | 'initialized'
-  | 'needs-padding'
-  | 'unblockingPin'
-  | 'soPin'
-  | 'disable-allowed'
-  | 'integrity-protected'
-  | 'confidentiality-protected'
-  | 'exchangeRefData';
+/** The AODF's PinType, or `unknown` for a value the enumeration does not have. */
+export type PinType = EncodedPinType | 'unknown';
 
-export const pinFlagNames: readonly PinFlag[] = [
-  'case-sensitive',
-  'local',
-  'change-disabled',
-  'unblock-disabled',
-  'initialized',
-  'needs-padding',
-  'unblockingPin',
-  'soPin',
-  'disable-allowed',
-  'integrity-protected',
-  'confidentiality-protected',
-  'exchangeRefData',
-];
-
-export type PinType = 'bcd' | 'ascii-numeric' | 'utf8' | 'half-nibble-bcd' | 'iso9564-1' | 'unknown';
-
-export interface PinObject {
+export interface PinObject extends PinAttributeFields {
   common: CommonObjectAttributes;
   /** This PIN's own identifier (CommonAuthenticationObjectAttributes.authId). */
   authId: Uint8Array;
   flags: PinFlag[];
   pinType: PinType;
-  minLength: number;
-  storedLength: number;
-  maxLength?: number;
-  /** P2 of VERIFY for this PIN. */
-  reference: number;
-  padChar?: number;
-  /** The DF the PIN belongs to, when the AODF says. */
-  path?: Pkcs15Path;
 }
-
-export type KeyUsageFlag = 'encrypt' | 'decrypt' | 'sign' | 'signRecover' | 'wrap' | 'unwrap' | 'verify' | 'verifyRecover' | 'derive' | 'nonRepudiation';
-
-export const keyUsageFlagNames: readonly KeyUsageFlag[] = [
-  'encrypt',
-  'decrypt',
-  'sign',
-  'signRecover',
-  'wrap',
-  'unwrap',
-  'verify',
-  'verifyRecover',
-  'derive',
-  'nonRepudiation',
-];
 
 export interface PrivateKeyObject {
   common: CommonObjectAttributes;
