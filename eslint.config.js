@@ -1,12 +1,14 @@
 // @ts-check
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 import globals from 'globals';
 
 const nodeModules = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
-export default tseslint.config(
+// ESLint's own defineConfig: typescript-eslint deprecates its tseslint.config() helper in its favour.
+export default defineConfig(
   { ignores: ['dist/**', 'node_modules/**', 'renderer/dist/**', 'coverage/**', 'test-results/**', 'bin/**', 'release/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -150,7 +150,7 @@ interface CliRun {
 
 async function readWithCli(peakRss: boolean): Promise<CliRun> {
   const run = await timeProcess(process.execPath, [CLI_ENTRY, 'read', '--json', '--reader', READER_NAME], { cwd: ROOT, peakRss, timeoutMs: 30_000 });
-  let outcome = `exit ${run.exitCode}`;
+  let outcome: string;
   let certificates: number | null = null;
   let pins: number | null = null;
   let pinReferences: number[] | null = null;

@@ -13,7 +13,8 @@ export default defineConfig({
   base: '/',
   publicDir: false,
   logLevel: 'warn',
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  // Vite 8 transforms TS/JSX with Oxc (the `esbuild` option is only a deprecated alias now).
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: `${rendererDir}/../dist/renderer`,
     emptyOutDir: true,

@@ -168,7 +168,7 @@ export const diagCommand: CliCommand = {
       }
     }
     let service: KortkollService;
-    let dropCleanup: () => void = () => undefined;
+    let dropCleanup: () => void;
     try {
       const pkcs11 = parsed.values.get('pkcs11');
       service = await cliService(io, { demo, online: parsed.switches.has('online'), anchors, ...(pkcs11 !== undefined && { pkcs11: [pkcs11] }) });

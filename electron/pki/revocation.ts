@@ -491,7 +491,7 @@ async function verifyResponder(basic: pkijs.BasicOCSPResponse, issuer: pkijs.Cer
       lastProblem = 'the responder certificate was issued by another CA';
       continue;
     }
-    let issuedByCa = false;
+    let issuedByCa: boolean;
     try {
       issuedByCa = await responder.verify(issuer, cryptoEngine());
     } catch {
@@ -685,7 +685,7 @@ async function checkCrl(
   // Before the signature: pkijs refuses to verify a CRL with a critical extension it does not know,
   // and "unsupported" says more than "bad signature". Either way the answer is could-not-check.
   checkCrlScope(crl, leaf, url);
-  let signed = false;
+  let signed: boolean;
   try {
     signed = await crl.verify({ issuerCertificate: issuer }, cryptoEngine());
   } catch {

@@ -11,7 +11,7 @@ export async function copyText(text: string): Promise<boolean> {
     area.className = 'offscreen';
     document.body.append(area);
     area.select();
-    let copied = false;
+    let copied: boolean;
     try {
       copied = document.execCommand('copy');
     } catch {

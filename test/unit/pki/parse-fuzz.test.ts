@@ -55,7 +55,7 @@ function parsesOrFailsTyped(input: Uint8Array | string, parse: (i: Uint8Array | 
     parse(input);
     ok = true;
   } catch (e) {
-    if (!(e instanceof CertificateParseError)) throw new Error(`untyped error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    if (!(e instanceof CertificateParseError)) throw new Error(`untyped error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e });
   }
   expect(performance.now() - started).toBeLessThan(perRunBoundMs);
   return ok;
