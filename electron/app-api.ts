@@ -1,43 +1,26 @@
 /**
- * The desktop app's API behind IPC, without Electron: one handler per invoke channel, each
- * validating the arguments it receives (they come from a renderer, so they are untrusted), and the
- * allowlist for opening web pages outside the app. `main.ts` wires these handlers to
- * `ipcMain.handle`; the end-to-end tests wire the very same handlers to a browser page, so the
- * validation the tests exercise is the one the app ships.
+ * The desktop app's API behind IPC, without Electron: one handler per invoke channel, and the
+ * allowlist for opening web pages outside the app. Each handler gets its arguments through the
+ * channel's validator (app-api-args.ts: they come from a renderer, so they are untrusted), returns
+ * the channel's value or throws `AppApiError`, and `invokeAppApi` turns exactly that into the one
+ * wire envelope. `main.ts` wires these handlers to `ipcMain.handle`; the end-to-end tests wire the
+ * very same handlers to a browser page, so the validation the tests exercise is the one the app ships.
  */
-import type {
-  DemoCardInfo,
-  InvokeChannel,
-  IpcInvokeContract,
-  OperatedPinRole,
-  PinOperationCall,
-  ReportFormat,
-  Result,
-  SerializedError,
-} from './ipc-contract.js';
-import { apiNames } from './ipc-contract.js';
+import type { AppApiFailure, InvokeChannel, IpcEnvelope, IpcInvokeContract, ReportFormat } from './ipc-contract.js';
+import { apiNames, invokeChannels } from './ipc-contract.js';
 import type { Lang } from './i18n/index.js';
 import type { KortkollService } from './service-types.js';
+import type { TransportErrorCode } from '../native/transport.js';
 import { renderCardProbeReportJson, renderCardProbeReportText } from './card/card-probe-report.js';
 import { defaultLoginUrl } from './login/guide.js';
+import { AppApiError, channelValidators, type ParsedArgs } from './app-api-args.js';
+
+export { AppApiError } from './app-api-args.js';
 
 /** Hosts, besides the configured login page's, that the app may open in the user's browser. */
 export const externalHosts: readonly string[] = ['test.siths.se', '1177.se', 'www.1177.se', 'inera.se', 'www.inera.se'];
 
 const maxUrlLength = 2048;
-const maxNameLength = 256;
-
-/** A failure that crosses IPC as `{ code, message }`. */
-export class AppApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AppApiError';
-  }
-}
-
 /**
  * Parses `candidate` and returns its normalised form when it may be opened outside the app: http or
  * https, no user name or password, the default port, and a host that is exactly the login page's
@@ -80,196 +63,145 @@ export interface AppApiDeps {
   now?: () => Date;
 }
 
-/** One async handler per invoke channel. Arguments are `unknown`: they are checked here. */
+/**
+ * One async handler per invoke channel, as IPC calls it: the arguments are `unknown` (each handler
+ * passes them through its channel's validator); it resolves with the channel's value or rejects
+ * with `AppApiError`.
+ */
 export type AppApiHandlers = {
   readonly [C in InvokeChannel]: (...args: unknown[]) => Promise<ReturnType<IpcInvokeContract[C]>>;
 };
 
-const reportFormats: readonly ReportFormat[] = ['text', 'html', 'json'];
-const langs: readonly Lang[] = ['sv', 'en'];
+/** The handlers' own work, on checked arguments. */
+type CheckedHandlers = {
+  readonly [C in InvokeChannel]: (...args: ParsedArgs<C>) => Promise<ReturnType<IpcInvokeContract[C]>>;
+};
+
+/**
+ * The failures the service documents (service-types.ts: busy, no-card, or the transport's codes), as
+ * they cross: a code the renderer may switch on and a fixed text. A service error's own message never
+ * crosses (it may name a reader, a path, a person). Keyed by the transport's own list, so a code added
+ * there is a compile error here until it is given its wire form.
+ */
+const serviceFailures: Readonly<Record<'busy' | TransportErrorCode, AppApiFailure>> = {
+  busy: { code: 'busy', message: 'The card is busy; try again when the read or operation is done' },
+  'no-card': { code: 'no-card', message: 'There is no card in the reader' },
+  'card-removed': { code: 'card-removed', message: 'The card was removed' },
+  'sharing-violation': { code: 'sharing-violation', message: 'Another program holds the card' },
+  'service-not-running': { code: 'card-unavailable', message: 'The smart-card service (PC/SC) is not running' },
+  'no-readers': { code: 'card-unavailable', message: 'No card readers were found' },
+  'reader-unavailable': { code: 'card-unavailable', message: 'The card reader is not available' },
+  'card-reset': { code: 'card-unavailable', message: 'The card was reset by another program' },
+  timeout: { code: 'card-unavailable', message: 'The card did not answer in time' },
+  'unresponsive-card': { code: 'card-unavailable', message: 'The card does not answer' },
+  'no-pinpad': { code: 'card-unavailable', message: 'The reader has no PIN pad' },
+  'pcsc-error': { code: 'card-unavailable', message: 'The smart-card service reported an error' },
+};
+
+/** What an error that is not an `AppApiError` becomes on the wire. */
+const internalFailure: AppApiFailure = { code: 'internal', message: 'Internal error in Kortkoll' };
+
+/**
+ * A failure of the service (or of a dependency) as an `AppApiError`: one of the service's own codes
+ * with its fixed text, or else `fallback`.
+ */
+function failureOf(error: unknown, fallback: AppApiFailure): AppApiError {
+  if (error instanceof AppApiError) return error;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const known =
+    typeof code === 'string' && Object.prototype.hasOwnProperty.call(serviceFailures, code) ? serviceFailures[code as keyof typeof serviceFailures] : fallback;
+  return new AppApiError(known.code, known.message);
+}
+
+/** Runs `work`; a failure becomes `failureOf(error, fallback)`. */
+async function orFail<T>(fallback: AppApiFailure, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw failureOf(error, fallback);
+  }
+}
+
+const noReport: AppApiFailure = { code: 'no-report', message: 'There is no report yet' };
+const saveFailed: AppApiFailure = { code: 'save-failed', message: 'The file could not be saved' };
+const probeFailed: AppApiFailure = { code: 'probe-failed', message: 'The card could not be asked' };
+const pinOperationFailed: AppApiFailure = { code: 'pin-operation-failed', message: 'The PIN operation could not be done' };
 
 export function createAppApiHandlers(service: KortkollService, deps: AppApiDeps): AppApiHandlers {
   const now = deps.now ?? (() => new Date());
-
-  const renderReport = (format: ReportFormat, redact: boolean): Result<string> => {
-    try {
-      return { ok: true, value: service.renderReport({ format, redact }) };
-    } catch (error) {
-      return { ok: false, error: serializeError(error, 'no-report') };
-    }
+  const renderReport = (format: ReportFormat, redact: boolean) => orFail(noReport, () => service.renderReport({ format, redact }));
+  const save = async (name: string, content: string) => {
+    const path = await orFail(saveFailed, () => deps.saveFile(name, content));
+    return path === null ? null : { path };
   };
 
-  return {
-    'state:get': async (...args) => {
-      expectArgCount('state:get', args, 0);
-      return service.getState();
+  const checked: CheckedHandlers = {
+    'state:get': async () => service.getState(),
+    'diagnosis:run': (options) => service.runDiagnosis(options),
+    'report:render': ({ format, redact }) => renderReport(format, redact),
+    'report:save': async ({ format, redact }) => save(suggestedReportName(service.getState().lang, format, now()), await renderReport(format, redact)),
+    'login:open': async () => {
+      await openAllowed(service.loginUrl, service.loginUrl, deps);
+      return null;
     },
-    'diagnosis:run': async (...args) => {
-      expectArgCount('diagnosis:run', args, 1);
-      const options = expectRecord('diagnosis:run', args[0], ['online'], ['recheckPins']);
-      return service.runDiagnosis({
-        online: expectBoolean('diagnosis:run', 'online', options.online),
-        ...(options.recheckPins !== undefined && { recheckPins: expectBoolean('diagnosis:run', 'recheckPins', options.recheckPins) }),
-      });
-    },
-    'report:render': async (...args) => {
-      expectArgCount('report:render', args, 1);
-      const { format, redact } = expectReportOptions('report:render', args[0]);
-      return renderReport(format, redact);
-    },
-    'report:save': async (...args) => {
-      expectArgCount('report:save', args, 1);
-      const { format, redact } = expectReportOptions('report:save', args[0]);
-      const rendered = renderReport(format, redact);
-      if (!rendered.ok) return rendered;
-      const name = suggestedReportName(service.getState().lang, format, now());
-      try {
-        const path = await deps.saveFile(name, rendered.value);
-        return { ok: true, value: path === null ? null : { path } };
-      } catch (error) {
-        return { ok: false, error: serializeError(error, 'save-failed') };
+    'reader:choose': async (reader) => {
+      if (reader !== null && !service.getState().readers.some((r) => r.name === reader)) {
+        throw new AppApiError('bad-argument', `reader:choose: no reader named ${JSON.stringify(reader)}`);
       }
+      return service.chooseReader(reader);
     },
-    'login:open': async (...args) => {
-      expectArgCount('login:open', args, 0);
-      return openAllowed(service.loginUrl, service.loginUrl, deps);
-    },
-    'reader:choose': async (...args) => {
-      expectArgCount('reader:choose', args, 1);
-      const reader = args[0];
-      if (reader !== null) {
-        expectName('reader:choose', 'reader', reader);
-        const known = service.getState().readers.some((r) => r.name === reader);
-        if (!known) throw new AppApiError('bad-argument', `reader:choose: no reader named ${JSON.stringify(reader)}`);
+    'lang:set': async (lang) => service.setLanguage(lang),
+    'demo:list': async () => service.listDemoCards(),
+    'demo:use': async (name) => {
+      if (name !== null && !service.listDemoCards().some((card) => card.name === name)) {
+        throw new AppApiError('bad-argument', `demo:use: no demo card named ${JSON.stringify(name)}`);
       }
-      return service.chooseReader(reader as string | null);
+      return service.useDemoCard(name);
     },
-    'lang:set': async (...args) => {
-      expectArgCount('lang:set', args, 1);
-      const lang = args[0];
-      if (!langs.includes(lang as Lang)) throw new AppApiError('bad-argument', `lang:set: language must be one of ${langs.join(', ')}`);
-      return service.setLanguage(lang as Lang);
-    },
-    'demo:list': async (...args) => {
-      expectArgCount('demo:list', args, 0);
-      return service.listDemoCards();
-    },
-    'demo:use': async (...args) => {
-      expectArgCount('demo:use', args, 1);
-      const name = args[0];
-      if (name !== null) {
-        expectName('demo:use', 'name', name);
-        const known = service.listDemoCards().some((card: DemoCardInfo) => card.name === name);
-        if (!known) throw new AppApiError('bad-argument', `demo:use: no demo card named ${JSON.stringify(name)}`);
-      }
-      return service.useDemoCard(name as string | null);
-    },
-    'card:probe': async (...args) => {
-      expectArgCount('card:probe', args, 1);
-      const { save } = expectRecord('card:probe', args[0], ['save']);
-      if (save !== null && save !== 'text' && save !== 'json') throw new AppApiError('bad-argument', 'card:probe: save must be text, json or null');
+    'card:probe': async ({ save: format }) => {
       const lang = service.getState().lang;
-      let text: string;
-      let json: string;
-      try {
-        const report = await service.probeCard();
-        text = renderCardProbeReportText(report, lang);
-        json = renderCardProbeReportJson(report);
-      } catch (error) {
-        return { ok: false, error: serializeError(error, 'probe-failed') };
-      }
-      if (save === null) return { ok: true, value: { text, saved: null } };
-      try {
-        const path = await deps.saveFile(suggestedCardReportName(lang, save, now()), save === 'json' ? json : text);
-        return { ok: true, value: { text, saved: path === null ? null : { path } } };
-      } catch (error) {
-        return { ok: false, error: serializeError(error, 'save-failed') };
-      }
+      const report = await orFail(probeFailed, () => service.probeCard());
+      const text = renderCardProbeReportText(report, lang);
+      if (format === null) return { text, saved: null };
+      const content = format === 'json' ? renderCardProbeReportJson(report) : text;
+      return { text, saved: await save(suggestedCardReportName(lang, format, now()), content) };
     },
-    'pin:operate': async (...args) => {
-      // Never echo what came in: the arguments carry PINs. Every message below is fixed text.
-      if (args.length !== 1) throw new AppApiError('bad-argument', `pin:operate: expected 1 argument, got ${args.length}`);
-      const call = expectPinOperationCall(args[0]);
+    'pin:operate': async (call) => {
       try {
-        return { ok: true, value: await service.pinOperation(call) };
-      } catch (error) {
-        return { ok: false, error: pinOperationError(error) };
+        // Errors cross with a fixed message for their code: nothing from the call travels back.
+        return await orFail(pinOperationFailed, () => service.pinOperation(call));
+      } finally {
+        // The service turned the digits into wipeable secrets at once; drop this copy's hold on them.
+        for (const key of Object.keys(call.values)) (call.values as Record<string, string>)[key] = '';
       }
     },
   };
-}
 
-/** The digits of one PIN field: a string of 1–16 ASCII digits (the card limit; the policy is checked later). */
-const maxPinValueLength = 16;
-const pinValuePattern = /^[0-9]{1,16}$/;
-const pinValueKeys = { test: ['pin'], change: ['current', 'next', 'confirmation'], unblock: ['puk', 'next', 'confirmation'] } as const;
-const operatedPins: readonly OperatedPinRole[] = ['authentication', 'signature'];
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
-function hasExactKeys(value: Record<string, unknown>, keys: readonly string[]): boolean {
-  const present = Object.keys(value);
-  return present.length === keys.length && keys.every((key) => Object.prototype.hasOwnProperty.call(value, key));
-}
-
-/**
- * Checks a `pin:operate` request strictly: exact keys, a known kind and PIN, and each value a string
- * of at most 16 digits. A refusal names the field at most, never its content (nor unknown keys, which
- * could be anything a page put there).
- */
-export function expectPinOperationCall(value: unknown): PinOperationCall {
-  const refuse = (what: string): never => {
-    throw new AppApiError('bad-argument', `pin:operate: ${what}`);
-  };
-  if (!isPlainObject(value) || !hasExactKeys(value, ['kind', 'pin', 'values', 'confirmedLastTry']))
-    refuse('expected an object with exactly kind, pin, values and confirmedLastTry');
-  const request = value as Record<string, unknown>;
-  const kind = request.kind;
-  if (kind !== 'test' && kind !== 'change' && kind !== 'unblock') return refuse('kind must be test, change or unblock');
-  if (!operatedPins.includes(request.pin as OperatedPinRole)) refuse('pin must be authentication or signature');
-  if (typeof request.confirmedLastTry !== 'boolean') refuse('confirmedLastTry must be true or false');
-  const keys = pinValueKeys[kind];
-  const values = request.values;
-  if (!isPlainObject(values) || !hasExactKeys(values, keys)) return refuse(`values must have exactly ${keys.join(', ')}`);
-  for (const key of keys) {
-    const digits = values[key];
-    if (typeof digits !== 'string' || digits.length > maxPinValueLength || !pinValuePattern.test(digits))
-      refuse(`values.${key} must be 1 to ${maxPinValueLength} digits`);
+  const handlers: Partial<Record<InvokeChannel, (...args: unknown[]) => Promise<unknown>>> = {};
+  for (const channel of invokeChannels) {
+    // The table types tie each validator to its handler; this loop only plugs them together.
+    const validate = channelValidators[channel] as (args: readonly unknown[]) => unknown[];
+    const run = checked[channel] as (...args: unknown[]) => Promise<unknown>;
+    handlers[channel] = async (...args) => {
+      const parsed = validate(args);
+      return orFail(internalFailure, () => run(...parsed));
+    };
   }
-  // A fresh object of exactly the checked fields: nothing else the page sent travels on.
-  const copy: Record<string, string> = {};
-  for (const key of keys) copy[key] = values[key] as string;
-  return { kind, pin: request.pin as OperatedPinRole, values: copy, confirmedLastTry: request.confirmedLastTry as boolean } as PinOperationCall;
-}
-
-const pinOperationErrorMessages: Record<string, string> = {
-  busy: 'The card is busy; try again when the read or operation is done',
-  'no-card': 'There is no card in the reader',
-  'sharing-violation': 'Another program holds the card',
-};
-
-/** Errors of a PIN operation cross with a fixed message for their code: nothing from the call travels back. */
-function pinOperationError(error: unknown): SerializedError {
-  const code = serializeError(error, 'pin-operation-failed').code;
-  return { code, message: pinOperationErrorMessages[code] ?? 'The PIN operation could not be done' };
+  return handlers as AppApiHandlers;
 }
 
 /**
- * Opens `url` in the user's browser when the allowlist lets it through. Used for the login page
- * channel and by the shell for links the renderer asks to open (window.open, link clicks).
+ * Opens `url` in the user's browser when the allowlist lets it through; throws `url-not-allowed`
+ * or `open-failed` otherwise. Used for the login page channel and by the shell for links the
+ * renderer asks to open (window.open, link clicks).
  */
-export async function openAllowed(url: unknown, loginUrl: string, deps: Pick<AppApiDeps, 'openExternal'>): Promise<Result<null>> {
+export async function openAllowed(url: unknown, loginUrl: string, deps: Pick<AppApiDeps, 'openExternal'>): Promise<void> {
   const allowed = allowedExternalUrl(url, loginUrl);
-  if (allowed === null) return { ok: false, error: { code: 'url-not-allowed', message: `Not an allowed address: ${String(url).slice(0, 200)}` } };
+  if (allowed === null) throw new AppApiError('url-not-allowed', `Not an allowed address: ${String(url).slice(0, 200)}`);
   try {
     await deps.openExternal(allowed); /* eng-disable OPEN_EXTERNAL_JS_CHECK: `allowed` is the allowlist's normalised output */
-    return { ok: true, value: null };
-  } catch (error) {
-    return { ok: false, error: serializeError(error, 'open-failed') };
+  } catch {
+    throw new AppApiError('open-failed', 'The page could not be opened');
   }
 }
 
@@ -277,29 +209,30 @@ export function isInvokeChannel(value: unknown): value is InvokeChannel {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(apiNames, value);
 }
 
+/** The wire form of a failure: an `AppApiError` as its code and message; anything else as `internal`, generic. */
+export function wireFailure(error: unknown): IpcEnvelope<never> {
+  return { ok: false, error: error instanceof AppApiError ? { code: error.code, message: error.message } : { ...internalFailure } };
+}
+
+/** The answer to a call from a frame that is not the app's own page (main.ts' sender check). */
+export function forbiddenCall(): IpcEnvelope<never> {
+  return wireFailure(new AppApiError('forbidden', 'This frame may not use the Kortkoll API.'));
+}
+
 /**
- * Runs one channel and wraps the outcome for the wire: `{ ok: true, value }` or
- * `{ ok: false, error: { code, message } }`. Handlers that throw never leak a stack trace to the
- * renderer; preload turns a failure back into a rejected promise carrying `{ code, message }`.
+ * Runs one channel and wraps the outcome in the one wire envelope: `{ ok: true, value }`, or
+ * `{ ok: false, error: { code, message } }` from an `AppApiError`. No stack trace and no message of
+ * an unexpected error reaches the renderer; preload turns a failure back into a rejection.
  */
-export async function invokeAppApi(handlers: AppApiHandlers, channel: unknown, args: unknown): Promise<Result<unknown>> {
-  if (!isInvokeChannel(channel)) return { ok: false, error: { code: 'bad-channel', message: `Unknown channel ${String(channel).slice(0, 64)}` } };
-  if (!Array.isArray(args)) return { ok: false, error: { code: 'bad-argument', message: `${channel}: arguments must be a list` } };
+export async function invokeAppApi(handlers: AppApiHandlers, channel: unknown, args: unknown): Promise<IpcEnvelope<unknown>> {
   try {
+    if (!isInvokeChannel(channel)) throw new AppApiError('bad-channel', `Unknown channel ${String(channel).slice(0, 64)}`);
+    if (!Array.isArray(args)) throw new AppApiError('bad-argument', `${channel}: arguments must be a list`);
     const handler = handlers[channel] as (...a: unknown[]) => Promise<unknown>;
     return { ok: true, value: await handler(...args) };
   } catch (error) {
-    return { ok: false, error: serializeError(error, 'internal') };
+    return wireFailure(error);
   }
-}
-
-export function serializeError(error: unknown, fallbackCode: string): SerializedError {
-  if (error instanceof AppApiError) return { code: error.code, message: error.message };
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return { code: typeof code === 'string' && code.length > 0 ? code : fallbackCode, message: error.message };
-  }
-  return { code: fallbackCode, message: String(error) };
 }
 
 /** `kortkoll-rapport-2025-03-01-1405.html` (Swedish) or `kortkoll-report-…` (English), local time. */
@@ -314,46 +247,4 @@ export function suggestedReportName(lang: Lang, format: ReportFormat, at: Date):
 export function suggestedCardReportName(lang: Lang, format: 'text' | 'json', at: Date): string {
   const stamp = suggestedReportName(lang, format, at).replace(/^kortkoll-(rapport|report)-/, '');
   return `kortkoll-${lang === 'en' ? 'card-report' : 'kortrapport'}-${stamp}`;
-}
-
-function expectArgCount(channel: InvokeChannel, args: unknown[], count: number): void {
-  if (args.length !== count) throw new AppApiError('bad-argument', `${channel}: expected ${count} argument(s), got ${args.length}`);
-}
-
-function expectRecord<K extends string, O extends string = never>(
-  channel: InvokeChannel,
-  value: unknown,
-  keys: readonly K[],
-  optional: readonly O[] = [],
-): Record<K, unknown> & Partial<Record<O, unknown>> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AppApiError('bad-argument', `${channel}: expected an object with ${keys.join(', ')}`);
-  }
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) throw new AppApiError('bad-argument', `${channel}: expected a plain object`);
-  const present = Object.keys(value);
-  const unknown = present.filter((key) => !(keys as readonly string[]).includes(key) && !(optional as readonly string[]).includes(key));
-  if (unknown.length > 0) throw new AppApiError('bad-argument', `${channel}: unknown option(s) ${unknown.join(', ')}`);
-  const missing = keys.filter((key) => !present.includes(key));
-  if (missing.length > 0) throw new AppApiError('bad-argument', `${channel}: missing option(s) ${missing.join(', ')}`);
-  return value as Record<K, unknown> & Partial<Record<O, unknown>>;
-}
-
-function expectBoolean(channel: InvokeChannel, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new AppApiError('bad-argument', `${channel}: ${name} must be true or false`);
-  return value;
-}
-
-function expectName(channel: InvokeChannel, name: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > maxNameLength) {
-    throw new AppApiError('bad-argument', `${channel}: ${name} must be a non-empty string of at most ${maxNameLength} characters, or null`);
-  }
-}
-
-function expectReportOptions(channel: 'report:render' | 'report:save', value: unknown): { format: ReportFormat; redact: boolean } {
-  const options = expectRecord(channel, value, ['format', 'redact']);
-  if (!reportFormats.includes(options.format as ReportFormat)) {
-    throw new AppApiError('bad-argument', `${channel}: format must be one of ${reportFormats.join(', ')}`);
-  }
-  return { format: options.format as ReportFormat, redact: expectBoolean(channel, 'redact', options.redact) };
 }

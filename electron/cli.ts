@@ -6,6 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { defaultLang, defineMessages, parseLang, type Lang } from './i18n/index.js';
 import { ExitCode, type CliCommand, type CliIo } from './cli/command.js';
 import { packageVersion } from './cli/package-version.js';
@@ -45,20 +46,22 @@ const messages = defineMessages(
   },
 );
 
-/** Splits out the global `--lang` option (`--lang en` or `--lang=en`). */
+/**
+ * Splits out the global `--lang` option (`--lang en` or `--lang=en`, before or after the command;
+ * the last one counts). Leniently (parseArgs without `strict`): every other argument belongs to the
+ * command, whose own strict parse judges it. After `--` nothing is an option, `--lang` neither.
+ */
 export function extractLang(args: string[], env: Readonly<Record<string, string | undefined>>): { lang: Lang; rest: string[]; error?: string } {
-  const rest: string[] = [];
+  const { tokens } = parseArgs({ args, options: { lang: { type: 'string' } }, strict: false, allowPositionals: true, tokens: true });
+  const taken = new Set<number>();
   let requested: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--lang') {
-      requested = args[++i] ?? '';
-    } else if (arg.startsWith('--lang=')) {
-      requested = arg.slice('--lang='.length);
-    } else {
-      rest.push(arg);
-    }
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name !== 'lang') continue;
+    requested = token.value ?? '';
+    taken.add(token.index);
+    if (token.value !== undefined && !token.inlineValue) taken.add(token.index + 1);
   }
+  const rest = args.filter((_, index) => !taken.has(index));
   if (requested !== undefined) {
     const lang = parseLang(requested);
     return lang ? { lang, rest } : { lang: defaultLang, rest, error: requested };

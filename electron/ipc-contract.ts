@@ -2,12 +2,12 @@
  * The one contract between the renderer and the main process (GitHub Desktop style): each channel
  * maps to one function signature, used by preload (to expose) and main (to handle), so a renamed
  * channel or a changed argument is a type error on both sides. The renderer imports only types
- * from here. Errors cross as `{ code, message }`.
+ * from here. A call resolves with the channel's value or rejects with an `AppApiFailure`
+ * (`{ code, message }`); no channel returns a success-or-failure value of its own.
  */
 import type { DiagnosticReport, ReportReader } from './diagnostics/report-types.js';
 import type { LoginGuide } from './login/guide-types.js';
 import type { Lang } from './i18n/index.js';
-import type { SerializedError } from '../native/transport.js';
 
 export type AppPhase = 'starting' | 'no-service' | 'no-reader' | 'no-card' | 'reading' | 'ready' | 'card-error';
 
@@ -129,12 +129,45 @@ export interface PinOperationResponse {
   state: AppState;
 }
 
-// The shape every transport error already serialises to (TransportError.toJSON); one definition,
-// at the bottom of the house. A type-only import, so the renderer's type check follows it into
-// native/transport.ts, which needs no Node types.
-export type { SerializedError };
+/** Why a call failed: what the renderer may switch on. */
+export type AppApiErrorCode =
+  /** No such channel. */
+  | 'bad-channel'
+  /** The arguments failed the channel's validator (or name a reader or demo card that is not there). */
+  | 'bad-argument'
+  /** The calling frame is not the app's own page. */
+  | 'forbidden'
+  /** A card read or PIN operation is under way; try again when it is done. */
+  | 'busy'
+  | 'no-card'
+  | 'card-removed'
+  /** Another program holds the card. */
+  | 'sharing-violation'
+  /** Any other failure of the reader, the card or the PC/SC service (the message says which). */
+  | 'card-unavailable'
+  /** There is no diagnosis report yet to render or save. */
+  | 'no-report'
+  | 'url-not-allowed'
+  | 'open-failed'
+  | 'save-failed'
+  | 'probe-failed'
+  | 'pin-operation-failed'
+  /** Preload: the main process answered with something that is not an envelope. */
+  | 'bad-response'
+  /** Anything unexpected; its message is generic, never the error's own (it may carry personal data). */
+  | 'internal';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+/**
+ * What a failed call rejects with in the renderer: a plain object, not an `Error` (Electron's IPC
+ * and contextBridge copy data, so a class and its prototype would not survive the crossing).
+ */
+export interface AppApiFailure {
+  code: AppApiErrorCode;
+  message: string;
+}
+
+/** The one wire envelope: what `ipcMain.handle` answers for every call, unwrapped again by preload. */
+export type IpcEnvelope<T> = { ok: true; value: T } | { ok: false; error: AppApiFailure };
 
 export type ReportFormat = 'text' | 'html' | 'json';
 
@@ -154,17 +187,18 @@ export interface DemoCardInfo {
 export interface IpcInvokeContract {
   'state:get': () => AppState;
   'diagnosis:run': (options: { online: boolean; recheckPins?: boolean }) => AppState;
-  'report:render': (options: { format: ReportFormat; redact: boolean }) => Result<string>;
-  'report:save': (options: { format: 'html' | 'json' | 'text'; redact: boolean }) => Result<{ path: string } | null>;
-  'login:open': () => Result<null>;
+  'report:render': (options: { format: ReportFormat; redact: boolean }) => string;
+  /** Resolves with where the report was saved, or null when the user cancelled the save dialog. */
+  'report:save': (options: { format: 'html' | 'json' | 'text'; redact: boolean }) => { path: string } | null;
+  'login:open': () => null;
   'reader:choose': (reader: string | null) => AppState;
   'lang:set': (lang: Lang) => AppState;
   'demo:list': () => DemoCardInfo[];
   'demo:use': (name: string | null) => AppState;
   /** Asks the current card the card report's questions (SELECT and GET DATA only); `save` also offers to save it. */
-  'card:probe': (options: { save: 'text' | 'json' | null }) => Result<CardReportOutcome>;
+  'card:probe': (options: { save: 'text' | 'json' | null }) => CardReportOutcome;
   /** Tests, changes or unblocks a PIN of the current card, then reads the card again. */
-  'pin:operate': (request: PinOperationCall) => Result<PinOperationResponse>;
+  'pin:operate': (request: PinOperationCall) => PinOperationResponse;
 }
 
 /** Channels the main process sends to the renderer. */
@@ -174,7 +208,10 @@ export interface IpcEventContract {
 
 export type InvokeChannel = keyof IpcInvokeContract;
 
-/** What preload exposes as `window.kortkoll`: the invoke channels as promises, plus one subscription. */
+/**
+ * What preload exposes as `window.kortkoll`: the invoke channels as promises (resolving with the
+ * channel's value, rejecting with an `AppApiFailure`), plus one subscription.
+ */
 export type KortkollApi = {
   readonly [C in InvokeChannel as ApiName<C>]: (...args: Parameters<IpcInvokeContract[C]>) => Promise<ReturnType<IpcInvokeContract[C]>>;
 } & {

@@ -10,7 +10,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } f
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAppApiHandlers, invokeAppApi, openAllowed, type AppApiDeps, type AppApiHandlers } from './app-api.js';
+import { AppApiError, createAppApiHandlers, forbiddenCall, invokeAppApi, openAllowed, type AppApiDeps, type AppApiHandlers } from './app-api.js';
 import { defaultLoginUrl } from './login/guide.js';
 import { buildMenuTemplate, cardTestPageUrl, desktopMessages } from './app-menu.js';
 import { createAppProtocolHandler } from './app-protocol.js';
@@ -41,11 +41,14 @@ function loginUrl(): string {
   return service?.loginUrl ?? defaultLoginUrl;
 }
 
-/** Opens a web page outside the app, only when the allowlist lets it through (app-api.ts). */
+/**
+ * Opens a web page outside the app, only when the allowlist lets it through (app-api.ts). A refused
+ * or failed address is dropped: the page asked by navigating, and there is no one to answer.
+ */
 function openExternalIfAllowed(url: string): void {
-  void openAllowed(url, loginUrl(), {
+  openAllowed(url, loginUrl(), {
     openExternal: (allowed) => shell.openExternal(allowed) /* eng-disable OPEN_EXTERNAL_JS_CHECK: only allowlisted, normalised addresses (app-api.ts) */,
-  });
+  }).catch(() => undefined);
 }
 
 const deps: AppApiDeps = {
@@ -74,7 +77,12 @@ function applyMenu(lang: Lang): void {
       rerun: () => {
         if (service) void service.runDiagnosis({ online: service.getState().onlineChecks });
       },
-      saveReport: () => void handlers?.['report:save']({ format: 'html', redact: true }),
+      saveReport: () => {
+        // From the menu there is no page waiting for an answer; say in the log what failed (its code only).
+        handlers?.['report:save']({ format: 'html', redact: true }).catch((error: unknown) => {
+          console.error(`Kortkoll: the report could not be saved (${error instanceof AppApiError ? error.code : 'internal'})`);
+        });
+      },
       openCardTestPage: () => openExternalIfAllowed(cardTestPageUrl),
       openLoginPage: () => openExternalIfAllowed(loginUrl()),
       showAbout: () => {
@@ -94,9 +102,7 @@ function applyMenu(lang: Lang): void {
 function registerIpc(): void {
   for (const channel of invokeChannels) {
     ipcMain.handle(channel, async (event, ...args: unknown[]) => {
-      if (!isTrustedSender(event.senderFrame, mainWindow) || handlers === null) {
-        return { ok: false, error: { code: 'forbidden', message: 'This frame may not use the Kortkoll API.' } };
-      }
+      if (!isTrustedSender(event.senderFrame, mainWindow) || handlers === null) return forbiddenCall();
       return invokeAppApi(handlers, channel, args);
     });
   }

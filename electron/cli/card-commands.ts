@@ -11,7 +11,7 @@ import { cardReadResultToJson, type CardReadResult } from '../card/card-read-res
 import { openDemoCard, UnknownDemoCardError, demoCards } from '../demo-cards.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
-import { parseArgs, UsageError } from './args.js';
+import { parseCommandArgs, withUsageErrors } from './args.js';
 import { askPinpad, openReaderMonitor, ReaderProblem, withChosenReader } from './pcsc.js';
 import { onInterrupt } from './interrupt.js';
 
@@ -132,23 +132,9 @@ function demoNames(): string {
     .join(', ');
 }
 
-function usage(io: CliIo, error: unknown): number {
-  io.stderr(`kortkoll: ${error instanceof Error ? error.message : String(error)}\n`);
-  return ExitCode.usage;
-}
-
-/** For commands whose only option is --json: true/false, or null after a usage error was printed. */
-function jsonOnly(args: string[], io: CliIo): boolean | null {
-  try {
-    return parseArgs(args, { switches: ['json'] }).switches.has('json');
-  } catch (e) {
-    if (e instanceof UsageError) {
-      usage(io, e);
-      return null;
-    }
-    throw e;
-  }
-}
+/** The options of readers and watch. */
+const jsonOnly = { json: { type: 'boolean' } } as const;
+const readOptions = { reader: { type: 'string' }, demo: { type: 'string' }, json: { type: 'boolean' }, redact: { type: 'boolean' } } as const;
 
 // ---- readers -------------------------------------------------------------------------------------
 
@@ -156,9 +142,8 @@ export const readersCommand: CliCommand = {
   name: 'readers',
   summary: { sv: m.sv.readersSummary, en: m.en.readersSummary },
   help: (lang) => m.t('readersHelp', lang),
-  async run(args, io) {
-    const json = jsonOnly(args, io);
-    if (json === null) return ExitCode.usage;
+  run: withUsageErrors(async (args, io) => {
+    const json = parseCommandArgs(args, { command: 'readers', options: jsonOnly }, io.lang).values.json === true;
     const monitor = await openReaderMonitor();
     const dropCleanup = onInterrupt(() => monitor.close());
     try {
@@ -205,7 +190,7 @@ export const readersCommand: CliCommand = {
       dropCleanup();
       await monitor.close();
     }
-  },
+  }),
 };
 
 // ---- read ----------------------------------------------------------------------------------------
@@ -278,22 +263,16 @@ export const readCommand: CliCommand = {
   name: 'read',
   summary: { sv: m.sv.readSummary, en: m.en.readSummary },
   help: (lang) => m.t('readHelp', lang, { cards: demoNames() }),
-  async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs(args, { values: ['reader', 'demo'], switches: ['json', 'redact'] });
-    } catch (e) {
-      if (e instanceof UsageError) return usage(io, e);
-      throw e;
-    }
-    const json = parsed.switches.has('json');
+  run: withUsageErrors(async (args, io) => {
+    const { values } = parseCommandArgs(args, { command: 'read', options: readOptions }, io.lang);
+    const json = values.json === true;
     const onProgress = json
       ? undefined
       : (event: { stage: string; elapsedMs: number }) => {
           if (event.stage === 'auth-ready') io.stderr(m.t('authReady', io.lang, { ms: Math.round(event.elapsedMs) }) + '\n');
         };
     let result: CardReadResult;
-    const demo = parsed.values.get('demo');
+    const demo = values.demo;
     if (demo !== undefined) {
       let session;
       try {
@@ -307,7 +286,7 @@ export const readCommand: CliCommand = {
       }
       result = await readCard(session.connect(), { ...(onProgress && { onProgress }) });
     } else {
-      const read = await withChosenReader(parsed.values.get('reader'), async (monitor, reader) => {
+      const read = await withChosenReader(values.reader, async (monitor, reader) => {
         if (!json) io.stderr(m.t('reading', io.lang, { reader }) + '\n');
         const connection = await monitor.connect(reader);
         // On Ctrl-C the card is released before the monitor closes.
@@ -325,12 +304,12 @@ export const readCommand: CliCommand = {
       }
       result = read;
     }
-    const redact = parsed.switches.has('redact');
+    const redact = values.redact === true;
     const redaction = redact ? await import('../diagnostics/redact.js') : undefined;
     if (json) io.stdout(JSON.stringify(redaction ? redaction.redactCardRead(result) : cardReadResultToJson(result), null, 2) + '\n');
     else await printRead(result, redaction ? { ...io, stdout: (text) => io.stdout(redaction.redactCardReadText(text, result)) } : io);
     return result.kind === 'snapshot' ? ExitCode.ok : result.kind === 'card-removed' ? ExitCode.unavailable : ExitCode.errors;
-  },
+  }),
 };
 
 // ---- watch ---------------------------------------------------------------------------------------
@@ -356,9 +335,8 @@ export const watchCommand: CliCommand = {
   name: 'watch',
   summary: { sv: m.sv.watchSummary, en: m.en.watchSummary },
   help: (lang) => m.t('watchHelp', lang),
-  async run(args, io) {
-    const json = jsonOnly(args, io);
-    if (json === null) return ExitCode.usage;
+  run: withUsageErrors(async (args, io) => {
+    const json = parseCommandArgs(args, { command: 'watch', options: jsonOnly }, io.lang).values.json === true;
     const { createPcscReaderMonitor } = await import('../../native/pcsc/index.js');
     const monitor = createPcscReaderMonitor();
     const print = (event: ReaderEvent) => {
@@ -374,5 +352,5 @@ export const watchCommand: CliCommand = {
     dropCleanup();
     await monitor.close();
     return ExitCode.ok;
-  },
+  }),
 };

@@ -8,6 +8,7 @@
 import { describeInputFileError, InputFileError, readBoundedFile } from './bounded-file.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
+import { parseCommandArgs, UsageError, withUsageErrors } from './args.js';
 import { anchorsFromFile, loadSystemAnchors, type AnchorSourceStatus, type LoadedAnchors, type TrustAnchor } from '../pki/anchors.js';
 import { verifyChain, type ChainResult } from '../pki/chain.js';
 import { classifyCertificate, type CertificateClassification } from '../pki/classify.js';
@@ -53,8 +54,6 @@ const messages = defineMessages(
       'spärrat, oläslig fil), 64 felaktigt anrop (också: en fil som inte är en vanlig fil på högst 1 MiB).',
     ].join('\n'),
     noFiles: 'Ange minst en certifikatfil. Se kortkoll cert --help.',
-    unknownOption: 'Okänd flagga: {option}. Se kortkoll cert --help.',
-    missingValue: 'Flaggan {option} behöver ett värde.',
     badTimeout: 'Ogiltig tidsgräns: {value}. Ange millisekunder från 1 till 600000, t.ex. 5000.',
     readError: 'Kan inte läsa {file}: {message}',
     parseError: '{file} innehåller inget läsbart certifikat ({message}).',
@@ -108,8 +107,6 @@ const messages = defineMessages(
       'revoked, unreadable file), 64 usage error (also: a file that is not a regular file of at most 1 MiB).',
     ].join('\n'),
     noFiles: 'Give at least one certificate file. See kortkoll cert --help.',
-    unknownOption: 'Unknown option: {option}. See kortkoll cert --help.',
-    missingValue: 'The option {option} needs a value.',
     badTimeout: 'Invalid timeout: {value}. Give milliseconds from 1 to 600000, e.g. 5000.',
     readError: 'Cannot read {file}: {message}',
     parseError: '{file} holds no readable certificate ({message}).',
@@ -166,49 +163,24 @@ interface CertArgs {
 /** The revocation check's budget: 1 ms to 10 minutes. */
 const maxTimeoutMs = 600_000;
 
-type ParsedArgs = { ok: true; args: CertArgs } | { ok: false; message: string };
+const certOptions = {
+  json: { type: 'boolean' },
+  online: { type: 'boolean' },
+  anchors: { type: 'string', multiple: true },
+  timeout: { type: 'string' },
+} as const;
 
-function parseArgs(argv: readonly string[], lang: Lang): ParsedArgs {
-  const args: CertArgs = { files: [], anchorFiles: [], json: false, online: false, timeoutMs: defaultRevocationTimeoutMs };
-  let optionsEnded = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (optionsEnded || !arg.startsWith('-') || arg === '-') {
-      args.files.push(arg);
-      continue;
-    }
-    const [name, inlineValue] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inlineValue ?? argv[++i];
-    switch (name) {
-      case '--':
-        optionsEnded = true;
-        break;
-      case '--json':
-        args.json = true;
-        break;
-      case '--online':
-        args.online = true;
-        break;
-      case '--anchors': {
-        const file = value();
-        if (file === undefined || file === '') return { ok: false, message: messages.t('missingValue', lang, { option: name }) };
-        args.anchorFiles.push(file);
-        break;
-      }
-      case '--timeout': {
-        const text = value();
-        if (text === undefined) return { ok: false, message: messages.t('missingValue', lang, { option: name }) };
-        const ms = Number(text);
-        if (!Number.isInteger(ms) || ms < 1 || ms > maxTimeoutMs) return { ok: false, message: messages.t('badTimeout', lang, { value: text }) };
-        args.timeoutMs = ms;
-        break;
-      }
-      default:
-        return { ok: false, message: messages.t('unknownOption', lang, { option: arg }) };
-    }
+/** The files are the positionals (`-` and anything after `--` among them); throws `UsageError`. */
+function parseCertArgs(argv: readonly string[], lang: Lang): CertArgs {
+  const { values, positionals } = parseCommandArgs(argv, { command: 'cert', options: certOptions, positionals: true }, lang);
+  if (positionals.length === 0) throw new UsageError(messages.t('noFiles', lang));
+  let timeoutMs = defaultRevocationTimeoutMs;
+  if (values.timeout !== undefined) {
+    const ms = Number(values.timeout);
+    if (!Number.isInteger(ms) || ms < 1 || ms > maxTimeoutMs) throw new UsageError(messages.t('badTimeout', lang, { value: values.timeout }));
+    timeoutMs = ms;
   }
-  if (args.files.length === 0) return { ok: false, message: messages.t('noFiles', lang) };
-  return { ok: true, args };
+  return { files: positionals, anchorFiles: values.anchors ?? [], json: values.json === true, online: values.online === true, timeoutMs };
 }
 
 interface AnalysedCertificate {
@@ -306,12 +278,7 @@ export function createCertCommand(deps: CertCommandDeps = {}): CliCommand {
 
   async function run(argv: string[], io: CliIo): Promise<number> {
     const { lang } = io;
-    const parsed = parseArgs(argv, lang);
-    if (!parsed.ok) {
-      io.stderr(parsed.message + '\n');
-      return ExitCode.usage;
-    }
-    const { args } = parsed;
+    const args = parseCertArgs(argv, lang);
     const errors: { file: string; code: string; message: string }[] = [];
     const reportError = (file: string, code: string, message: string) => {
       errors.push({ file, code, message });
@@ -468,7 +435,7 @@ export function createCertCommand(deps: CertCommandDeps = {}): CliCommand {
     name: 'cert',
     summary: { sv: messages.sv.summary, en: messages.en.summary },
     help: (lang: Lang) => messages.t('help', lang),
-    run,
+    run: withUsageErrors(run),
   };
 }
 

@@ -16,7 +16,7 @@ import { describeInputFileError, InputFileError, readBoundedFile } from './bound
 import { onInterrupt } from './interrupt.js';
 import { checkOutputPath, OutputFileError, writeOutputFile } from './output-file.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
-import { parseArgs, UsageError } from './args.js';
+import { parseCommandArgs, UsageError, withUsageErrors } from './args.js';
 import { packageVersion } from './package-version.js';
 
 const m = defineMessages(
@@ -31,6 +31,7 @@ const m = defineMessages(
     saved: 'Rapporten sparades i {file}.',
     waiting: 'Väntar på kortet …',
     unknownDemo: 'Okänt demokort: {name}. Välj bland: {cards}.',
+    oneFormat: 'Välj en av --text, --json och --html.',
     anchorsUnreadable: 'Kan inte läsa {file}: {message}',
     anchorsNoCertificate: 'Filen med betrodda rotcertifikat {file} går inte att använda: {message}',
     statusWaiting: 'väntar',
@@ -50,6 +51,7 @@ const m = defineMessages(
     saved: 'The report was saved to {file}.',
     waiting: 'Waiting for the card …',
     unknownDemo: 'Unknown demo card: {name}. Choose from: {cards}.',
+    oneFormat: 'Choose one of --text, --json and --html.',
     anchorsUnreadable: 'Cannot read {file}: {message}',
     anchorsNoCertificate: 'The trusted roots file {file} cannot be used: {message}',
     statusWaiting: 'waiting',
@@ -119,32 +121,35 @@ function waitForState(service: KortkollService, done: (state: AppState) => boole
 
 const settled = (state: AppState) => state.phase !== 'starting' && state.phase !== 'reading';
 
+const diagOptions = {
+  text: { type: 'boolean' },
+  json: { type: 'boolean' },
+  html: { type: 'string' },
+  redact: { type: 'boolean' },
+  online: { type: 'boolean' },
+  anchors: { type: 'string' },
+  pkcs11: { type: 'string' },
+  demo: { type: 'string' },
+} as const;
+/** `--once`: one frame when the card has been read, then exit (for scripts and tests). */
+const guideOptions = { demo: { type: 'string' }, once: { type: 'boolean' } } as const;
+
 export const diagCommand: CliCommand = {
   name: 'diag',
   summary: { sv: m.sv.diagSummary, en: m.en.diagSummary },
   help: (lang) => m.t('diagHelp', lang, { cards: demoNames() }),
-  async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs(args, { values: ['html', 'demo', 'anchors', 'pkcs11'], switches: ['text', 'json', 'redact', 'online'] });
-      if ([parsed.switches.has('text'), parsed.switches.has('json'), parsed.values.has('html')].filter(Boolean).length > 1)
-        throw new UsageError('choose one of --text, --json, --html');
-    } catch (e) {
-      if (e instanceof UsageError) {
-        io.stderr(`kortkoll diag: ${e.message}\n`);
-        return ExitCode.usage;
-      }
-      throw e;
-    }
+  run: withUsageErrors(async (args, io) => {
+    const { values } = parseCommandArgs(args, { command: 'diag', options: diagOptions }, io.lang);
+    if ([values.text, values.json, values.html !== undefined].filter((given) => given === true).length > 1) throw new UsageError(m.t('oneFormat', io.lang));
     // Everything the user named is checked before the diagnosis runs: the demo card, the anchors
     // file (bounded read, and it must hold a certificate) and the report's path.
-    const demo = parsed.values.get('demo');
+    const demo = values.demo;
     if (demo !== undefined && !isDemoCardName(demo)) {
       io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoNames() }) + '\n');
       return ExitCode.usage;
     }
     let anchors: KortkollServiceOptions['anchorsFile'];
-    const anchorsPath = parsed.values.get('anchors');
+    const anchorsPath = values.anchors;
     if (anchorsPath !== undefined) {
       try {
         const content = await readBoundedFile(anchorsPath);
@@ -157,7 +162,7 @@ export const diagCommand: CliCommand = {
         return ExitCode.usage;
       }
     }
-    const htmlPath = parsed.values.get('html');
+    const htmlPath = values.html;
     if (htmlPath !== undefined) {
       try {
         await checkOutputPath(htmlPath);
@@ -170,14 +175,14 @@ export const diagCommand: CliCommand = {
     let service: KortkollService;
     let dropCleanup: () => void;
     try {
-      const pkcs11 = parsed.values.get('pkcs11');
-      service = await cliService(io, { demo, online: parsed.switches.has('online'), anchors, ...(pkcs11 !== undefined && { pkcs11: [pkcs11] }) });
+      const pkcs11 = values.pkcs11;
+      service = await cliService(io, { demo, online: values.online === true, anchors, ...(pkcs11 !== undefined && { pkcs11: [pkcs11] }) });
       const started = service;
       dropCleanup = onInterrupt(() => started.close());
       await service.start();
     } catch (e) {
       if (e instanceof UnknownDemoCardError) {
-        io.stderr(m.t('unknownDemo', io.lang, { name: parsed.values.get('demo') ?? '', cards: demoNames() }) + '\n');
+        io.stderr(m.t('unknownDemo', io.lang, { name: values.demo ?? '', cards: demoNames() }) + '\n');
         return ExitCode.usage;
       }
       throw e;
@@ -188,13 +193,13 @@ export const diagCommand: CliCommand = {
       let state = await waitForState(service, settled, 15_000);
       // The system probes run in the background; wait briefly so the report includes them.
       state = await waitForState(service, (s) => s.report?.system.length !== 0, 8_000);
-      if (parsed.values.has('pkcs11') && state.phase === 'ready') {
+      if (values.pkcs11 !== undefined && state.phase === 'ready') {
         // The middleware is asked after the read, in a child process bounded by its own timeout.
         state = await waitForState(service, () => service.middlewareSettled(), 30_000);
       }
       const report = state.report;
       if (!report) return ExitCode.unavailable;
-      const shown = parsed.switches.has('redact') ? redactReport(report) : report;
+      const shown = values.redact === true ? redactReport(report) : report;
       if (htmlPath !== undefined) {
         try {
           await writeOutputFile(htmlPath, renderReport(shown, 'html'));
@@ -205,14 +210,14 @@ export const diagCommand: CliCommand = {
         }
         io.stdout(m.t('saved', io.lang, { file: htmlPath }) + '\n');
       } else {
-        io.stdout(renderReport(shown, parsed.switches.has('json') ? 'json' : 'text'));
+        io.stdout(renderReport(shown, values.json === true ? 'json' : 'text'));
       }
       return reportExitCode(report);
     } finally {
       dropCleanup();
       await service.close();
     }
-  },
+  }),
 };
 
 function renderGuide(state: AppState, lang: 'sv' | 'en'): string {
@@ -232,18 +237,9 @@ export const guideCommand: CliCommand = {
   name: 'guide',
   summary: { sv: m.sv.guideSummary, en: m.en.guideSummary },
   help: (lang) => m.t('guideHelp', lang),
-  async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs(args, { values: ['demo'], switches: ['once'] });
-    } catch (e) {
-      if (e instanceof UsageError) {
-        io.stderr(`kortkoll guide: ${e.message}\n`);
-        return ExitCode.usage;
-      }
-      throw e;
-    }
-    const demo = parsed.values.get('demo');
+  run: withUsageErrors(async (args, io) => {
+    const { values } = parseCommandArgs(args, { command: 'guide', options: guideOptions }, io.lang);
+    const demo = values.demo;
     if (demo !== undefined && !isDemoCardName(demo)) {
       io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoNames() }) + '\n');
       return ExitCode.usage;
@@ -267,7 +263,7 @@ export const guideCommand: CliCommand = {
     service.subscribe(show);
     try {
       await service.start();
-      if (parsed.switches.has('once')) {
+      if (values.once === true) {
         show(await waitForState(service, settled, 15_000));
         return ExitCode.ok;
       }
@@ -277,5 +273,5 @@ export const guideCommand: CliCommand = {
       dropCleanup();
       await service.close();
     }
-  },
+  }),
 };

@@ -24,7 +24,7 @@ import type { PinSecret } from '../card/pin/pin-secret.js';
 import type { PolicyWarning } from '../card/pin/pin-policy.js';
 import { demoCards, openDemoCard, UnknownDemoCardError } from '../demo-cards.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
-import { parseArgs, UsageError } from './args.js';
+import { parseCommandArgs, UsageError, withUsageErrors } from './args.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { onInterrupt } from './interrupt.js';
 import { ReaderProblem, withChosenReader } from './pcsc.js';
@@ -65,7 +65,7 @@ const m = defineMessages(
       'Slutkoder: 0 rätt PIN-kod, bytt eller upplåst; 1 fel PIN- eller PUK-kod (försök kvar); 2 PIN- eller PUK-koden är spärrad, eller kortet svarade med ett fel; 3 en säkerhetsregel stoppade (inget skickades till kortet); 64 felaktigt anrop eller indata saknas; 69 ingen tjänst, läsare eller kort, kortet togs ut eller ett annat program håller kortet; 130/143 avbruten (Ctrl-C/SIGTERM).',
     pinAuthentication: 'PIN-koden för legitimering',
     pinSignature: 'PIN-koden för underskrift',
-    badPin: 'Okänd PIN-kod: {pin}. Använd legitimering eller underskrift.',
+    badPin: 'Okänd PIN-kod för --pin. Använd legitimering eller underskrift.',
     badOperation: 'Ange test, change eller unblock. Se kortkoll pin --help.',
     yesLastTryNeedsStdin: '--yes-last-try gäller bara med --pin-stdin: i terminalen frågar Kortkoll vid sista försöket.',
     noTerminal: 'Standard in är ingen terminal: PIN-koden kan inte skrivas dolt. Använd --pin-stdin för skript.',
@@ -170,7 +170,7 @@ const m = defineMessages(
       'Exit codes: 0 PIN right, changed or unblocked; 1 wrong PIN or PUK (tries left); 2 the PIN or PUK is blocked, or the card answered an error; 3 a safety rule stopped (nothing was sent to the card); 64 usage error or missing input; 69 no service, reader or card, the card was removed or another program holds the card; 130/143 stopped (Ctrl-C/SIGTERM).',
     pinAuthentication: 'The authentication PIN',
     pinSignature: 'The signature PIN',
-    badPin: 'Unknown PIN: {pin}. Use authentication or signature.',
+    badPin: 'Unknown PIN for --pin. Use authentication or signature.',
     badOperation: 'Give test, change or unblock. See kortkoll pin --help.',
     yesLastTryNeedsStdin: '--yes-last-try only goes with --pin-stdin: on a terminal Kortkoll asks at a last try.',
     noTerminal: 'Standard input is not a terminal: the PIN cannot be typed hidden. Use --pin-stdin for scripts.',
@@ -547,46 +547,36 @@ async function release(connection: CardConnection, interrupted = false): Promise
   await connection.disconnect(reset ? { resetCard: true } : {}).catch(() => undefined);
 }
 
+const pinOptions = {
+  pin: { type: 'string' },
+  reader: { type: 'string' },
+  demo: { type: 'string' },
+  'pin-stdin': { type: 'boolean' },
+  'yes-last-try': { type: 'boolean' },
+} as const;
+
 export const pinCommand: CliCommand = {
   name: 'pin',
   summary: { sv: m.sv.summary, en: m.en.summary },
   help: (lang) => m.t('help', lang, { cards: demoNames() }),
-  async run(args, io) {
+  run: withUsageErrors(async (args, io) => {
     const p = printer(io);
-    let parsed;
-    try {
-      parsed = parseArgs(args, { values: ['pin', 'reader', 'demo'], switches: ['pin-stdin', 'yes-last-try'] });
-    } catch (e) {
-      if (e instanceof UsageError) {
-        io.stderr(`kortkoll: ${e.message}\n`);
-        return PinExitCode.usage;
-      }
-      throw e;
-    }
-    const [kind, ...extra] = parsed.positionals;
-    if ((kind !== 'test' && kind !== 'change' && kind !== 'unblock') || extra.length > 0) {
-      p.err('badOperation');
-      return PinExitCode.usage;
-    }
-    const pinArg = parsed.values.get('pin') ?? 'legitimering';
-    const pin = pinNames[pinArg.toLowerCase()];
-    if (!pin) {
-      p.err('badPin', { pin: pinArg });
-      return PinExitCode.usage;
-    }
-    const stdin = parsed.switches.has('pin-stdin');
-    const yesLastTry = parsed.switches.has('yes-last-try');
-    if (yesLastTry && !stdin) {
-      p.err('yesLastTryNeedsStdin');
-      return PinExitCode.usage;
-    }
+    // quiet: a PIN typed on the command line by mistake is not printed back in a usage error.
+    const { values, positionals } = parseCommandArgs(args, { command: 'pin', options: pinOptions, positionals: true, quiet: true }, io.lang);
+    const [kind, ...extra] = positionals;
+    if ((kind !== 'test' && kind !== 'change' && kind !== 'unblock') || extra.length > 0) throw new UsageError(p.t('badOperation'));
+    const pin = pinNames[(values.pin ?? 'legitimering').toLowerCase()];
+    if (!pin) throw new UsageError(p.t('badPin'));
+    const stdin = values['pin-stdin'] === true;
+    const yesLastTry = values['yes-last-try'] === true;
+    if (yesLastTry && !stdin) throw new UsageError(p.t('yesLastTryNeedsStdin'));
     if (!stdin && io.stdin?.().isTTY !== true) {
       p.err('noTerminal');
       return PinExitCode.usage;
     }
     const options: Options = { kind, pin, stdin, yesLastTry };
 
-    const demo = parsed.values.get('demo');
+    const demo = values.demo;
     if (demo !== undefined) {
       let session;
       try {
@@ -606,7 +596,7 @@ export const pinCommand: CliCommand = {
       }
     }
 
-    const done = await withChosenReader(parsed.values.get('reader'), async (monitor, reader) => {
+    const done = await withChosenReader(values.reader, async (monitor, reader) => {
       let connection: CardConnection;
       try {
         connection = await monitor.connect(reader);
@@ -628,5 +618,5 @@ export const pinCommand: CliCommand = {
     else if (done.kind === 'no-card') p.err('noCard', { reader: done.reader });
     else p.err(done.kind === 'no-readers' ? 'noReaders' : 'noSuchReader', { reader: done.reader });
     return PinExitCode.unavailable;
-  },
+  }),
 };

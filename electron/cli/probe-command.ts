@@ -8,7 +8,7 @@ import { isTransportError } from '../../native/transport.js';
 import { probeCardForReport, renderCardProbeReportJson, renderCardProbeReportText, type CardProbeReport } from '../card/card-probe-report.js';
 import { demoCards, openDemoCard, UnknownDemoCardError } from '../demo-cards.js';
 import { defineMessages } from '../i18n/index.js';
-import { parseArgs, UsageError } from './args.js';
+import { parseCommandArgs, withUsageErrors } from './args.js';
 import { ExitCode, type CliCommand } from './command.js';
 import { onInterrupt } from './interrupt.js';
 import { ReaderProblem, withChosenReader } from './pcsc.js';
@@ -23,7 +23,6 @@ const m = defineMessages(
     noSuchReader: 'Ingen kortläsare {reader}. Se kortkoll readers.',
     noCard: 'Inget kort i {reader}. Sätt i kortet och försök igen.',
     unknownDemo: 'Okänt demokort: {name}. Välj bland: {cards}.',
-    unexpectedArgument: 'Oväntat argument: {argument}. Se kortkoll probe --help.',
     probing: 'Frågar kortet i {reader} …',
     failed: 'Kortet kunde inte frågas: {message}',
   },
@@ -35,7 +34,6 @@ const m = defineMessages(
     noSuchReader: 'No card reader {reader}. See kortkoll readers.',
     noCard: 'No card in {reader}. Insert the card and try again.',
     unknownDemo: 'Unknown demo card: {name}. Choose from: {cards}.',
-    unexpectedArgument: 'Unexpected argument: {argument}. See kortkoll probe --help.',
     probing: 'Asking the card in {reader} …',
     failed: 'The card could not be asked: {message}',
   },
@@ -47,27 +45,16 @@ function demoNames(): string {
     .join(', ');
 }
 
+const probeOptions = { reader: { type: 'string' }, demo: { type: 'string' }, json: { type: 'boolean' } } as const;
+
 export const probeCommand: CliCommand = {
   name: 'probe',
   summary: { sv: m.sv.summary, en: m.en.summary },
   help: (lang) => m.t('help', lang, { cards: demoNames() }),
-  async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs(args, { values: ['reader', 'demo'], switches: ['json'] });
-    } catch (e) {
-      if (e instanceof UsageError) {
-        io.stderr(`kortkoll: ${e.message}\n`);
-        return ExitCode.usage;
-      }
-      throw e;
-    }
-    if (parsed.positionals.length > 0) {
-      io.stderr(m.t('unexpectedArgument', io.lang, { argument: parsed.positionals[0] as string }) + '\n');
-      return ExitCode.usage;
-    }
-    const json = parsed.switches.has('json');
-    const demo = parsed.values.get('demo');
+  run: withUsageErrors(async (args, io) => {
+    const { values } = parseCommandArgs(args, { command: 'probe', options: probeOptions }, io.lang);
+    const json = values.json === true;
+    const demo = values.demo;
     let report: CardProbeReport;
     try {
       if (demo !== undefined) {
@@ -83,7 +70,7 @@ export const probeCommand: CliCommand = {
         }
         report = await probeCardForReport(session.connect());
       } else {
-        const probed = await withChosenReader(parsed.values.get('reader'), async (monitor, reader) => {
+        const probed = await withChosenReader(values.reader, async (monitor, reader) => {
           if (!json) io.stderr(m.t('probing', io.lang, { reader }) + '\n');
           const connection = await monitor.connect(reader);
           const dropConnectionCleanup = onInterrupt(() => connection.disconnect().catch(() => undefined));
@@ -118,5 +105,5 @@ export const probeCommand: CliCommand = {
     }
     io.stdout(json ? renderCardProbeReportJson(report) : renderCardProbeReportText(report, io.lang));
     return ExitCode.ok;
-  },
+  }),
 };

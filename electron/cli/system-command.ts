@@ -3,9 +3,9 @@
  * middleware facts alone (PC/SC service, readers, Net iD / SITHS eID / OpenSC, remote session,
  * and optionally what a PKCS#11 module itself shows), with how each fact was obtained.
  */
-import type { Lang } from '../i18n/index.js';
+import { defineMessages, type Lang } from '../i18n/index.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
-import { parseArgs, UsageError } from './args.js';
+import { parseCommandArgs, UsageError, withUsageErrors } from './args.js';
 import {
   collectSystemFacts,
   UNKNOWN,
@@ -21,6 +21,15 @@ import { systemMessages as m, systemFactLabel, formatFactValue } from '../diagno
 
 export { systemMessages, systemFactLabel, formatFactValue } from '../diagnostics/system-fact-text.js';
 type MessageKey = Parameters<typeof m.t>[0];
+
+const usageMessages = defineMessages(
+  'cli-system',
+  { badTimeout: 'Ogiltig tidsgräns: {value}. Ange sekunder från 0,1 till 600, t.ex. 5.' },
+  { badTimeout: 'Invalid timeout: {value}. Give seconds from 0.1 to 600, e.g. 5.' },
+);
+
+/** `--pkcs11` may be given once per module. */
+const systemOptions = { json: { type: 'boolean' }, pkcs11: { type: 'string', multiple: true }, 'pkcs11-timeout': { type: 'string' } } as const;
 
 /** The facts as label/value rows (e.g. for the report's "system" section). */
 export function systemFactsToRows(facts: SystemFacts, lang: Lang): { key: string; label: string; value: string }[] {
@@ -183,42 +192,17 @@ export function createSystemCommand(deps: SystemCommandDeps = {}): CliCommand {
     name: 'system',
     summary: { sv: m.sv.summaryLine, en: m.en.summaryLine },
     help: (lang) => m.t('help', lang),
-    async run(args: string[], io: CliIo): Promise<number> {
-      // --pkcs11 may be repeated; the shared parser keeps one value per flag, so take them out first.
-      const modules: string[] = [];
-      const rest: string[] = [];
-      for (let i = 0; i < args.length; i++) {
-        const arg = args[i] as string;
-        if (arg === '--pkcs11') {
-          const value = args[++i];
-          if (!value) {
-            io.stderr('kortkoll system: --pkcs11 needs a value\n');
-            return ExitCode.usage;
-          }
-          modules.push(value);
-        } else if (arg.startsWith('--pkcs11=')) {
-          modules.push(arg.slice('--pkcs11='.length));
-        } else {
-          rest.push(arg);
-        }
-      }
-      let json: boolean;
+    run: withUsageErrors(async (args: string[], io: CliIo): Promise<number> => {
+      const { values } = parseCommandArgs(args, { command: 'system', options: systemOptions }, io.lang);
+      const modules = values.pkcs11 ?? [];
+      const json = values.json === true;
       let timeoutMs: number | undefined;
-      try {
-        const parsed = parseArgs(rest, { switches: ['json'], values: ['pkcs11-timeout'] });
-        if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument ${parsed.positionals[0]}`);
-        json = parsed.switches.has('json');
-        const timeout = parsed.values.get('pkcs11-timeout');
-        if (timeout !== undefined) {
-          const seconds = Number(timeout);
-          // setTimeout turns anything above 2^31-1 ms into 1 ms: a sane range, not a silent wrap.
-          if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 600) throw new UsageError('--pkcs11-timeout needs a number of seconds from 0.1 to 600');
-          timeoutMs = Math.round(seconds * 1000);
-        }
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        io.stderr(`kortkoll system: ${e.message}\n`);
-        return ExitCode.usage;
+      const timeout = values['pkcs11-timeout'];
+      if (timeout !== undefined) {
+        const seconds = Number(timeout);
+        // setTimeout turns anything above 2^31-1 ms into 1 ms: a sane range, not a silent wrap.
+        if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 600) throw new UsageError(usageMessages.t('badTimeout', io.lang, { value: timeout }));
+        timeoutMs = Math.round(seconds * 1000);
       }
       const collect = deps.collect ?? collectSystemFacts;
       const facts = await collect({
@@ -232,7 +216,7 @@ export function createSystemCommand(deps: SystemCommandDeps = {}): CliCommand {
       });
       io.stdout(json ? JSON.stringify(facts, null, 2) + '\n' : renderSystemFactsText(facts, io.lang));
       return exitCodeFor(facts);
-    },
+    }),
   };
 }
 

@@ -1,5 +1,5 @@
 /** The API preload exposes; the renderer knows nothing else of the main process. */
-import type { KortkollApi, SerializedError } from '../../electron/ipc-contract.js';
+import type { AppApiFailure, KortkollApi } from '../../electron/ipc-contract.js';
 
 declare global {
   interface Window {
@@ -11,10 +11,16 @@ export function kortkollApi(): KortkollApi | null {
   return window.kortkoll ?? null;
 }
 
-/** Calls reject with `{ code, message }`; anything else becomes a message too. */
+/** A call resolves with its value or rejects with an `AppApiFailure`: a plain `{ code, message }`. */
+export function isAppApiFailure(error: unknown): error is AppApiFailure {
+  return (
+    typeof error === 'object' && error !== null && typeof (error as AppApiFailure).code === 'string' && typeof (error as AppApiFailure).message === 'string'
+  );
+}
+
+/** The message of a rejected call; anything else (an `Error` of the page's own) becomes a message too. */
 export function errorMessage(error: unknown): string {
-  if (typeof error === 'object' && error !== null && typeof (error as SerializedError).message === 'string') {
-    return (error as SerializedError).message;
-  }
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string')
+    return (error as { message: string }).message;
   return String(error);
 }

@@ -34,14 +34,11 @@ export function CardReport({ state, api, t, idPrefix }: ViewProps & { idPrefix: 
     setNotice(null);
     setBusy(true);
     try {
-      const result = await api.reportCard({ save });
-      if (!result.ok) throw result.error;
+      const report = await api.reportCard({ save });
       const first = text === null;
-      setText(result.value.text);
+      setText(report.text);
       if (save !== null)
-        setNotice(
-          result.value.saved ? { ok: true, text: t('cardReportSaved', { path: result.value.saved.path }) } : { ok: true, text: t('cardReportNotSaved') },
-        );
+        setNotice(report.saved ? { ok: true, text: t('cardReportSaved', { path: report.saved.path }) } : { ok: true, text: t('cardReportNotSaved') });
       // The report appears below the button: take keyboard and screen-reader focus to it.
       if (first) requestAnimationFrame(() => heading.current?.focus());
     } catch (error) {

@@ -18,6 +18,7 @@ import type {
 } from '../../electron/ipc-contract.js';
 import type { MessageKey, Translate } from './i18n.js';
 import type { ViewProps } from './app.js';
+import { isAppApiFailure } from './api.js';
 
 type FieldName = 'pin' | 'current' | 'next' | 'confirmation' | 'puk';
 
@@ -124,13 +125,12 @@ export function outcomeMessage(outcome: PinOperationOutcome, t: Translate): { ok
   }
 }
 
+/** A rejected `operatePin` (an `AppApiFailure`): the two codes the dialog words itself, else the message. */
 function failureMessage(error: unknown, t: Translate): string {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (code === 'busy') return t('pinResultBusy');
-  if (code === 'sharing-violation') return t('pinResultOtherProgram');
-  const message =
-    typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : '';
-  return t('pinResultFailed', { message });
+  if (!isAppApiFailure(error)) return t('pinResultFailed', { message: '' });
+  if (error.code === 'busy') return t('pinResultBusy');
+  if (error.code === 'sharing-violation') return t('pinResultOtherProgram');
+  return t('pinResultFailed', { message: error.message });
 }
 
 /** The SITHS table, checked in the dialog before anything is sent: the first problem, or null. */
@@ -253,10 +253,9 @@ export function PinDialog({ request, view, api, t, accept, onClose }: PinDialogP
     let done = false;
     try {
       const answer = await api.operatePin(call);
-      if (!answer.ok) throw answer.error;
-      accept(answer.value.state);
-      const message = outcomeMessage(answer.value.outcome, t);
-      done = answer.value.outcome.kind === 'done';
+      accept(answer.state);
+      const message = outcomeMessage(answer.outcome, t);
+      done = answer.outcome.kind === 'done';
       setResult(message);
     } catch (error) {
       setResult({ ok: false, text: failureMessage(error, t) });

@@ -50,7 +50,7 @@ export function HelpView({ state, api, t, fail }: ViewProps) {
             </ExternalLink>
           </li>
           <li>
-            <button type="button" class="link-button" onClick={() => api.openLoginPage().then((result) => (result.ok ? undefined : fail(result.error)), fail)}>
+            <button type="button" class="link-button" onClick={() => api.openLoginPage().catch(fail)}>
               {t('helpLoginPage')}: <span class="code">{state.guide.loginUrl}</span>
             </button>{' '}
             <span class="external-link__hint">{t('helpOpensInBrowser')}</span>

@@ -13,7 +13,7 @@ export function LoginView({ state, api, t }: ViewProps) {
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const open = () => {
     api.openLoginPage().then(
-      (result) => setNotice(result.ok ? { ok: true, text: t('loginPageOpened') } : { ok: false, text: t('errorPrefix', { message: result.error.message }) }),
+      () => setNotice({ ok: true, text: t('loginPageOpened') }),
       (error: unknown) => setNotice({ ok: false, text: t('errorPrefix', { message: errorMessage(error) }) }),
     );
   };

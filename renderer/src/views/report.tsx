@@ -26,8 +26,8 @@ export function ReportView(props: ViewProps) {
     }
     let current = true;
     api.renderReport({ format: 'text', redact }).then(
-      (result) => {
-        if (current) setText(result.ok ? result.value : null);
+      (rendered) => {
+        if (current) setText(rendered);
       },
       () => {
         if (current) setText(null);
@@ -41,9 +41,8 @@ export function ReportView(props: ViewProps) {
   const copy = async () => {
     setNotice(null);
     try {
-      const result = await api.renderReport({ format: 'text', redact });
-      if (!result.ok) throw result.error;
-      const copied = await copyText(result.value);
+      const rendered = await api.renderReport({ format: 'text', redact });
+      const copied = await copyText(rendered);
       setNotice(copied ? { ok: true, text: t('copied') } : { ok: false, text: t('copyFailed') });
       if (!copied) selectPreview(preview.current);
     } catch (error) {
@@ -55,9 +54,8 @@ export function ReportView(props: ViewProps) {
     setNotice(null);
     setBusy(true);
     try {
-      const result = await api.saveReport({ format, redact });
-      if (!result.ok) throw result.error;
-      setNotice(result.value ? { ok: true, text: t('saved', { path: result.value.path }) } : { ok: true, text: t('saveCancelled') });
+      const saved = await api.saveReport({ format, redact });
+      setNotice(saved ? { ok: true, text: t('saved', { path: saved.path }) } : { ok: true, text: t('saveCancelled') });
     } catch (error) {
       setNotice({ ok: false, text: t('errorPrefix', { message: errorMessage(error) }) });
     } finally {

@@ -9,8 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createAppApiHandlers, invokeAppApi, openAllowed, type AppApiDeps } from '../../../electron/app-api.js';
-import type { AppState, Result } from '../../../electron/ipc-contract.js';
+import { createAppApiHandlers, forbiddenCall, invokeAppApi, openAllowed, type AppApiDeps } from '../../../electron/app-api.js';
+import type { AppState, IpcEnvelope } from '../../../electron/ipc-contract.js';
 import type { KortkollService } from '../../../electron/service-types.js';
 import { repoRoot } from './build.js';
 
@@ -111,10 +111,10 @@ export async function openAppPage(browser: Browser, options: AppPageOptions): Pr
 
   const trusted = (frame: { url(): string }) => frame === page.mainFrame() && new URL(frame.url()).origin === origin;
 
-  await page.exposeBinding('__kortkollInvoke', async (source, channel: unknown, args: unknown): Promise<Result<unknown>> => {
+  await page.exposeBinding('__kortkollInvoke', async (source, channel: unknown, args: unknown): Promise<IpcEnvelope<unknown>> => {
     if (!trusted(source.frame)) {
       result.refusedCalls++;
-      return { ok: false, error: { code: 'forbidden', message: 'This frame may not use the Kortkoll API.' } };
+      return forbiddenCall();
     }
     const response = await invokeAppApi(handlers, channel, args);
     result.ipcTrace.push({ channel: String(channel), response: JSON.stringify(response) });
@@ -142,7 +142,8 @@ export async function openAppPage(browser: Browser, options: AppPageOptions): Pr
       const url = request.url();
       result.blocked.push(url);
       if (!request.isNavigationRequest()) return route.abort('blockedbyclient');
-      await openAllowed(url, service.loginUrl, deps);
+      // A refused address is simply not opened (as the shell's openExternalIfAllowed).
+      await openAllowed(url, service.loginUrl, deps).catch(() => undefined);
       // "204 No Content" ends a navigation without leaving the page: as will-navigate's preventDefault.
       return route.fulfill({ status: 204, body: '' });
     },

@@ -37,7 +37,7 @@ describe('pin:operate argument checks', () => {
     ];
     for (const call of calls) {
       const result = await invokeAppApi(handlers, 'pin:operate', [call]);
-      expect(result).toMatchObject({ ok: true, value: { ok: true, value: { outcome: { kind: 'refused' } } } });
+      expect(result).toMatchObject({ ok: true, value: { outcome: { kind: 'refused' } } });
       expectNoEcho(result, [secret, puk, '246813']);
     }
     expect(service.calls.map((call) => call.args[0])).toEqual([
@@ -115,11 +115,30 @@ describe('pin:operate argument checks', () => {
     const { handlers, service } = setup();
     service.reportAvailable = false;
     const result = await invokeAppApi(handlers, 'pin:operate', [{ kind: 'test', pin: 'authentication', values: { pin: secret }, confirmedLastTry: false }]);
-    expect(result).toEqual({ ok: true, value: { ok: false, error: { code: 'no-card', message: 'There is no card in the reader' } } });
+    expect(result).toEqual({ ok: false, error: { code: 'no-card', message: 'There is no card in the reader' } });
     service.pinOperation = async () => {
       throw new Error(`boom ${secret}`);
     };
     const unexpected = await invokeAppApi(handlers, 'pin:operate', [{ kind: 'test', pin: 'authentication', values: { pin: secret }, confirmedLastTry: false }]);
-    expect(unexpected).toEqual({ ok: true, value: { ok: false, error: { code: 'pin-operation-failed', message: 'The PIN operation could not be done' } } });
+    expect(unexpected).toEqual({ ok: false, error: { code: 'pin-operation-failed', message: 'The PIN operation could not be done' } });
+  });
+
+  it('empties its checked copy of the digits once the service is done with them, also when it failed', async () => {
+    const { handlers, service } = setup();
+    const seen: Record<string, string>[] = [];
+    const original = service.pinOperation;
+    service.pinOperation = async (request) => {
+      seen.push(request.values as Record<string, string>);
+      expect(Object.values(request.values)).toEqual([secret]);
+      return original(request);
+    };
+    const call = { kind: 'test', pin: 'authentication', values: { pin: secret }, confirmedLastTry: false };
+    await invokeAppApi(handlers, 'pin:operate', [call]);
+    service.reportAvailable = false;
+    await invokeAppApi(handlers, 'pin:operate', [call]);
+    expect(seen).toHaveLength(2);
+    for (const values of seen) expect(values).toEqual({ pin: '' });
+    // The page's own object is not the one the service got: it is left as the page sent it.
+    expect(call.values.pin).toBe(secret);
   });
 });

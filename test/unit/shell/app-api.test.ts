@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allowedExternalUrl, createAppApiHandlers, invokeAppApi, openAllowed, suggestedReportName, type AppApiDeps } from '../../../electron/app-api.js';
+import {
+  AppApiError,
+  allowedExternalUrl,
+  createAppApiHandlers,
+  invokeAppApi,
+  openAllowed,
+  suggestedReportName,
+  type AppApiDeps,
+} from '../../../electron/app-api.js';
 import { invokeChannels } from '../../../electron/ipc-contract.js';
 import { createFakeService } from './fake-service.js';
 
@@ -116,7 +124,7 @@ describe('app API handlers', () => {
     const { handlers, service } = setup();
     expect((await handlers['state:get']()).seq).toBe(service.getState().seq);
     expect((await handlers['diagnosis:run']({ online: true })).onlineChecks).toBe(true);
-    expect(await handlers['report:render']({ format: 'json', redact: false })).toEqual({ ok: true, value: 'report json redact=false' });
+    expect(await handlers['report:render']({ format: 'json', redact: false })).toBe('report json redact=false');
     expect((await handlers['reader:choose']('Virtual PCD 00 00')).selectedReader).toBe('Virtual PCD 00 00');
     expect((await handlers['reader:choose'](null)).selectedReader).toBeNull();
     expect((await handlers['lang:set']('en')).lang).toBe('en');
@@ -193,70 +201,149 @@ describe('app API handlers', () => {
     expect(await invokeAppApi(handlers, 'state:get', 'x')).toMatchObject({ ok: false, error: { code: 'bad-argument' } });
   });
 
-  it('wraps a failing service as {code, message}, never a stack trace', async () => {
+  it('wraps a failing service as {code, message} with a fixed text for its code, never a stack trace', async () => {
     const { handlers, service } = setup();
     service.runDiagnosis = async () => {
-      throw Object.assign(new Error('Card removed'), { code: 'card-removed' });
+      throw Object.assign(new Error('Card removed from Anna Andersson’s reader'), { code: 'card-removed' });
     };
     const result = await invokeAppApi(handlers, 'diagnosis:run', [{ online: false }]);
-    expect(result).toEqual({ ok: false, error: { code: 'card-removed', message: 'Card removed' } });
+    expect(result).toEqual({ ok: false, error: { code: 'card-removed', message: 'The card was removed' } });
+  });
+
+  it('turns any other error into internal, with a generic message that is not the error’s own', async () => {
+    const { handlers, service } = setup();
+    const personal = 'Anna Andersson 19121212-1212';
+    service.getState = () => {
+      throw Object.assign(new Error(personal), { code: 'EPERSONAL', stack: `Error: ${personal}\n    at x` });
+    };
+    service.setLanguage = () => {
+      throw personal;
+    };
+    for (const [channel, args] of [
+      ['state:get', []],
+      ['lang:set', ['en']],
+    ] as const) {
+      const result = await invokeAppApi(handlers, channel, args);
+      expect(result).toEqual({ ok: false, error: { code: 'internal', message: 'Internal error in Kortkoll' } });
+      expect(JSON.stringify(result)).not.toContain('Anna');
+    }
+  });
+
+  it('answers every channel with its value in the one envelope: no channel returns a success-or-failure value of its own', async () => {
+    const { handlers } = setup();
+    const valid: { [C in (typeof invokeChannels)[number]]: unknown[] } = {
+      'state:get': [],
+      'diagnosis:run': [{ online: false }],
+      'report:render': [{ format: 'text', redact: true }],
+      'report:save': [{ format: 'json', redact: true }],
+      'login:open': [],
+      'reader:choose': [null],
+      'lang:set': ['en'],
+      'demo:list': [],
+      'demo:use': ['netid-legacy'],
+      'card:probe': [{ save: null }],
+      'pin:operate': [{ kind: 'test', pin: 'authentication', values: { pin: '123456' }, confirmedLastTry: false }],
+    };
+    for (const channel of invokeChannels) {
+      const envelope = await invokeAppApi(handlers, channel, valid[channel]);
+      expect(envelope.ok, channel).toBe(true);
+      const value = envelope.ok ? envelope.value : undefined;
+      const looksLikeAnEnvelope = typeof value === 'object' && value !== null && ('ok' in value || 'error' in value);
+      expect(looksLikeAnEnvelope, channel).toBe(false);
+    }
   });
 
   it("card:probe: the card report as text in the app's language, saved as text or JSON when asked", async () => {
     const { handlers, service, saved, setSaveAnswer } = setup();
     const shown = await handlers['card:probe']({ save: null });
-    expect(shown).toMatchObject({ ok: true, value: { saved: null } });
-    if (shown.ok) expect(shown.value.text).toContain('Kortrapport från Kortkoll');
+    expect(shown.saved).toBeNull();
+    expect(shown.text).toContain('Kortrapport från Kortkoll');
     expect(saved).toEqual([]);
     setSaveAnswer('/home/anna/kortrapport.json');
-    expect(await handlers['card:probe']({ save: 'json' })).toMatchObject({ ok: true, value: { saved: { path: '/home/anna/kortrapport.json' } } });
+    expect((await handlers['card:probe']({ save: 'json' })).saved).toEqual({ path: '/home/anna/kortrapport.json' });
     expect(saved[0]?.name).toBe('kortkoll-kortrapport-2026-11-25-1405.json');
     expect(JSON.parse(saved[0]?.content ?? '')).toMatchObject({ kind: 'kortkoll-card-probe-report' });
     await handlers['lang:set']('en');
     setSaveAnswer(null);
     const cancelled = await handlers['card:probe']({ save: 'text' });
-    expect(cancelled).toMatchObject({ ok: true, value: { saved: null } });
-    if (cancelled.ok) expect(cancelled.value.text).toContain('Card report from Kortkoll');
+    expect(cancelled.saved).toBeNull();
+    expect(cancelled.text).toContain('Card report from Kortkoll');
     expect(saved[1]?.name).toBe('kortkoll-card-report-2026-11-25-1405.txt');
     expect(saved[1]?.content).toContain('SELECT IDPrime applet');
     service.reportAvailable = false;
-    expect(await handlers['card:probe']({ save: null })).toMatchObject({ ok: false, error: { code: 'no-card' } });
+    await expect(handlers['card:probe']({ save: null })).rejects.toMatchObject({ code: 'no-card', message: 'There is no card in the reader' });
+    await expect(handlers['card:probe']({ save: null })).rejects.toBeInstanceOf(AppApiError);
   });
 
-  it('reports a missing report as a result, not a crash', async () => {
+  it('card:probe: a probe that fails without a known code is probe-failed, a failed save is save-failed, neither with the error’s text', async () => {
+    const { handlers, service } = setup();
+    service.probeCard = async () => {
+      throw new Error('reader of Anna Andersson exploded');
+    };
+    expect(await invokeAppApi(handlers, 'card:probe', [{ save: null }])).toEqual({
+      ok: false,
+      error: { code: 'probe-failed', message: 'The card could not be asked' },
+    });
+    const failingSave = createAppApiHandlers(createFakeService(), {
+      openExternal: async () => undefined,
+      saveFile: async () => {
+        throw Object.assign(new Error("EACCES: permission denied, open '/home/anna/kortrapport.txt'"), { code: 'EACCES' });
+      },
+    });
+    for (const [channel, options] of [
+      ['card:probe', { save: 'text' }],
+      ['report:save', { format: 'html', redact: true }],
+    ] as const) {
+      expect(await invokeAppApi(failingSave, channel, [options])).toEqual({
+        ok: false,
+        error: { code: 'save-failed', message: 'The file could not be saved' },
+      });
+    }
+  });
+
+  it('rejects with no-report when there is no report yet, not a crash', async () => {
     const { handlers, service } = setup();
     service.reportAvailable = false;
-    expect(await handlers['report:render']({ format: 'text', redact: true })).toMatchObject({ ok: false, error: { code: 'no-report' } });
-    expect(await handlers['report:save']({ format: 'html', redact: true })).toMatchObject({ ok: false, error: { code: 'no-report' } });
+    await expect(handlers['report:render']({ format: 'text', redact: true })).rejects.toMatchObject({ code: 'no-report' });
+    await expect(handlers['report:save']({ format: 'html', redact: true })).rejects.toMatchObject({ code: 'no-report' });
   });
 
   it('saves the rendered report under a suggested name, and says when the user cancelled', async () => {
     const { handlers, saved, setSaveAnswer } = setup();
-    expect(await handlers['report:save']({ format: 'html', redact: true })).toEqual({ ok: true, value: { path: '/home/anna/kortkoll.html' } });
+    expect(await handlers['report:save']({ format: 'html', redact: true })).toEqual({ path: '/home/anna/kortkoll.html' });
     expect(saved).toEqual([{ name: 'kortkoll-rapport-2026-11-25-1405.html', content: 'report html redact=true' }]);
     setSaveAnswer(null);
-    expect(await handlers['report:save']({ format: 'json', redact: false })).toEqual({ ok: true, value: null });
+    expect(await handlers['report:save']({ format: 'json', redact: false })).toBeNull();
     expect(saved[1]?.name).toBe('kortkoll-rapport-2026-11-25-1405.json');
   });
 
   it('opens the configured login page through the allowlist', async () => {
     const { handlers, opened } = setup();
-    expect(await handlers['login:open']()).toEqual({ ok: true, value: null });
+    expect(await handlers['login:open']()).toBeNull();
     expect(opened).toEqual(['http://personal.minavardkontakter.se/']);
   });
 
   it('refuses to open a login page that is not a web address', async () => {
     const { handlers, opened } = setup('javascript:alert(1)');
-    expect(await handlers['login:open']()).toMatchObject({ ok: false, error: { code: 'url-not-allowed' } });
+    await expect(handlers['login:open']()).rejects.toMatchObject({ code: 'url-not-allowed' });
     expect(opened).toEqual([]);
+  });
+
+  it('says open-failed when the browser cannot be started', async () => {
+    const handlers = createAppApiHandlers(createFakeService(), {
+      openExternal: async () => {
+        throw new Error('xdg-open: no such file');
+      },
+      saveFile: async () => null,
+    });
+    expect(await invokeAppApi(handlers, 'login:open', [])).toEqual({ ok: false, error: { code: 'open-failed', message: 'The page could not be opened' } });
   });
 
   it('openAllowed opens the normalised address, never the original string', async () => {
     const opened: string[] = [];
-    const result = await openAllowed('HTTPS://Test.SITHS.se:443/a/../b', 'http://personal.minavardkontakter.se', {
+    await openAllowed('HTTPS://Test.SITHS.se:443/a/../b', 'http://personal.minavardkontakter.se', {
       openExternal: async (url) => void opened.push(url),
     });
-    expect(result.ok).toBe(true);
     expect(opened).toEqual(['https://test.siths.se/b']);
   });
 

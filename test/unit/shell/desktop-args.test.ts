@@ -13,4 +13,10 @@ describe('desktop command line', () => {
     expect(parseDesktopArgs(['--demo', '--lang', 'de'])).toEqual({ demoCard: null });
     expect(parseDesktopArgs(['--demo='])).toEqual({ demoCard: null });
   });
+  it('reads the switch that follows an option without its value on its own, and the last of each option counts', () => {
+    expect(parseDesktopArgs(['--demo', '--lang', 'en'])).toEqual({ demoCard: null, lang: 'en' });
+    expect(parseDesktopArgs(['--lang=en', '--demo', '--enable-logging', '--demo', 'netid-legacy'])).toEqual({ demoCard: 'netid-legacy', lang: 'en' });
+    expect(parseDesktopArgs(['--demo', 'netid-legacy', '--demo', '--no-sandbox'])).toEqual({ demoCard: 'netid-legacy' });
+    expect(parseDesktopArgs(['--lang', 'en', '--lang', 'sv', '--demo=test-pki', '--demo=siths-eid-2024'])).toEqual({ demoCard: 'siths-eid-2024', lang: 'sv' });
+  });
 });

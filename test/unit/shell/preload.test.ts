@@ -53,7 +53,7 @@ describe('preload', () => {
     expect(JSON.stringify(Object.keys(api))).not.toMatch(/ipc|invoke|send/i);
   });
 
-  it('sends each method to its own channel with the arguments as given', async () => {
+  it('sends each method to its own channel with the arguments as given, and resolves with the envelope’s value', async () => {
     fake.setAnswer((channel) => ({ ok: true, value: channel }));
     for (const channel of invokeChannels) {
       const method = (api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[apiNames[channel]]!;
@@ -65,8 +65,10 @@ describe('preload', () => {
   it('turns a failure into a rejected promise carrying {code, message}', async () => {
     fake.setAnswer(() => ({ ok: false, error: { code: 'bad-argument', message: 'lang:set: language must be one of sv, en', stack: 'secret' } }));
     await expect(api.setLanguage('de' as never)).rejects.toEqual({ code: 'bad-argument', message: 'lang:set: language must be one of sv, en' });
-    fake.setAnswer(() => 'not an envelope');
-    await expect(api.getState()).rejects.toMatchObject({ code: 'bad-response' });
+    for (const answer of ['not an envelope', null, { ok: true }, { ok: false, error: 'boom' }, { ok: 'yes', value: 1 }]) {
+      fake.setAnswer(() => answer);
+      await expect(api.getState()).rejects.toEqual({ code: 'bad-response', message: 'The main process sent an unexpected response.' });
+    }
   });
 
   it('hands listeners the state only, and stops when unsubscribed', () => {
