@@ -62,7 +62,8 @@ export function createFakeService(loginUrl = 'http://personal.minavardkontakter.
     calls,
     reportAvailable: true,
     loginUrl,
-    middlewareSettled: () => true,
+    ready: async () => state,
+    whenSettled: async () => state,
     emit(patch) {
       state = { ...state, ...patch, seq: state.seq + 1 };
       for (const listener of listeners) listener(state);
