@@ -17,11 +17,13 @@ import { identifyCard } from './card/profiles.js';
 import type { CardReadResult } from './card/card-read-result.js';
 import { analyseCardCertificates, type CardAnalysisOptions } from './diagnostics/card-analysis.js';
 import { buildDiagnosticReport, type DiagnosisFacts } from './diagnostics/diagnose.js';
+import type { DiagnosticReport } from './diagnostics/report-types.js';
 import { renderReport } from './diagnostics/render.js';
 import { redactReport } from './diagnostics/redact.js';
 import { defineMessages, type Lang } from './i18n/index.js';
 import type {
   AppState,
+  AppStateCommon,
   DemoCardInfo,
   PinOperationCall,
   PinOperationOffer,
@@ -29,6 +31,8 @@ import type {
   PinOperationsView,
   ReadProgress,
   ReportFormat,
+  ReportOfCard,
+  ReportWithoutCard,
 } from './ipc-contract.js';
 import { performPinOperation, type PinOperationRequest } from './card/pin/pin-operations.js';
 import { PinSecret } from './card/pin/pin-secret.js';
@@ -699,24 +703,46 @@ function appStateOf(core: ServiceState, context: { seq: number; readers: ReaderS
     browserStores: read?.browserStores ?? null,
   };
   const report = phase === 'starting' ? null : buildDiagnosticReport(facts, core.lang);
-  const progress: ReadProgress | null = reading
-    ? { stage: reading.progress, percent: progressPercent[reading.progress], message: progressMessages.t(reading.progress, core.lang) }
-    : null;
-  const state: AppState = {
+  const common: AppStateCommon = {
     seq: context.seq,
-    phase,
     lang: core.lang,
     demoCard: core.demoCard,
     selectedReader: core.selectedReader,
     readers: report?.readers ?? [],
-    progress,
-    report,
     guide: buildLoginGuide({ phase, report, lang: core.lang, loginUrl: context.loginUrl }),
     lastEvent: core.lastEvent,
     onlineChecks: core.online,
-    pinOperations: phase === 'ready' && read ? pinOperationsOf(read.result, report?.pins ?? []) : null,
   };
-  return Object.freeze(state);
+  // The phase, the report's card and the progress all follow from the one card slot (phaseOf):
+  // `reading` has a read under way, `ready` and `card-error` a read card, the others none.
+  if (report === null) return Object.freeze({ ...common, phase: 'starting', report: null, progress: null, pinOperations: null });
+  switch (phase) {
+    case 'starting':
+      throw new Error('A starting state has no report');
+    case 'reading': {
+      const stage = reading?.progress ?? 'connecting';
+      const progress: ReadProgress = { stage, percent: progressPercent[stage], message: progressMessages.t(stage, core.lang) };
+      return Object.freeze({ ...common, phase, report: reportWithoutCard(report), progress, pinOperations: null });
+    }
+    case 'ready': {
+      const ofCard = reportOfCard(report);
+      return Object.freeze({ ...common, phase, report: ofCard, progress: null, pinOperations: read ? pinOperationsOf(read.result, ofCard.pins) : null });
+    }
+    case 'card-error':
+      return Object.freeze({ ...common, phase, report: reportOfCard(report), progress: null, pinOperations: null });
+    default:
+      return Object.freeze({ ...common, phase, report: reportWithoutCard(report), progress: null, pinOperations: null });
+  }
+}
+
+function reportOfCard(report: DiagnosticReport): ReportOfCard {
+  if (report.card === null) throw new Error('A card was read but its report has no card');
+  return report as ReportOfCard;
+}
+
+function reportWithoutCard(report: DiagnosticReport): ReportWithoutCard {
+  if (report.card !== null) throw new Error('No card was read but the report has one');
+  return report as ReportWithoutCard;
 }
 
 /** The PC/SC service as the report states it (a demo reader is a service that is up). */
