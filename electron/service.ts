@@ -386,7 +386,7 @@ class Service implements KortkollService {
       const unsubscribe = monitor.onEvent((event) => {
         if (event.type === 'reader-added' && !settled) {
           unreported.add(event.reader);
-          void (monitor.readerReported?.(event.reader) ?? Promise.resolve()).then(() => {
+          void monitor.readerReported(event.reader).then(() => {
             unreported.delete(event.reader);
             if (unreported.size === 0) settle();
           });
