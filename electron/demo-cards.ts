@@ -3,10 +3,12 @@
  * person can see what Kortkoll shows without a reader. `real-test-chain` reads files from the
  * developers' shared folder and is for tests only.
  */
-import type { CardConnection } from '../native/transport.js';
+import type { CardConnection, ReaderMonitor } from '../native/transport.js';
 import { isVirtualCardName, virtualCardNames, type VirtualCardName } from '../native/simulator/card-names.js';
 import { InProcessTransport, DEFAULT_IN_PROCESS_READER_NAME } from '../native/simulator/in-process-transport.js';
 import type { ApduEngine } from '../native/simulator/apdu-engine.js';
+import type { VirtualCardEndpoint } from '../native/simulator/endpoint.js';
+import { VirtualReaderMonitor } from '../native/simulator/virtual-reader-monitor.js';
 import type { DemoCardInfo } from './ipc-contract.js';
 import { defineMessages, type Lang } from './i18n/index.js';
 
@@ -84,14 +86,52 @@ export class UnknownDemoCardError extends Error {
   }
 }
 
-export async function openDemoCard(name: string): Promise<DemoCardSession> {
+/** The reader a demo card is in: the name the reports and the app show in demo mode. */
+export const demoReaderName = DEFAULT_IN_PROCESS_READER_NAME;
+
+/** A demo card, built and ready to be inserted. */
+export interface DemoCard {
+  readonly name: string;
+  readonly engine: VirtualCardEndpoint;
+}
+
+/** Builds the named demo card; rejects with UnknownDemoCardError before anything else happens. */
+export async function loadDemoCard(name: string): Promise<DemoCard> {
   if (!isVirtualCardName(name)) throw new UnknownDemoCardError(name);
   // The card builders and the test PKI load only when a demo card is opened.
   const { createVirtualCard } = await import('../native/simulator/cards.js');
   const engine: ApduEngine = await createVirtualCard(name);
+  return { name, engine };
+}
+
+/**
+ * Demo mode as the service sees it: a reader monitor like any other, with one virtual reader
+ * (`demoReaderName`) into which the chosen demo card is inserted, swapped or from which it is
+ * taken out, with the card events a real reader gives.
+ */
+export interface DemoReader {
+  readonly monitor: ReaderMonitor;
+  /** Puts the card into the demo reader (a card already there is taken out first). */
+  insert(card: DemoCard): void;
+  /** Takes the card out of the demo reader. */
+  remove(): void;
+}
+
+export function createDemoReader(): DemoReader {
+  const monitor = new VirtualReaderMonitor([demoReaderName]);
+  return {
+    monitor,
+    insert: (card) => monitor.insertCard(demoReaderName, card.engine),
+    remove: () => monitor.removeCard(demoReaderName),
+  };
+}
+
+/** A demo card on its own, for the CLI commands that talk to one card (read, probe, pin). */
+export async function openDemoCard(name: string): Promise<DemoCardSession> {
+  const { engine } = await loadDemoCard(name);
   return {
     name,
-    readerName: DEFAULT_IN_PROCESS_READER_NAME,
+    readerName: demoReaderName,
     atr: engine.atr,
     connect: () => new InProcessTransport(engine),
   };

@@ -5,7 +5,7 @@
  * from here. A call resolves with the channel's value or rejects with an `AppApiFailure`
  * (`{ code, message }`); no channel returns a success-or-failure value of its own.
  */
-import type { DiagnosticReport, ReportReader } from './diagnostics/report-types.js';
+import type { DiagnosticReport, ReportCard, ReportReader } from './diagnostics/report-types.js';
 import type { LoginGuide } from './login/guide-types.js';
 import type { Lang } from './i18n/index.js';
 
@@ -18,27 +18,49 @@ export interface ReadProgress {
   message: string;
 }
 
-/** An immutable snapshot of everything the UI shows. A new object with a higher `seq` on each change. */
-export interface AppState {
+/** What every snapshot has, whatever the phase. */
+export interface AppStateCommon {
   seq: number;
-  phase: AppPhase;
   lang: Lang;
   /** Name of the virtual demo card in use, or null when real readers are used. */
   demoCard: string | null;
   selectedReader: string | null;
   readers: ReportReader[];
-  progress: ReadProgress | null;
-  report: DiagnosticReport | null;
   guide: LoginGuide;
   /** The last card event, so the UI can announce it ("Kortet togs ut"). */
   lastEvent: { kind: 'card-inserted' | 'card-removed' | 'service-lost' | 'service-restored'; reader: string | null; at: string } | null;
   onlineChecks: boolean;
-  /**
-   * What may be done with the card's PINs now (test, change, unblock), from the current read; null
-   * when nothing may (no card read, structure or card type unknown).
-   */
-  pinOperations: PinOperationsView | null;
 }
+
+/** A report about the computer, its service and readers, with no card in it (none there, or not read yet). */
+export type ReportWithoutCard = DiagnosticReport & { card: null };
+/** A report of a card that was read (or could not be read: the card error is in it). */
+export type ReportOfCard = DiagnosticReport & { card: ReportCard };
+
+/**
+ * An immutable snapshot of everything the UI shows. A new object with a higher `seq` on each
+ * change. Discriminated on `phase`: what a phase has is there, what it cannot have is null —
+ * `starting` has no report yet, `reading` has its progress, `ready` has a card and its report, and
+ * only `ready` may offer PIN operations.
+ */
+export type AppState =
+  | (AppStateCommon & { phase: 'starting'; report: null; progress: null; pinOperations: null })
+  | (AppStateCommon & { phase: 'no-service' | 'no-reader' | 'no-card'; report: ReportWithoutCard; progress: null; pinOperations: null })
+  | (AppStateCommon & { phase: 'reading'; report: ReportWithoutCard; progress: ReadProgress; pinOperations: null })
+  | (AppStateCommon & {
+      phase: 'ready';
+      report: ReportOfCard;
+      progress: null;
+      /**
+       * What may be done with the card's PINs now (test, change, unblock), from the current read; null
+       * when nothing may (structure or card type unknown, no counter read).
+       */
+      pinOperations: PinOperationsView | null;
+    })
+  | (AppStateCommon & { phase: 'card-error'; report: ReportOfCard; progress: null; pinOperations: null });
+
+/** The state of one phase. */
+export type AppStateIn<P extends AppPhase> = Extract<AppState, { phase: P }>;
 
 export type OperatedPinRole = 'authentication' | 'signature';
 export type PinOperationKind = 'test' | 'change' | 'unblock';

@@ -8,12 +8,20 @@ import type { Lang } from './i18n/index.js';
 import type { CardProbeReport } from './card/card-probe-report.js';
 
 export interface KortkollService {
-  /** Starts watching readers (or the demo card). Resolves when the first state is known. */
+  /** Starts watching readers (or the demo card). Resolves when the read it started (if any) is done. */
   start(): Promise<void>;
   close(): Promise<void>;
   getState(): AppState;
-  /** True once the middleware comparison of the current card is in, or there is none to wait for. */
-  middlewareSettled(): boolean;
+  /**
+   * Resolves with the first state whose verdict is known: the readers there at start have reported
+   * (or the service is down) and no card is being read. With `timeoutMs`, with the state then at the latest.
+   */
+  ready(options?: { timeoutMs?: number }): Promise<AppState>;
+  /**
+   * Like `ready`, and every answer asked in the background is in too: the system facts, and what
+   * the middleware and the browser stores see of the card read (where the service was given the means to ask).
+   */
+  whenSettled(options?: { timeoutMs?: number }): Promise<AppState>;
   /** Called with every new snapshot; returns an unsubscribe function. */
   subscribe(listener: (state: AppState) => void): () => void;
   /**

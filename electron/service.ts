@@ -1,27 +1,29 @@
 /**
- * The application service: owns the reader monitor (or the demo card), reads the card on each
- * card event, runs the diagnosis, keeps the current state and emits immutable snapshots. Both
+ * The application service: owns the reader monitor (PC/SC, or the demo reader), reads the card on
+ * each card event, runs the diagnosis, keeps the current state and emits immutable snapshots. Both
  * faces use it: the desktop app through IPC, the CLI directly. It knows no Electron and no PC/SC
- * binding: the faces hand it a monitor factory.
+ * binding: the faces hand it a monitor factory. What it shows is a pure function of the events
+ * (service-state.ts); this is the shell that feeds them in and runs what they ask for.
  */
 import { arch, platform, release, type as osType } from 'node:os';
-import type { CardConnection, ReaderEvent, ReaderMonitor, ReaderState } from '../native/transport.js';
+import type { CardConnection, ReaderMonitor, ReaderState } from '../native/transport.js';
 import { isTransportError, toHex } from '../native/transport.js';
 import type { SystemFact } from '../native/system/types.js';
-import { compareMiddlewareWithCard, type BrowserStoreView, type MiddlewareComparison, type Pkcs11ModuleView } from '../native/system/index.js';
+import { compareMiddlewareWithCard, type BrowserStoreView, type Pkcs11ModuleView } from '../native/system/index.js';
 import { systemClock, type Clock } from '../native/clock.js';
 import { readCard, type PinCounterReading } from './card/read-card.js';
 import { probeCardForReport, type CardProbeReport } from './card/card-probe-report.js';
 import { identifyCard } from './card/profiles.js';
 import type { CardReadResult } from './card/card-read-result.js';
-import { analyseCardCertificates, type CardAnalysis, type CardAnalysisOptions } from './diagnostics/card-analysis.js';
+import { analyseCardCertificates, type CardAnalysisOptions } from './diagnostics/card-analysis.js';
 import { buildDiagnosticReport, type DiagnosisFacts } from './diagnostics/diagnose.js';
+import type { DiagnosticReport } from './diagnostics/report-types.js';
 import { renderReport } from './diagnostics/render.js';
 import { redactReport } from './diagnostics/redact.js';
 import { defineMessages, type Lang } from './i18n/index.js';
 import type {
-  AppPhase,
   AppState,
+  AppStateCommon,
   DemoCardInfo,
   PinOperationCall,
   PinOperationOffer,
@@ -29,13 +31,27 @@ import type {
   PinOperationsView,
   ReadProgress,
   ReportFormat,
+  ReportOfCard,
+  ReportWithoutCard,
 } from './ipc-contract.js';
 import { performPinOperation, type PinOperationRequest } from './card/pin/pin-operations.js';
 import { PinSecret } from './card/pin/pin-secret.js';
 import { sithsPinPolicy } from './card/pin/pin-policy.js';
 import { buildLoginGuide, defaultLoginUrl } from './login/guide.js';
 import type { KortkollService } from './service-types.js';
-import { demoCards, openDemoCard, type DemoCardSession } from './demo-cards.js';
+import { createDemoReader, demoCards, loadDemoCard, type DemoReader } from './demo-cards.js';
+import {
+  followedReaderWithCard,
+  initialServiceState,
+  isReady,
+  isSettled,
+  phaseOf,
+  reduce,
+  type ReadTicket,
+  type ServiceEffect,
+  type ServiceEvent,
+  type ServiceState,
+} from './service-state.js';
 
 export interface KortkollServiceOptions {
   lang?: Lang;
@@ -44,7 +60,7 @@ export interface KortkollServiceOptions {
   loginUrl?: string;
   /** Check revocation online (OCSP/CRL). Off by default. */
   online?: boolean;
-  /** Creates the PC/SC reader monitor (native/pcsc); absent: only demo cards are available. */
+  /** Creates the PC/SC reader monitor (native/pcsc); absent: only demo cards are available. Called again after demo mode. */
   monitorFactory?: () => ReaderMonitor;
   /** Operating-system and middleware facts (native/system); run in the background, never blocks a read. */
   collectSystemFacts?: () => Promise<SystemFact[]>;
@@ -98,60 +114,75 @@ const progressPercent: Record<ReadProgress['stage'], number> = {
   done: 100,
 };
 
-interface CardContext {
-  reader: string;
-  read: CardReadResult;
-  analysis: CardAnalysis | null;
-  /** What the middleware sees, once asked (null: not asked, or not answered yet). */
-  middleware: MiddlewareComparison[] | null;
-  /** What the browser stores hold, once looked at (null: not asked, or not answered yet). */
-  browserStores: BrowserStoreView[] | null;
-}
-
 function osName(): string {
   return `${osType()} ${release()}`;
 }
 
+function serializedError(error: unknown): { code: string; message: string } {
+  return { code: isTransportError(error) ? error.code : 'pcsc-error', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** A read under way: its connection, so that a read that no longer counts can be ended at once. */
+interface ReadJob {
+  connection: CardConnection | null;
+  cancelled: boolean;
+}
+
+/**
+ * The shell around the pure state (service-state.ts): it owns the reader monitor, turns what the
+ * monitor, the card reads and the background questions report into events, and runs the effects
+ * the state asks for.
+ *
+ * Demo mode is a monitor like any other (demo-cards.ts: one virtual reader). The service watches
+ * one monitor at a time and swaps them: choosing a demo card closes the PC/SC monitor and watches
+ * the demo reader; choosing none takes the card out and watches PC/SC again. Not a composite of
+ * both: in demo mode the report lists the demo reader only, and no real card is read while a demo
+ * card is shown, as before.
+ */
 class Service implements KortkollService {
   readonly loginUrl: string;
-  private lang: Lang;
-  private online: boolean;
-  private demo: DemoCardSession | null = null;
-  private monitor: ReaderMonitor | null = null;
-  private unsubscribeMonitor: (() => void) | null = null;
   private readonly listeners = new Set<(state: AppState) => void>();
+  /** `ready` / `whenSettled` calls waiting; told after each snapshot and at close. */
+  private readonly waiters = new Set<(force: boolean) => void>();
   private readonly clock: Clock;
+  private readonly version: string;
+  private core: ServiceState;
   private state: AppState;
-  private card: CardContext | null = null;
-  private reading: { reader: string; progress: ReadProgress } | null = null;
+  private seq = 0;
+  private monitor: ReaderMonitor | null = null;
+  /** The demo reader, while it is the monitor watched. */
+  private demoReader: DemoReader | null = null;
+  private stopWatching: (() => void) | null = null;
+  /** Events handled inside a batch are shown as one snapshot at its end. */
+  private batchDepth = 0;
+  private readonly pending: ServiceEvent[] = [];
+  private readonly effectsDue: ServiceEffect[] = [];
+  private dispatching = false;
+  private waitersCheckQueued = false;
+  private readonly jobs = new Map<number, ReadJob>();
+  /** Card reads run one at a time, in order: two reads of one card would interleave their APDUs. */
+  private readQueue: Promise<void> = Promise.resolve();
+  /** Reads and certificate checks under way: `start`, `runDiagnosis` … resolve when they are done. */
+  private readonly cardWork = new Set<Promise<void>>();
+  /**
+   * The PIN counters asked during one insertion: re-runs reuse them (VERIFY without data can count
+   * as a try on some cards); a new insertion, or the person's own "Kontrollera kortet igen", starts afresh.
+   */
+  private pinMemory: { insertion: number; counters: Map<string, PinCounterReading> } | null = null;
   /** A PIN operation is under way (never two at once, and never during a read). */
   private operating = false;
-  private selectedReader: string | null = null;
-  private system: SystemFact[] | null = null;
-  /** The readers that were there at start have reported (or the service is known to be down). */
-  private readersSettled = false;
-  private settleTimer: NodeJS.Timeout | undefined;
-  private settleOnReport: ((reader: string) => void) | undefined;
-  /**
-   * The PIN counters asked during the current insertion, and the reader it is in: re-runs reuse
-   * them (VERIFY without data can count as a try on some cards); a new insertion, a removal or the
-   * person's own "Kontrollera kortet igen" starts afresh.
-   */
-  private insertion: { reader: string; pinCounters: Map<string, PinCounterReading> } | null = null;
-  /** Bumped whenever what is in the reader changes: a read that started under an older epoch is dropped. */
-  private epoch = 0;
-  private seq = 0;
-  private lastEvent: AppState['lastEvent'] = null;
-  /** Why the PC/SC service is unavailable, as the monitor last said. */
-  private serviceError: { code: string; message: string } | null = null;
-  private readonly version: string;
+  private closed = false;
 
   constructor(private readonly options: KortkollServiceOptions) {
-    this.lang = options.lang ?? 'sv';
-    this.online = options.online ?? false;
     this.loginUrl = options.loginUrl ?? defaultLoginUrl;
     this.clock = options.clock ?? systemClock;
     this.version = options.appVersion ?? '0.0.0';
+    this.core = initialServiceState({
+      lang: options.lang ?? 'sv',
+      online: options.online ?? false,
+      monitorAvailable: options.monitorFactory !== undefined,
+      asks: { middleware: options.inspectMiddleware !== undefined, browserStores: options.inspectBrowserStores !== undefined },
+    });
     this.state = this.snapshot();
   }
 
@@ -161,17 +192,16 @@ class Service implements KortkollService {
       await this.useDemoCard(this.options.demoCard);
       return;
     }
-    this.startMonitor();
-    this.emit();
-    const present = this.followedReaderWithCard();
-    if (present) await this.readFromReader(present);
+    this.watchRealReaders();
+    await this.cardWorkDone();
   }
 
   async close(): Promise<void> {
-    this.epoch++;
-    this.stopMonitor();
-    this.demo = null;
+    this.closed = true;
+    this.unwatch();
+    for (const job of this.jobs.values()) this.cancelJob(job);
     this.listeners.clear();
+    for (const waiter of [...this.waiters]) waiter(true);
   }
 
   getState(): AppState {
@@ -183,16 +213,18 @@ class Service implements KortkollService {
     return () => this.listeners.delete(listener);
   }
 
+  ready(options: { timeoutMs?: number } = {}): Promise<AppState> {
+    return this.until(isReady, options.timeoutMs);
+  }
+
+  whenSettled(options: { timeoutMs?: number } = {}): Promise<AppState> {
+    return this.until(isSettled, options.timeoutMs);
+  }
+
   async runDiagnosis(options: { online: boolean; recheckPins?: boolean }): Promise<AppState> {
-    this.online = options.online;
-    if (options.recheckPins === true) this.insertion = null;
     this.refreshSystemFacts();
-    if (this.demo) await this.readDemo();
-    else {
-      const reader = this.card?.reader ?? this.followedReaderWithCard();
-      if (reader) await this.readFromReader(reader);
-      else this.emit();
-    }
+    this.dispatch({ type: 'rerun-requested', online: options.online, recheckPins: options.recheckPins === true });
+    await this.cardWorkDone();
     return this.state;
   }
 
@@ -203,54 +235,51 @@ class Service implements KortkollService {
   }
 
   async chooseReader(reader: string | null): Promise<AppState> {
-    this.selectedReader = reader;
-    if (this.demo) return this.state;
-    this.epoch++;
-    this.card = null;
-    this.reading = null;
-    this.emit();
-    const target = this.followedReaderWithCard();
-    if (target) await this.readFromReader(target);
+    this.dispatch({ type: 'reader-chosen', reader });
+    await this.cardWorkDone();
     return this.state;
   }
 
   setLanguage(lang: Lang): AppState {
-    this.lang = lang;
-    this.emit();
+    this.dispatch({ type: 'language-chosen', lang });
     return this.state;
   }
 
   listDemoCards(): DemoCardInfo[] {
-    return demoCards(this.lang);
+    return demoCards(this.core.lang);
   }
 
   async useDemoCard(name: string | null): Promise<AppState> {
-    this.epoch++;
-    this.forgetInsertion(null);
-    this.card = null;
-    this.reading = null;
     if (name === null) {
-      this.demo = null;
-      this.lastEvent = { kind: 'card-removed', reader: null, at: this.clock.now().toISOString() };
-      if (this.options.monitorFactory && !this.monitor) this.startMonitor();
-      this.emit();
-      const present = this.readers().find((r) => r.cardPresent);
-      if (present) await this.readFromReader(present.name);
-      return this.state;
+      this.batch(() => {
+        // The card leaves the demo reader (the person sees it taken out), then the real readers are watched.
+        this.demoReader?.remove();
+        this.dispatch({ type: 'demo-card', name: null });
+        if (this.demoReader || !this.monitor) this.watchRealReaders();
+      });
+    } else {
+      // Built first: an unknown name rejects before anything changes.
+      const card = await loadDemoCard(name);
+      if (this.closed) return this.state;
+      this.batch(() => {
+        if (!this.demoReader) {
+          const demoReader = createDemoReader();
+          this.watch(demoReader.monitor);
+          this.demoReader = demoReader;
+        }
+        this.dispatch({ type: 'demo-card', name });
+        this.demoReader.insert(card);
+      });
     }
-    this.stopMonitor();
-    this.demo = await openDemoCard(name);
-    this.lastEvent = { kind: 'card-inserted', reader: this.demo.readerName, at: this.clock.now().toISOString() };
-    await this.readDemo();
+    await this.cardWorkDone();
     return this.state;
   }
 
   async probeCard(): Promise<CardProbeReport> {
     const probeOptions = { clock: this.clock, ...(this.options.smartcardListPath !== undefined && { smartcardListPath: this.options.smartcardListPath }) };
     // Our own read selects files as it goes; a probe in between would change what it reads.
-    if (this.reading) throw Object.assign(new Error('The card is being read; try again when the read is done'), { code: 'busy' });
-    if (this.demo) return probeCardForReport(this.demo.connect(), probeOptions);
-    const reader = this.card?.reader ?? this.followedReaderWithCard();
+    if (this.core.card?.stage === 'reading') throw Object.assign(new Error('The card is being read; try again when the read is done'), { code: 'busy' });
+    const reader = this.cardReader();
     if (!this.monitor || !reader) throw Object.assign(new Error('There is no card to report'), { code: 'no-card' });
     const connection = await this.monitor.connect(reader);
     try {
@@ -265,7 +294,8 @@ class Service implements KortkollService {
     const request = pinRequestOf(call);
     const confirmedLastTry = call.confirmedLastTry === true;
     try {
-      if (this.reading || this.operating) throw Object.assign(new Error('The card is busy; try again when the read or operation is done'), { code: 'busy' });
+      if (this.core.card?.stage === 'reading' || this.operating)
+        throw Object.assign(new Error('The card is busy; try again when the read or operation is done'), { code: 'busy' });
       this.operating = true;
       let outcome: PinOperationResponse['outcome'];
       try {
@@ -289,17 +319,21 @@ class Service implements KortkollService {
       }
       // Read the card again (counters asked anew): the counters, the four login steps and the verdict
       // follow the card. A refusal changed nothing on the card.
-      const state = outcome.kind === 'refused' ? this.state : await this.runDiagnosis({ online: this.online, recheckPins: true });
+      const state = outcome.kind === 'refused' ? this.state : await this.runDiagnosis({ online: this.core.online, recheckPins: true });
       return { outcome, state };
     } finally {
       wipeRequest(request);
     }
   }
 
-  /** A shared connection of its own to the demo card or the followed reader's card. */
+  /** The reader of the card shown (or being read), else the followed reader that holds one. */
+  private cardReader(): string | undefined {
+    return this.core.card?.reader ?? followedReaderWithCard(this.core)?.name;
+  }
+
+  /** A shared connection of its own to the card in the followed reader. */
   private async pinConnection(): Promise<CardConnection> {
-    if (this.demo) return this.demo.connect();
-    const reader = this.card?.reader ?? this.followedReaderWithCard();
+    const reader = this.cardReader();
     if (!this.monitor || !reader) throw Object.assign(new Error('There is no card in the reader'), { code: 'no-card' });
     try {
       return await this.monitor.connect(reader);
@@ -309,346 +343,414 @@ class Service implements KortkollService {
     }
   }
 
-  // ---- readers ---------------------------------------------------------------------------------
+  // ---- the monitor -----------------------------------------------------------------------------
 
-  private startMonitor(): void {
-    if (!this.options.monitorFactory) return;
-    this.readersSettled = false;
-    try {
-      this.monitor = this.options.monitorFactory();
-      this.unsubscribeMonitor = this.monitor.onEvent((event) => this.onReaderEvent(event));
-      this.monitor.start();
-      // PC/SC reports the readers already there as events, a moment after start: a machine with no
-      // reader says so by sending none. The wait is bounded; a reader's first status ends it sooner.
-      const monitor = this.monitor;
-      const settle = () => {
-        if (this.monitor !== monitor || this.readersSettled) return;
-        this.readersSettled = true;
-        this.emit();
-      };
-      this.settleTimer = setTimeout(settle, readersSettleMs);
-      this.settleTimer.unref?.();
-      this.settleOnReport = (reader: string) => void (monitor.readerReported?.(reader) ?? Promise.resolve()).then(settle);
-    } catch (e) {
-      this.monitor = null;
-      this.serviceError = { code: isTransportError(e) ? e.code : 'pcsc-error', message: e instanceof Error ? e.message : String(e) };
+  /** Watches PC/SC through the face's monitor factory; without one there are no real readers. */
+  private watchRealReaders(): void {
+    this.demoReader = null;
+    const factory = this.options.monitorFactory;
+    if (!factory) {
+      this.unwatch();
+      this.dispatch({ type: 'monitor-absent' });
+      return;
     }
+    let monitor: ReaderMonitor;
+    try {
+      monitor = factory();
+    } catch (error) {
+      this.unwatch();
+      this.dispatch({ type: 'monitor-failed', error: serializedError(error) });
+      return;
+    }
+    this.watch(monitor);
   }
 
-  private clearSettle(): void {
-    if (this.settleTimer) clearTimeout(this.settleTimer);
-    this.settleTimer = undefined;
-    this.settleOnReport = undefined;
+  /** Makes `monitor` the one watched (the previous one is closed) and starts it. */
+  private watch(monitor: ReaderMonitor): void {
+    this.unwatch();
+    this.monitor = monitor;
+    this.batch(() => {
+      this.dispatch({ type: 'monitor-switched' });
+      // PC/SC reports the readers already there as events, a moment after start: a machine with no
+      // reader says so by sending none. The wait is bounded; every reader's first status ends it sooner.
+      const unreported = new Set<string>();
+      let settled = false;
+      const settle = () => {
+        if (settled || this.monitor !== monitor) return;
+        settled = true;
+        clearTimeout(timer);
+        this.dispatch({ type: 'readers-settled' });
+      };
+      const timer = setTimeout(settle, readersSettleMs);
+      timer.unref?.();
+      const unsubscribe = monitor.onEvent((event) => {
+        if (event.type === 'reader-added' && !settled) {
+          unreported.add(event.reader);
+          void monitor.readerReported(event.reader).then(() => {
+            unreported.delete(event.reader);
+            if (unreported.size === 0) settle();
+          });
+        }
+        this.dispatch({ type: 'reader-event', event, at: this.now() });
+      });
+      this.stopWatching = () => {
+        clearTimeout(timer);
+        unsubscribe();
+      };
+      try {
+        monitor.start();
+        this.dispatch({ type: 'monitor-started', serviceAvailable: monitor.serviceAvailable });
+      } catch (error) {
+        this.unwatch();
+        this.dispatch({ type: 'monitor-failed', error: serializedError(error) });
+      }
+    });
   }
 
-  private stopMonitor(): void {
-    this.clearSettle();
-    this.unsubscribeMonitor?.();
-    this.unsubscribeMonitor = null;
+  private unwatch(): void {
+    this.stopWatching?.();
+    this.stopWatching = null;
     const monitor = this.monitor;
     this.monitor = null;
     if (monitor) void monitor.close().catch(() => undefined);
   }
 
-  /** The reader the user follows (or the first one) that holds a card. */
-  private followedReaderWithCard(): string | undefined {
-    return this.readers().find((r) => r.cardPresent && (this.selectedReader === null || r.name === this.selectedReader))?.name;
+  // ---- events and effects ----------------------------------------------------------------------
+
+  private now(): string {
+    return this.clock.now().toISOString();
   }
 
-  private readers(): ReaderState[] {
-    if (this.demo) return [{ name: this.demo.readerName, cardPresent: true, atr: this.demo.atr }];
-    return this.monitor?.readers() ?? [];
-  }
-
-  private onReaderEvent(event: ReaderEvent): void {
-    const at = this.clock.now().toISOString();
-    switch (event.type) {
-      case 'card-inserted':
-        this.lastEvent = { kind: 'card-inserted', reader: event.reader, at };
-        this.forgetInsertion(event.reader);
-        {
-          // Read it when the user follows this reader (or any), and we are not busy with a card in
-          // another reader: the first card wins until it leaves.
-          const followed = this.selectedReader === null || this.selectedReader === event.reader;
-          const busyElsewhere = (this.card !== null && this.card.reader !== event.reader) || (this.reading !== null && this.reading.reader !== event.reader);
-          if (followed && !busyElsewhere) {
-            void this.readFromReader(event.reader);
-            return;
-          }
-        }
-        break;
-      case 'card-removed':
-        this.lastEvent = { kind: 'card-removed', reader: event.reader, at };
-        this.forgetInsertion(event.reader);
-        if (this.card?.reader === event.reader || this.reading?.reader === event.reader) {
-          this.epoch++;
-          this.card = null;
-          this.reading = null;
-        }
-        break;
-      case 'service-lost':
-        this.lastEvent = { kind: 'service-lost', reader: null, at };
-        // While the service was away the card may have left and come back unseen.
-        this.forgetInsertion(null);
-        this.serviceError = event.error;
-        this.epoch++;
-        this.card = null;
-        this.reading = null;
-        break;
-      case 'service-restored':
-        this.lastEvent = { kind: 'service-restored', reader: null, at };
-        this.serviceError = null;
-        break;
-      case 'reader-added':
-        this.settleOnReport?.(event.reader);
-        break;
-      case 'reader-removed':
-        this.forgetInsertion(event.reader);
-        if (this.card?.reader === event.reader) {
-          this.epoch++;
-          this.card = null;
-          this.reading = null;
-        }
-        break;
+  /**
+   * Feeds one event to the state and runs the effects it asks for. An event raised while another
+   * is handled (a listener that inserts a card, say) waits its turn: events are handled one at a
+   * time, in order.
+   */
+  private dispatch(event: ServiceEvent): void {
+    if (this.closed) return;
+    this.pending.push(event);
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
+        const { state, effects } = reduce(this.core, next);
+        this.core = state;
+        this.effectsDue.push(...effects);
+        if (this.batchDepth === 0) this.showAndRun();
+      }
+    } finally {
+      this.dispatching = false;
     }
-    this.emit();
   }
 
-  // ---- reading ---------------------------------------------------------------------------------
-
-  private setProgress(reader: string, stage: ReadProgress['stage']): void {
-    this.reading = { reader, progress: { stage, percent: progressPercent[stage], message: progressMessages.t(stage, this.lang) } };
-    this.emit();
+  private batch(body: () => void): void {
+    this.batchDepth++;
+    try {
+      body();
+    } finally {
+      this.batchDepth--;
+    }
+    if (this.batchDepth === 0) this.showAndRun();
   }
 
-  private async readFromReader(reader: string): Promise<void> {
+  /**
+   * Emits the new snapshot, then runs the effects that led to it: whatever an effect asks (the
+   * middleware, the browser stores, a face's callback) sees the state it was asked in.
+   */
+  private showAndRun(): void {
+    this.emit();
+    for (const effect of this.effectsDue.splice(0)) this.run(effect);
+  }
+
+  private run(effect: ServiceEffect): void {
+    switch (effect.type) {
+      case 'read-card':
+        this.track(this.queueRead(effect));
+        return;
+      case 'cancel-read': {
+        const job = this.jobs.get(effect.ticket.read);
+        if (job) this.cancelJob(job);
+        return;
+      }
+      case 'analyse':
+        this.track(this.analyse(effect.ticket, effect.snapshot));
+        return;
+      case 'ask-middleware':
+        this.askMiddleware(effect.ticket, effect.snapshot);
+        return;
+      case 'ask-browser-stores':
+        this.askBrowserStores(effect.ticket);
+        return;
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch(() => undefined);
+    this.cardWork.add(tracked);
+    void tracked.finally(() => this.cardWork.delete(tracked));
+  }
+
+  /** Resolves when no read or certificate check is under way (one may start another: waits for that too). */
+  private async cardWorkDone(): Promise<void> {
+    while (this.cardWork.size > 0) await Promise.all([...this.cardWork]);
+  }
+
+  private cancelJob(job: ReadJob): void {
+    job.cancelled = true;
+    // Its next exchange fails and the read ends; what it read is dropped by the state anyway.
+    void job.connection?.disconnect().catch(() => undefined);
+  }
+
+  private queueRead(effect: Extract<ServiceEffect, { type: 'read-card' }>): Promise<void> {
+    const job: ReadJob = { connection: null, cancelled: false };
+    this.jobs.set(effect.ticket.read, job);
+    const read = this.readQueue.then(() => this.readInsertion(effect, job)).finally(() => this.jobs.delete(effect.ticket.read));
+    this.readQueue = read.catch(() => undefined);
+    return read;
+  }
+
+  private async readInsertion(effect: Extract<ServiceEffect, { type: 'read-card' }>, job: ReadJob): Promise<void> {
     const monitor = this.monitor;
-    if (!monitor) return;
-    const epoch = ++this.epoch;
-    this.card = null;
-    this.setProgress(reader, 'connecting');
+    if (job.cancelled || !monitor) return;
+    const { ticket, reader } = effect;
     let connection: CardConnection;
     try {
       connection = await monitor.connect(reader);
     } catch (e) {
-      if (epoch !== this.epoch) return;
-      this.reading = null;
-      // No card after all (removed between the event and the connect) or held by another program.
+      // No card after all (removed between the event and the connect), or held by another program.
       const code = isTransportError(e) ? e.code : 'pcsc-error';
-      if (code === 'no-card' || code === 'card-removed') {
-        this.emit();
-        return;
-      }
       const atr = monitor.readers().find((r) => r.name === reader)?.atr ?? new Uint8Array();
-      await this.finishRead(epoch, reader, this.transportFailure(reader, atr, e));
+      this.dispatch({
+        type: 'card-read',
+        ticket,
+        result: code === 'no-card' || code === 'card-removed' ? null : transportFailure(reader, atr, e),
+        at: this.now(),
+      });
       return;
     }
+    job.connection = connection;
+    let result: CardReadResult;
     try {
+      if (job.cancelled) return;
       // Whether the reader has a PIN pad (one SCardControl, answered at once; "no" is an answer,
       // not an error): the readers view and the report show it, PIN dialogs use it.
       await connection.pinpad?.features().catch(() => undefined);
-      await this.readAndDiagnose(epoch, reader, connection);
-    } finally {
-      await connection.disconnect().catch(() => undefined);
-    }
-  }
-
-  private transportFailure(reader: string, atr: Uint8Array, error: unknown): CardReadResult {
-    const code = isTransportError(error) ? error.code : 'pcsc-error';
-    return {
-      kind: 'transport-error',
-      code,
-      pcscCode: isTransportError(error) ? (error.pcscCode ?? null) : null,
-      reader,
-      atr: toHex(atr),
-      profile: identifyCard(atr, { smartcardListPath: null }),
-      stage: 'select-application',
-      message: error instanceof Error ? error.message : String(error),
-      stats: { apduCount: 0, bytesSent: 0, bytesReceived: 0, durationMs: 0, authReady: null },
-      apduLog: [],
-    };
-  }
-
-  private async readDemo(): Promise<void> {
-    const demo = this.demo;
-    if (!demo) return;
-    const epoch = ++this.epoch;
-    this.card = null;
-    this.setProgress(demo.readerName, 'connecting');
-    await this.readAndDiagnose(epoch, demo.readerName, demo.connect());
-  }
-
-  /** The PIN counters of the insertion in this reader (a fresh memory for a new insertion). */
-  private pinCountersOf(reader: string): Map<string, PinCounterReading> {
-    if (this.insertion?.reader !== reader) this.insertion = { reader, pinCounters: new Map() };
-    return this.insertion.pinCounters;
-  }
-
-  /** The card in this reader (or any, with null) is gone or another one came: its counters are too. */
-  private forgetInsertion(reader: string | null): void {
-    if (reader === null || this.insertion?.reader === reader) this.insertion = null;
-  }
-
-  private async readAndDiagnose(epoch: number, reader: string, transport: CardConnection): Promise<void> {
-    this.setProgress(reader, 'reading-auth');
-    const read = await readCard(transport, {
-      clock: this.clock,
-      pinCounters: this.pinCountersOf(reader),
-      ...(this.options.smartcardListPath !== undefined && { smartcardListPath: this.options.smartcardListPath }),
-      onProgress: (event) => {
-        if (event.stage === 'auth-ready' && epoch === this.epoch) this.setProgress(reader, 'auth-ready');
-      },
-    });
-    if (epoch !== this.epoch) return;
-    await this.finishRead(epoch, reader, read);
-  }
-
-  private async finishRead(epoch: number, reader: string, read: CardReadResult): Promise<void> {
-    if (read.kind === 'card-removed') {
-      this.card = null;
-      this.reading = null;
-      this.lastEvent = { kind: 'card-removed', reader, at: this.clock.now().toISOString() };
-      this.emit();
-      return;
-    }
-    let analysis: CardAnalysis | null = null;
-    if (read.kind === 'snapshot') {
-      this.setProgress(reader, 'diagnosing');
-      analysis = await analyseCardCertificates(read, {
-        now: this.clock.now(),
-        online: this.online,
-        ...(this.options.anchorsFile !== undefined && { anchorsFile: this.options.anchorsFile }),
-        ...(this.options.fetch && { fetch: this.options.fetch }),
+      this.dispatch({ type: 'read-progress', ticket, stage: 'reading-auth' });
+      result = await readCard(connection, {
+        clock: this.clock,
+        pinCounters: this.pinCountersFor(effect),
+        ...(this.options.smartcardListPath !== undefined && { smartcardListPath: this.options.smartcardListPath }),
+        onProgress: (event) => {
+          if (event.stage === 'auth-ready') this.dispatch({ type: 'read-progress', ticket, stage: 'auth-ready' });
+        },
       });
-      if (epoch !== this.epoch) return;
+    } finally {
+      // Released as soon as it has been read (the middleware asked next opens the card itself),
+      // but the verdict does not wait for the release: a card that stopped answering mid-exchange
+      // is released only once its last exchange ends, which may be when it is taken out.
+      void connection.disconnect().catch(() => undefined);
     }
-    this.card = { reader, read, analysis, middleware: null, browserStores: null };
-    this.reading = null;
-    this.emit();
-    if (read.kind === 'snapshot') this.compareWithMiddleware(epoch, read);
+    this.dispatch({ type: 'card-read', ticket, result, at: this.now() });
+  }
+
+  /** This insertion's PIN counters (a fresh memory for a new insertion, or when asked to ask anew). */
+  private pinCountersFor(effect: Extract<ServiceEffect, { type: 'read-card' }>): Map<string, PinCounterReading> {
+    if (effect.freshPinCounters || this.pinMemory?.insertion !== effect.ticket.insertion) {
+      this.pinMemory = { insertion: effect.ticket.insertion, counters: new Map() };
+    }
+    return this.pinMemory.counters;
+  }
+
+  private async analyse(ticket: ReadTicket, snapshot: Extract<CardReadResult, { kind: 'snapshot' }>): Promise<void> {
+    const analysis = await analyseCardCertificates(snapshot, {
+      now: this.clock.now(),
+      online: this.core.online,
+      ...(this.options.anchorsFile !== undefined && { anchorsFile: this.options.anchorsFile }),
+      ...(this.options.fetch && { fetch: this.options.fetch }),
+    });
+    this.dispatch({ type: 'card-analysed', ticket, analysis });
   }
 
   /** After the read (our connection is closed by then, so the module can open the card itself). */
-  private compareWithMiddleware(epoch: number, snapshot: Extract<CardReadResult, { kind: 'snapshot' }>): void {
+  private askMiddleware(ticket: ReadTicket, snapshot: Extract<CardReadResult, { kind: 'snapshot' }>): void {
     const inspect = this.options.inspectMiddleware;
-    if (!inspect) {
-      this.lookAtBrowserStores(epoch);
-      return;
-    }
+    if (!inspect) return;
     const certificates = snapshot.certificates.map((c) => c.der);
     const pins = snapshot.pins.map((p) => ({
       label: p.label ?? p.authId,
       triesLeft: p.triesLeft === 'unknown' ? null : p.triesLeft,
       maxTries: p.maxTries === 'unknown' ? null : p.maxTries,
     }));
-    inspect()
+    Promise.resolve()
+      .then(inspect)
       .then(
-        (views) => {
-          if (epoch !== this.epoch || !this.card) return;
-          this.card = { ...this.card, middleware: views.map((view) => compareMiddlewareWithCard(view, certificates, pins)) };
-          this.emit();
-        },
-        () => undefined,
-      )
-      .finally(() => this.lookAtBrowserStores(epoch));
+        (views) => this.dispatch({ type: 'middleware-answered', ticket, views: views.map((view) => compareMiddlewareWithCard(view, certificates, pins)) }),
+        () => this.dispatch({ type: 'middleware-answered', ticket, views: null }),
+      );
   }
 
-  /** One module load at a time: the stores are read after the middleware was asked. */
-  private lookAtBrowserStores(epoch: number): void {
-    const read = this.options.inspectBrowserStores;
-    if (!read || epoch !== this.epoch) return;
-    read().then(
-      (stores) => {
-        if (epoch !== this.epoch || !this.card) return;
-        this.card = { ...this.card, browserStores: stores };
-        this.emit();
-      },
-      () => undefined,
-    );
-  }
-
-  /** Resolves once the middleware comparison of the current card is in (or there is nothing to wait for). */
-  middlewareSettled(): boolean {
-    if (this.card?.read.kind !== 'snapshot') return true;
-    return (!this.options.inspectMiddleware || this.card.middleware !== null) && (!this.options.inspectBrowserStores || this.card.browserStores !== null);
+  private askBrowserStores(ticket: ReadTicket): void {
+    const look = this.options.inspectBrowserStores;
+    if (!look) return;
+    Promise.resolve()
+      .then(look)
+      .then(
+        (stores) => this.dispatch({ type: 'browser-stores-answered', ticket, stores }),
+        () => this.dispatch({ type: 'browser-stores-answered', ticket, stores: null }),
+      );
   }
 
   private refreshSystemFacts(): void {
     const collect = this.options.collectSystemFacts;
     if (!collect) return;
-    collect().then(
-      (facts) => {
-        this.system = facts;
-        this.emit();
-      },
-      () => undefined,
-    );
+    this.dispatch({ type: 'system-facts-asked' });
+    Promise.resolve()
+      .then(collect)
+      .then(
+        (facts) => this.dispatch({ type: 'system-facts', facts }),
+        () => this.dispatch({ type: 'system-facts', facts: null }),
+      );
   }
 
-  // ---- state -----------------------------------------------------------------------------------
-
-  private phase(readers: ReaderState[]): AppPhase {
-    if (this.demo) return this.reading ? 'reading' : this.card?.read.kind === 'snapshot' ? 'ready' : this.card ? 'card-error' : 'no-card';
-    // Without the PC/SC layer (not given, or its binding failed to load) there is no service to ask.
-    if (!this.options.monitorFactory) return 'no-service';
-    if (!this.monitor || !this.monitor.serviceAvailable) return this.monitor === null && this.serviceError === null ? 'starting' : 'no-service';
-    // Until the readers that are already there have reported, "no reader" would be a false alarm.
-    if (readers.length === 0) return this.readersSettled ? 'no-reader' : 'starting';
-    if (this.reading) return 'reading';
-    if (this.card) return this.card.read.kind === 'snapshot' ? 'ready' : 'card-error';
-    return 'no-card';
+  /** The first state for which `done` holds; the state at `timeoutMs`, if given, when it never does (or at close). */
+  private until(done: (state: ServiceState) => boolean, timeoutMs?: number): Promise<AppState> {
+    return new Promise((resolve) => {
+      if (done(this.core) || this.closed) {
+        resolve(this.state);
+        return;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const waiter = (force: boolean) => {
+        if (!force && !done(this.core)) return;
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        resolve(this.state);
+      };
+      this.waiters.add(waiter);
+      if (timeoutMs !== undefined) timer = setTimeout(() => waiter(true), timeoutMs);
+    });
   }
 
-  private diagnosisFacts(readers: ReaderState[]): DiagnosisFacts {
-    return {
-      generatedAt: this.clock.now(),
-      app: { version: this.version },
-      os: { name: osName(), platform: platform(), arch: arch() },
-      online: this.online,
-      demoCard: this.demo?.name ?? null,
-      service: this.monitor?.serviceAvailable || this.demo ? { available: true } : { available: false, ...(this.serviceError && { error: this.serviceError }) },
-      readers,
-      selectedReader: this.card?.reader ?? this.reading?.reader ?? this.selectedReader,
-      reading: this.reading !== null,
-      read: this.card?.read ?? null,
-      analysis: this.card?.analysis ?? null,
-      system: this.system,
-      middleware: this.card?.middleware ?? null,
-      browserStores: this.card?.browserStores ?? null,
-    };
-  }
+  // ---- the snapshot ----------------------------------------------------------------------------
 
   private snapshot(): AppState {
-    const readers = this.readers();
-    const phase = this.phase(readers);
-    const report = phase === 'starting' ? null : buildDiagnosticReport(this.diagnosisFacts(readers), this.lang);
-    const state: AppState = {
+    return appStateOf(this.core, {
       seq: ++this.seq,
-      phase,
-      lang: this.lang,
-      demoCard: this.demo?.name ?? null,
-      selectedReader: this.selectedReader,
-      readers: report?.readers ?? [],
-      progress: this.reading?.progress ?? null,
-      report,
-      guide: buildLoginGuide({ phase, report, lang: this.lang, loginUrl: this.loginUrl }),
-      lastEvent: this.lastEvent,
-      onlineChecks: this.online,
-      pinOperations: phase === 'ready' && this.card ? pinOperationsOf(this.card.read, report?.pins ?? []) : null,
-    };
-    return Object.freeze(state);
+      readers: this.monitor?.readers() ?? [],
+      now: this.clock.now(),
+      version: this.version,
+      loginUrl: this.loginUrl,
+    });
   }
 
   private emit(): void {
     this.state = this.snapshot();
-    for (const listener of this.listeners) {
+    for (const listener of [...this.listeners]) {
       try {
         listener(this.state);
       } catch {
         // A failing listener must not stop the others or the service.
       }
     }
+    // After the events raised together (a swap is a removal and an insertion in one go): a
+    // waiter must not take the moment between the two for a settled state.
+    if (this.waiters.size > 0 && !this.waitersCheckQueued) {
+      this.waitersCheckQueued = true;
+      queueMicrotask(() => {
+        this.waitersCheckQueued = false;
+        for (const waiter of [...this.waiters]) waiter(false);
+      });
+    }
   }
+}
+
+function transportFailure(reader: string, atr: Uint8Array, error: unknown): CardReadResult {
+  const code = isTransportError(error) ? error.code : 'pcsc-error';
+  return {
+    kind: 'transport-error',
+    code,
+    pcscCode: isTransportError(error) ? (error.pcscCode ?? null) : null,
+    reader,
+    atr: toHex(atr),
+    profile: identifyCard(atr, { smartcardListPath: null }),
+    stage: 'select-application',
+    message: error instanceof Error ? error.message : String(error),
+    stats: { apduCount: 0, bytesSent: 0, bytesReceived: 0, durationMs: 0, authReady: null },
+    apduLog: [],
+  };
+}
+
+/** What the faces are shown: the state, the monitor's readers (flags, ATRs, PIN pads) and the moment. */
+function appStateOf(core: ServiceState, context: { seq: number; readers: ReaderState[]; now: Date; version: string; loginUrl: string }): AppState {
+  const phase = phaseOf(core);
+  const card = core.card;
+  const read = card?.stage === 'read' ? card : null;
+  const reading = card?.stage === 'reading' ? card : null;
+  const facts: DiagnosisFacts = {
+    generatedAt: context.now,
+    app: { version: context.version },
+    os: { name: osName(), platform: platform(), arch: arch() },
+    online: core.online,
+    demoCard: core.demoCard,
+    service: serviceOf(core),
+    readers: context.readers,
+    selectedReader: card?.reader ?? core.selectedReader,
+    reading: reading !== null,
+    read: read?.result ?? null,
+    analysis: read?.analysis ?? null,
+    system: core.system,
+    middleware: read?.middleware ?? null,
+    browserStores: read?.browserStores ?? null,
+  };
+  const report = phase === 'starting' ? null : buildDiagnosticReport(facts, core.lang);
+  const common: AppStateCommon = {
+    seq: context.seq,
+    lang: core.lang,
+    demoCard: core.demoCard,
+    selectedReader: core.selectedReader,
+    readers: report?.readers ?? [],
+    guide: buildLoginGuide({ phase, report, lang: core.lang, loginUrl: context.loginUrl }),
+    lastEvent: core.lastEvent,
+    onlineChecks: core.online,
+  };
+  // The phase, the report's card and the progress all follow from the one card slot (phaseOf):
+  // `reading` has a read under way, `ready` and `card-error` a read card, the others none.
+  if (report === null) return Object.freeze({ ...common, phase: 'starting', report: null, progress: null, pinOperations: null });
+  switch (phase) {
+    case 'starting':
+      throw new Error('A starting state has no report');
+    case 'reading': {
+      const stage = reading?.progress ?? 'connecting';
+      const progress: ReadProgress = { stage, percent: progressPercent[stage], message: progressMessages.t(stage, core.lang) };
+      return Object.freeze({ ...common, phase, report: reportWithoutCard(report), progress, pinOperations: null });
+    }
+    case 'ready': {
+      const ofCard = reportOfCard(report);
+      return Object.freeze({ ...common, phase, report: ofCard, progress: null, pinOperations: read ? pinOperationsOf(read.result, ofCard.pins) : null });
+    }
+    case 'card-error':
+      return Object.freeze({ ...common, phase, report: reportOfCard(report), progress: null, pinOperations: null });
+    default:
+      return Object.freeze({ ...common, phase, report: reportWithoutCard(report), progress: null, pinOperations: null });
+  }
+}
+
+function reportOfCard(report: DiagnosticReport): ReportOfCard {
+  if (report.card === null) throw new Error('A card was read but its report has no card');
+  return report as ReportOfCard;
+}
+
+function reportWithoutCard(report: DiagnosticReport): ReportWithoutCard {
+  if (report.card !== null) throw new Error('No card was read but the report has one');
+  return report as ReportWithoutCard;
+}
+
+/** The PC/SC service as the report states it (a demo reader is a service that is up). */
+function serviceOf(core: ServiceState): DiagnosisFacts['service'] {
+  const monitor = core.monitor;
+  if (monitor.kind === 'watching' && monitor.service === 'available') return { available: true };
+  const error = monitor.kind === 'failed' || monitor.kind === 'watching' ? monitor.error : null;
+  return { available: false, ...(error && { error }) };
 }
 
 function pinRequestOf(call: PinOperationCall): PinOperationRequest {

@@ -96,9 +96,9 @@ export interface ReaderMonitor {
   connect(reader: string): Promise<CardConnection>;
   /**
    * Resolves when the named reader has reported its first status (card present or not), or is
-   * gone. Optional: a monitor without it is polled.
+   * gone: the signal that the readers there at start are known, so nobody polls for it.
    */
-  readerReported?(reader: string): Promise<void>;
+  readerReported(reader: string): Promise<void>;
 }
 
 /** Errors that cross process or IPC boundaries travel as plain data. */

@@ -98,28 +98,12 @@ async function cliService(
   });
 }
 
-/** Resolves with the first state for which `done` holds, or the last one when `timeoutMs` passes. */
-function waitForState(service: KortkollService, done: (state: AppState) => boolean, timeoutMs: number): Promise<AppState> {
-  return new Promise((resolve) => {
-    if (done(service.getState())) {
-      resolve(service.getState());
-      return;
-    }
-    const timer = setTimeout(() => {
-      unsubscribe();
-      resolve(service.getState());
-    }, timeoutMs);
-    const unsubscribe = service.subscribe((state) => {
-      if (done(state)) {
-        clearTimeout(timer);
-        unsubscribe();
-        resolve(state);
-      }
-    });
-  });
-}
-
-const settled = (state: AppState) => state.phase !== 'starting' && state.phase !== 'reading';
+/**
+ * Bounds on the waits: a diagnosis never hangs. The readers report and a card is read in a few
+ * seconds; the middleware is asked in a child process bounded by its own timeout.
+ */
+const readyWithinMs = 15_000;
+const settledWithinMs = 45_000;
 
 const diagOptions = {
   text: { type: 'boolean' },
@@ -188,15 +172,10 @@ export const diagCommand: CliCommand = {
       throw e;
     }
     try {
-      // The service stays 'starting' until the readers have reported; then wait for the read
-      // (bounded: a diagnosis never hangs).
-      let state = await waitForState(service, settled, 15_000);
-      // The system probes run in the background; wait briefly so the report includes them.
-      state = await waitForState(service, (s) => s.report?.system.length !== 0, 8_000);
-      if (values.pkcs11 !== undefined && state.phase === 'ready') {
-        // The middleware is asked after the read, in a child process bounded by its own timeout.
-        state = await waitForState(service, () => service.middlewareSettled(), 30_000);
-      }
+      // The readers have reported and the card is read; then the system probes (in the background)
+      // and, with --pkcs11, the middleware (asked after the read) have answered.
+      await service.ready({ timeoutMs: readyWithinMs });
+      const state = await service.whenSettled({ timeoutMs: settledWithinMs });
       const report = state.report;
       if (!report) return ExitCode.unavailable;
       const shown = values.redact === true ? redactReport(report) : report;
@@ -264,7 +243,7 @@ export const guideCommand: CliCommand = {
     try {
       await service.start();
       if (values.once === true) {
-        show(await waitForState(service, settled, 15_000));
+        show(await service.ready({ timeoutMs: readyWithinMs }));
         return ExitCode.ok;
       }
       await io.interrupted;

@@ -1,7 +1,7 @@
 /**
  * The CLI's way to the real readers: start the PC/SC monitor and wait until the readers and cards
  * that are already there are reported (pcsclite reports them as events, not at once): each reader
- * says when its first status came, so nothing is polled.
+ * says when its first status came (ReaderMonitor.readerReported), so nothing is polled.
  */
 import type { ReaderMonitor, ReaderState } from '../../native/transport.js';
 import { createPcscReaderMonitor } from '../../native/pcsc/index.js';
@@ -10,34 +10,31 @@ import { onInterrupt } from './interrupt.js';
 export async function openReaderMonitor(options: { maxMs?: number } = {}): Promise<ReaderMonitor> {
   const monitor: ReaderMonitor = createPcscReaderMonitor();
   const maxMs = options.maxMs ?? 3000;
-  // Ready when the service is known to be down, or every reader has reported its first status
-  // (state flags 0 = not yet reported). Bounded: a command never hangs on a silent service.
-  const settled = () => {
-    const readers = monitor.readers();
-    return readers.length > 0 && readers.every((r) => (r.stateFlags ?? 0) !== 0);
-  };
+  // Ready when the service is known to be down, or every reader has reported its first status.
+  // Bounded: a command never hangs on a silent service (or a machine without readers, which says
+  // so by reporting none).
   await new Promise<void>((resolve) => {
-    let lost = false;
-    const check = () => {
-      if (lost || settled()) finish();
-    };
+    const unreported = new Set<string>();
+    let done = false;
     const finish = () => {
+      if (done) return;
+      done = true;
       clearTimeout(overall);
-      if (poll) clearInterval(poll);
       unsubscribe();
       resolve();
     };
     const overall = setTimeout(finish, maxMs);
-    // pcsclite reports readers as events but first statuses without one when nothing changes:
-    // the monitor tells when each reader has reported; only a monitor that cannot is polled.
-    const poll = monitor.readerReported ? undefined : setInterval(check, 25);
     const unsubscribe = monitor.onEvent((event) => {
-      if (event.type === 'service-lost') lost = true;
-      if (event.type === 'reader-added') void monitor.readerReported?.(event.reader).then(check);
-      check();
+      if (event.type === 'service-lost') finish();
+      if (event.type !== 'reader-added') return;
+      unreported.add(event.reader);
+      void monitor.readerReported(event.reader).then(() => {
+        unreported.delete(event.reader);
+        if (unreported.size === 0) finish();
+      });
     });
     monitor.start();
-    check();
+    if (!monitor.serviceAvailable) finish();
   });
   return monitor;
 }

@@ -5,6 +5,7 @@
  * any card.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { AppStateIn } from '../../electron/ipc-contract.js';
 import type { ViewProps } from './app.js';
 import { errorMessage } from './api.js';
 import { copyText, selectPreview } from './clipboard.js';
@@ -13,7 +14,13 @@ type Notice = { ok: boolean; text: string };
 
 /** The card the report belongs to: a new card (or none) clears a report shown for the one before. */
 function cardIdentity(state: ViewProps['state']): string {
-  return [state.demoCard ?? '', state.report?.card?.reader ?? '', state.report?.card?.atr ?? ''].join('|');
+  const card = hasCardReport(state) ? state.report.card : null;
+  return [state.demoCard ?? '', card?.reader ?? '', card?.atr ?? ''].join('|');
+}
+
+/** The phases in which a card was read (or failed to be): only then is there a card to report. */
+function hasCardReport(state: ViewProps['state']): state is AppStateIn<'ready' | 'card-error'> {
+  return state.phase === 'ready' || state.phase === 'card-error';
 }
 
 export function CardReport({ state, api, t, idPrefix }: ViewProps & { idPrefix: string }) {
@@ -23,7 +30,7 @@ export function CardReport({ state, api, t, idPrefix }: ViewProps & { idPrefix: 
   const heading = useRef<HTMLHeadingElement>(null);
   const preview = useRef<HTMLPreElement>(null);
   const identity = cardIdentity(state);
-  const canAsk = (state.phase === 'ready' || state.phase === 'card-error') && state.report?.card !== undefined;
+  const canAsk = hasCardReport(state);
 
   useEffect(() => {
     setText(null);

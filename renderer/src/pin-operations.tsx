@@ -108,8 +108,8 @@ function kindsFor(offer: PinOperationOffer): PinOperationKind[] {
 }
 
 export function PinRows({ state, t, open }: { state: ViewProps['state']; t: Translate; open: OpenPinDialog }) {
-  const view = state.pinOperations ?? null;
-  if (!view || state.phase !== 'ready') return null;
+  const view = state.phase === 'ready' ? state.pinOperations : null;
+  if (!view) return null;
   const advice = view.pins.some((offer) => needsUnblockAdvice(view, offer));
   return (
     <section class="card-section" aria-labelledby="pin-ops-heading" data-testid="pin-rows">
@@ -159,9 +159,10 @@ export function PinRows({ state, t, open }: { state: ViewProps['state']; t: Tran
 
 /** Under a verdict of a blocked authentication PIN or its last try: the one step that helps. */
 export function VerdictPinActions({ state, t, open }: { state: ViewProps['state']; t: Translate; open: OpenPinDialog }) {
-  const view = state.pinOperations ?? null;
-  const tone = state.report?.verdict.status;
-  if (!view || state.phase !== 'ready' || (tone !== 'blocked' && tone !== 'attention')) return null;
+  if (state.phase !== 'ready' || !state.pinOperations) return null;
+  const view = state.pinOperations;
+  const tone = state.report.verdict.status;
+  if (tone !== 'blocked' && tone !== 'attention') return null;
   const offer = view.pins.find((entry) => entry.pin === 'authentication');
   if (!offer || !(offer.blocked || offer.triesLeft === 1)) return null;
   if (needsUnblockAdvice(view, offer) && !offer.test) return <p class="verdict__pin-advice">{t('pinIdprimeUnblockAdvice')}</p>;

@@ -198,6 +198,25 @@ describeWithPcscd('the service and the CLI through pcscd + vpcd', () => {
     expect(await watching).toBe(0);
   });
 
+  it('kortkoll guide: the first frame says it is looking for readers, then the steps; never "no card reader" while the readers report', async () => {
+    let stdout = '';
+    let interrupt!: () => void;
+    const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+    const guiding = runCli(['guide'], { stdout: (text) => (stdout += text), stderr: () => undefined, env: {}, interrupted });
+    const deadline = Date.now() + 5000;
+    while (!stdout.includes('1. [')) {
+      if (Date.now() > deadline) throw new Error(`guide printed no steps; got ${stdout}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    interrupt();
+    expect(await guiding).toBe(0);
+    const looking = stdout.indexOf('Kortkoll letar efter kortläsare …');
+    expect(looking, stdout).toBeGreaterThan(-1);
+    expect(looking).toBeLessThan(stdout.indexOf('1. ['));
+    expect(stdout).not.toContain('Ingen kortläsare hittades');
+    expect(stdout).toContain('1. [gör nu] Sätt i kortet');
+  });
+
   it('kortkoll diag --pkcs11: says plainly whether the middleware (OpenSC) sees the card, and that it gives no counters', async () => {
     const opensc = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
     const previous = process.env.OPENSC_CONF;

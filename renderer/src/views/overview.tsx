@@ -35,7 +35,7 @@ const phaseVerdicts: Record<AppState['phase'], { tone: Tone; headline: MessageKe
  * message only before the first report exists.
  */
 export function verdictFor(state: AppState, t: Translate): VerdictView {
-  if (state.report) {
+  if (state.phase !== 'starting') {
     const { status, headline, advice } = state.report.verdict;
     return { tone: status, headline, ...(advice ? { advice } : {}) };
   }
@@ -85,7 +85,7 @@ export function OverviewView(props: ViewProps) {
 }
 
 function Verdict({ state, verdict, t, children }: { state: AppState; verdict: VerdictView; t: Translate; children?: ComponentChildren }) {
-  const settled = state.report !== null && (state.phase === 'ready' || state.phase === 'card-error');
+  const settled = state.phase === 'ready' || state.phase === 'card-error';
   useEffect(() => {
     // For the renderer benchmark. Preact runs effects after the next animation frame, i.e. once the
     // frame holding this verdict has been produced.
@@ -131,7 +131,7 @@ function LastEvent({ state, t }: { state: AppState; t: Translate }) {
 function RerunControls({ state, api, t, accept, fail }: ViewProps) {
   const [online, setOnline] = useState(state.onlineChecks);
   const [running, setRunning] = useState(false);
-  const canRun = state.report !== null && state.phase !== 'reading' && !running;
+  const canRun = state.phase !== 'starting' && state.phase !== 'reading' && !running;
   const run = () => {
     setRunning(true);
     api
@@ -155,8 +155,8 @@ function RerunControls({ state, api, t, accept, fail }: ViewProps) {
 }
 
 function CardTable({ state, t }: { state: AppState; t: Translate }) {
-  const card = state.report?.card;
-  if (!card) return null;
+  if (state.phase !== 'ready' && state.phase !== 'card-error') return null;
+  const card = state.report.card;
   const missing = <span class="muted">{t('notRead')}</span>;
   const rows: [MessageKey, string | undefined][] = [
     ['holderName', card.holderName],

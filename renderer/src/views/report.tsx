@@ -17,7 +17,8 @@ export function ReportView(props: ViewProps) {
   const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
   const preview = useRef<HTMLPreElement>(null);
-  const hasReport = state.report !== null;
+  // Every phase but the first has a report (of the computer, the readers and any card read).
+  const hasReport = state.phase !== 'starting';
 
   useEffect(() => {
     if (!hasReport) {
@@ -93,7 +94,7 @@ export function ReportView(props: ViewProps) {
           {text}
         </pre>
       )}
-      {state.report?.card && <CardReport {...props} idPrefix="report" />}
+      {(state.phase === 'ready' || state.phase === 'card-error') && <CardReport {...props} idPrefix="report" />}
     </div>
   );
 }

@@ -12,6 +12,7 @@ function monitorWith(connect: (reader: string) => Promise<CardConnection>): Read
     serviceAvailable: true,
     readers: () => [],
     connect,
+    readerReported: async () => {},
   };
   return monitor;
 }
