@@ -121,7 +121,7 @@ const settled = (state: AppState) => state.phase !== 'starting' && state.phase !
 
 export const diagCommand: CliCommand = {
   name: 'diag',
-  summary: { sv: m.sv.diagSummary, en: m.en.diagSummary },
+  summary: { sv: m.t('diagSummary', 'sv'), en: m.t('diagSummary', 'en') },
   help: (lang) => m.t('diagHelp', lang, { cards: demoNames() }),
   async run(args, io) {
     let parsed;
@@ -230,7 +230,7 @@ function renderGuide(state: AppState, lang: 'sv' | 'en'): string {
 
 export const guideCommand: CliCommand = {
   name: 'guide',
-  summary: { sv: m.sv.guideSummary, en: m.en.guideSummary },
+  summary: { sv: m.t('guideSummary', 'sv'), en: m.t('guideSummary', 'en') },
   help: (lang) => m.t('guideHelp', lang),
   async run(args, io) {
     let parsed;

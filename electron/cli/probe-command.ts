@@ -49,7 +49,7 @@ function demoNames(): string {
 
 export const probeCommand: CliCommand = {
   name: 'probe',
-  summary: { sv: m.sv.summary, en: m.en.summary },
+  summary: { sv: m.t('summary', 'sv'), en: m.t('summary', 'en') },
   help: (lang) => m.t('help', lang, { cards: demoNames() }),
   async run(args, io) {
     let parsed;

@@ -15,10 +15,20 @@ import {
   type StoreMatch,
 } from '../../native/system/browser-store/index.js';
 import type { CardPin, CardReadResult, CardSnapshot, PinCounterUnknownReason } from '../card/card-read-result.js';
-import { defineMessages, type Lang } from '../i18n/index.js';
+import type { Lang } from '../i18n/index.js';
 import type { NotLoginReason } from '../pki/login-choice.js';
 import type { AnchorSource } from '../pki/anchors.js';
 import { claimsSithsName } from '../pki/known-roots.js';
+import {
+  environmentLabel,
+  familyLabel,
+  notLoginReasonLabel,
+  purposeLabel,
+  shortValidityLabel,
+  subjectKindLabel,
+  unreadableCertificateLabel,
+} from '../pki/messages.js';
+import { describeTransportError, isTransportErrorCode, readStageLabel, statusWordMeaning } from '../card/read-result-messages.js';
 import type { CardAnalysis, AnalysedCertificate } from './card-analysis.js';
 import { diagnosticMessages as m, type DiagnosticMessageKey } from './messages.js';
 import {
@@ -60,44 +70,6 @@ export interface DiagnosisFacts {
   /** What the browser certificate stores hold, looked at after the card was read (null: not yet, or not asked). */
   browserStores?: BrowserStoreView[] | null;
 }
-
-const reasonMessages = defineMessages(
-  'certificate-reasons',
-  {
-    ca: 'CA-certifikat (utfärdare), inte ditt eget',
-    telia: 'Telia-certifikat: privat e-legitimation, fungerar inte här',
-    'not-siths': 'inte utfärdat av SITHS',
-    function: 'funktionscertifikat (för ett system, inte en person)',
-    signature: 'för underskrift, inte för inloggning',
-    'not-authentication': 'inte avsett för inloggning',
-    expired: 'har gått ut',
-    'not-yet-valid': 'gäller inte än',
-    'test-environment': 'från SITHS testmiljö',
-    'not-preferred': 'ett annat certifikat passar bättre',
-    unreadable: 'gick inte att tolka',
-    valid: 'giltigt, {days} dagar kvar',
-    'expires-soon': 'går ut om {days} dagar',
-    'expired-validity': 'gick ut för {days} dagar sedan',
-    'not-yet-valid-validity': 'gäller om {days} dagar',
-  },
-  {
-    ca: 'CA certificate (issuer), not your own',
-    telia: 'Telia certificate: a private e-ID, does not work here',
-    'not-siths': 'not issued by SITHS',
-    function: 'function certificate (for a system, not a person)',
-    signature: 'for signing, not for login',
-    'not-authentication': 'not meant for login',
-    expired: 'expired',
-    'not-yet-valid': 'not valid yet',
-    'test-environment': 'from the SITHS test environment',
-    'not-preferred': 'another certificate fits better',
-    unreadable: 'could not be parsed',
-    valid: 'valid, {days} days left',
-    'expires-soon': 'expires in {days} days',
-    'expired-validity': 'expired {days} days ago',
-    'not-yet-valid-validity': 'valid in {days} days',
-  },
-);
 
 /** Calendar date as both languages show it in this report (ISO 8601, as Swedes write dates). */
 export function formatDate(value: Date | string): string {
@@ -179,6 +151,11 @@ const pinUnknownMessage: Record<PinCounterUnknownReason, DiagnosticMessageKey> =
   'card-did-not-say': 'pinUnknown',
 };
 
+/** The service's error in the report's language; a code Kortkoll has no words for is shown as it is. */
+function serviceErrorText(code: string, lang: Lang): string {
+  return isTransportErrorCode(code) ? describeTransportError(code, lang) : code;
+}
+
 /** A card that pcsc-tools' list names as a payment card: only then is it called "not an e-tjänstekort". */
 const paymentCardName = /\b(visa|mastercard|maestro|emv|bank|debit|credit|payment|betalkort|american express|amex|electron)\b/i;
 export function isNamedPaymentCard(smartcardListName: string | undefined): boolean {
@@ -222,21 +199,7 @@ function pinCheck(b: ReportBuilder, pin: CardPin | undefined, role: 'authenticat
 }
 
 function certificateReason(b: ReportBuilder, reason: NotLoginReason | 'unreadable'): string {
-  return reasonMessages.t(reason, b.lang);
-}
-
-function validityText(b: ReportBuilder, cert: AnalysedCertificate): string {
-  const v = cert.validity;
-  switch (v.status) {
-    case 'valid':
-      return reasonMessages.t('valid', b.lang, { days: v.daysLeft ?? 0 });
-    case 'expires-soon':
-      return reasonMessages.t('expires-soon', b.lang, { days: v.daysLeft ?? 0 });
-    case 'expired':
-      return reasonMessages.t('expired-validity', b.lang, { days: v.daysSinceExpiry ?? 0 });
-    case 'not-yet-valid':
-      return reasonMessages.t('not-yet-valid-validity', b.lang, { days: v.daysUntilValid ?? 0 });
-  }
+  return reason === 'unreadable' ? unreadableCertificateLabel(b.lang) : notLoginReasonLabel(reason, b.lang);
 }
 
 function reportCertificates(b: ReportBuilder, snapshot: CardSnapshot, analysis: CardAnalysis): ReportCertificate[] {
@@ -261,7 +224,7 @@ function reportCertificates(b: ReportBuilder, snapshot: CardSnapshot, analysis: 
       sha1: info.fingerprints.sha1,
       sha256: info.fingerprints.sha256,
       isLoginCertificate: isLogin,
-      validity: validityText(b, cert),
+      validity: shortValidityLabel(cert.validity, b.lang),
     };
     if (cardCert?.label) out.cardLabel = cardCert.label;
     if (cert.classification.subjectSerialNumberDisplay !== undefined) out.subjectSerialNumber = cert.classification.subjectSerialNumberDisplay;
@@ -498,7 +461,7 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
     return {
       status: 'error',
       summary: b.t('serviceDown'),
-      evidence: facts.service.error ? [b.fact('serviceError', 'ev.error', `${facts.service.error.code}: ${facts.service.error.message}`)] : [],
+      evidence: facts.service.error ? [b.fact('serviceError', 'ev.error', serviceErrorText(facts.service.error.code, lang))] : [],
       remedy: b.remedy('serviceDownRemedy', 'local-it'),
     };
   });
@@ -538,7 +501,7 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
     if (read.profile.smartcardListName) evidence.push(b.fact('smartcardList', 'ev.smartcardList', read.profile.smartcardListName));
     if (read.kind === 'card-removed') return { status: 'error', summary: b.t('cardRemoved'), evidence, remedy: b.remedy('cardRemovedRemedy', 'self') };
     if (read.kind === 'transport-error') {
-      const summary = read.code === 'sharing-violation' ? b.t('cardSharing') : b.t('cardTransportError', { message: read.message });
+      const summary = read.code === 'sharing-violation' ? b.t('cardSharing') : b.t('cardTransportError', { reason: describeTransportError(read.code, lang) });
       return {
         status: 'error',
         summary,
@@ -570,11 +533,14 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       return { status: 'unknown', summary: b.t('structureUnknown'), evidence, remedy: b.remedy('structureUnknownRemedy', 'local-it'), haltsDependents: true };
     }
     if (read.kind === 'card-error') {
-      const meaning = read.statusMeaning ?? read.message;
+      const meaning = read.statusWord ? statusWordMeaning(read.statusWord, lang) : b.t('cardAnswerUnreadable');
       return {
         status: 'error',
         summary: b.t('appCardError', { meaning }),
-        evidence: [b.fact('stage', 'ev.stage', read.stage), ...(read.statusWord ? [b.fact('statusWord', 'ev.statusWord', spacedHex(read.statusWord))] : [])],
+        evidence: [
+          b.fact('stage', 'ev.stage', readStageLabel(read.stage, lang)),
+          ...(read.statusWord ? [b.fact('statusWord', 'ev.statusWord', spacedHex(read.statusWord))] : []),
+        ],
         remedy: b.remedy('appCardErrorRemedy', 'local-it'),
       };
     }
@@ -595,7 +561,7 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       return {
         status: 'error',
         summary: b.t('certsMalformed'),
-        evidence: [b.fact('stage', 'ev.stage', read.stage), ...(read.file ? [b.fact('file', 'ev.file', read.file)] : [])],
+        evidence: [b.fact('stage', 'ev.stage', readStageLabel(read.stage, lang)), ...(read.file ? [b.fact('file', 'ev.file', read.file)] : [])],
         remedy: b.remedy('certsMalformedRemedy', 'local-it'),
       };
     }
@@ -626,7 +592,7 @@ export function buildDiagnosticReport(facts: DiagnosisFacts, lang: Lang): Diagno
       b.fact('subject', 'ev.subject', name, true),
       b.fact('issuer', 'ev.issuer', issuer),
       b.fact('validTo', 'ev.validTo', formatDate(info.notAfter)),
-      b.fact('environment', 'ev.environment', loginCert.classification.environment),
+      b.fact('environment', 'ev.environment', environmentLabel(loginCert.classification.environment, lang)),
       // The fingerprint of the person's own certificate identifies them: personal, masked when redacted.
       b.fact('sha1', 'ev.sha1', info.fingerprints.sha1, true),
     ];
