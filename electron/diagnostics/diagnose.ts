@@ -223,6 +223,12 @@ function reportCertificates(b: ReportBuilder, snapshot: CardSnapshot, analysis: 
       extendedKeyUsage: (info.extendedKeyUsage ?? []).map((e) => e.name ?? e.oid),
       sha1: info.fingerprints.sha1,
       sha256: info.fingerprints.sha256,
+      labels: {
+        family: familyLabel(cert.classification.family, b.lang),
+        environment: environmentLabel(cert.classification.environment, b.lang),
+        subjectKind: subjectKindLabel(cert.classification.subjectKind, b.lang),
+        purpose: purposeLabel(cert.classification.purpose, b.lang),
+      },
       isLoginCertificate: isLogin,
       validity: shortValidityLabel(cert.validity, b.lang),
     };
