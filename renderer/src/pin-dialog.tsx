@@ -96,8 +96,11 @@ function refusalReason(reason: Extract<PinOperationOutcome, { kind: 'refused' }>
   }
 }
 
-/** What to say about an outcome, and whether it went well. */
-export function outcomeMessage(outcome: PinOperationOutcome, t: Translate): { ok: boolean; text: string } {
+/**
+ * What to say about an outcome, and whether it went well. `detail`: the outcome's code in words,
+ * sent by the service in the state's language (the renderer keeps no table of status words).
+ */
+export function outcomeMessage(outcome: PinOperationOutcome, detail: string | null, t: Translate): { ok: boolean; text: string } {
   switch (outcome.kind) {
     case 'done': {
       const key: MessageKey =
@@ -112,13 +115,16 @@ export function outcomeMessage(outcome: PinOperationOutcome, t: Translate): { ok
     case 'refused':
       return { ok: false, text: t('pinResultRefused', { reason: refusalReason(outcome.reason, t) }) };
     case 'card-error':
-      return { ok: false, text: t('pinResultCardError', { statusWord: outcome.statusWord || '?' }) };
+      return { ok: false, text: t('pinResultCardError', { statusWord: outcome.statusWord || '?', meaning: detail ?? '?' }) };
     case 'card-removed-before':
       return { ok: false, text: t('pinResultRemovedBefore') };
     case 'card-removed-during':
       return { ok: false, text: t('pinResultRemovedDuring') };
     case 'transport-error':
-      return { ok: false, text: outcome.code === 'sharing-violation' ? t('pinResultOtherProgram') : t('pinResultTransport', { code: outcome.code }) };
+      return {
+        ok: false,
+        text: outcome.code === 'sharing-violation' ? t('pinResultOtherProgram') : t('pinResultTransport', { reason: detail ?? outcome.code }),
+      };
     case 'pinpad-ended':
       return { ok: false, text: t('pinResultPinpadEnded') };
   }
@@ -255,7 +261,7 @@ export function PinDialog({ request, view, api, t, accept, onClose }: PinDialogP
       const answer = await api.operatePin(call);
       if (!answer.ok) throw answer.error;
       accept(answer.value.state);
-      const message = outcomeMessage(answer.value.outcome, t);
+      const message = outcomeMessage(answer.value.outcome, answer.value.outcomeDetail, t);
       done = answer.value.outcome.kind === 'done';
       setResult(message);
     } catch (error) {
