@@ -148,6 +148,8 @@ export type PinOperationOutcome =
 /** What came of it (no PIN in it) and the state after the card was read again. */
 export interface PinOperationResponse {
   outcome: PinOperationOutcome;
+  /** The outcome's code in words, in the state's language: what a `card-error` status word means, why a `transport-error` happened; else null. */
+  outcomeDetail: string | null;
   state: AppState;
 }
 

@@ -35,6 +35,7 @@ import type {
   ReportWithoutCard,
 } from './ipc-contract.js';
 import { performPinOperation, type PinOperationRequest } from './card/pin/pin-operations.js';
+import { pinOutcomeDetail } from './card/pin/pin-outcome-detail.js';
 import { PinSecret } from './card/pin/pin-secret.js';
 import { sithsPinPolicy } from './card/pin/pin-policy.js';
 import { buildLoginGuide, defaultLoginUrl } from './login/guide.js';
@@ -320,7 +321,7 @@ class Service implements KortkollService {
       // Read the card again (counters asked anew): the counters, the four login steps and the verdict
       // follow the card. A refusal changed nothing on the card.
       const state = outcome.kind === 'refused' ? this.state : await this.runDiagnosis({ online: this.core.online, recheckPins: true });
-      return { outcome, state };
+      return { outcome, outcomeDetail: pinOutcomeDetail(outcome, state.lang), state };
     } finally {
       wipeRequest(request);
     }

@@ -26,7 +26,7 @@ import { probeOrder } from './read-card.js';
 import { CardSession } from './session.js';
 import { defaultSmartcardListPath, loadSmartcardList, lookUpAtr } from './smartcard-list.js';
 import { describeStatusWord, formatStatusWord } from './status-words.js';
-import { defineMessages, type Lang } from '../i18n/index.js';
+import { defineMessages, plural, type Lang } from '../i18n/index.js';
 
 const pkcs15Aid = fromHex('A000000063504B43532D3135');
 
@@ -290,7 +290,10 @@ const m = defineMessages(
     cplcFields: '  chiptillverkare {fabricator}, chiptyp {type}, operativsystem {os}, OS-datum {date}, OS-version {level}',
     cplcNote: '  (CPLC är chipets tillverkningsdata och serienummer, inte uppgifter om kortinnehavaren)',
     notGiven: 'kortet gav inget svar',
-    probes: 'Frågor till kortet ({count} kommandon; bara SELECT och GET DATA):',
+    probes: plural('count', {
+      one: 'Frågor till kortet ({count} kommando; bara SELECT och GET DATA):',
+      other: 'Frågor till kortet ({count} kommandon; bara SELECT och GET DATA):',
+    }),
     probeHead: '  {label}',
     probeCommand: '    → {command}',
     probeAnswer: '    ← {sw} {meaning}{first}',
@@ -305,7 +308,7 @@ const m = defineMessages(
     generatedAt: 'Made: {at}',
     reader: 'Card reader: {reader}',
     atr: 'ATR: {atr}',
-    atrFormat: '  TS {ts}, T0 {t0} ({count} historical bytes)',
+    atrFormat: plural('count', { one: '  TS {ts}, T0 {t0} ({count} historical byte)', other: '  TS {ts}, T0 {t0} ({count} historical bytes)' }),
     atrInterface: '  Interface bytes: {bytes}',
     atrProtocols: '  Protocols: {protocols}',
     atrHistorical: '  Historical bytes: {bytes}',
@@ -325,7 +328,10 @@ const m = defineMessages(
     cplcFields: '  IC fabricator {fabricator}, IC type {type}, operating system {os}, OS date {date}, OS release {level}',
     cplcNote: '  (the CPLC is the chip’s fabrication data and serial numbers, not data about the cardholder)',
     notGiven: 'the card gave none',
-    probes: 'Questions to the card ({count} commands; SELECT and GET DATA only):',
+    probes: plural('count', {
+      one: 'Questions to the card ({count} command; SELECT and GET DATA only):',
+      other: 'Questions to the card ({count} commands; SELECT and GET DATA only):',
+    }),
     probeHead: '  {label}',
     probeCommand: '    → {command}',
     probeAnswer: '    ← {sw} {meaning}{first}',

@@ -216,7 +216,7 @@ interface CardReadFailureBase {
   profile: CardProfile;
   /** Where the read stopped. */
   stage: CardReadStage;
-  /** Technical, English: for the report and logs. */
+  /** Technical, English: for logs and developers only; people read the words for `kind`, `stage` and the codes (`read-result-messages.ts`). */
   message: string;
   stats: CardReadStats;
   apduLog: CardApduRecord[];
@@ -243,8 +243,8 @@ export interface MalformedCardDataOutcome extends CardReadFailureBase {
 
 export interface CardErrorOutcome extends CardReadFailureBase {
   kind: 'card-error';
+  /** What the card answered; its meaning is looked up in the reader's language (`read-result-messages.ts`). null: the answer could not be parsed. */
   statusWord: string | null;
-  statusMeaning: string | null;
 }
 
 export interface TransportErrorOutcome extends CardReadFailureBase {

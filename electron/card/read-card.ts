@@ -365,7 +365,7 @@ class CardRead {
       if (error.sw === 0x6a82 && this.stage !== 'select-application') {
         return { ...base, kind: 'malformed-card-data', message: error.message, file: null, statusWord: formatStatusWord(error.sw) };
       }
-      return { ...base, kind: 'card-error', message: error.message, statusWord: formatStatusWord(error.sw), statusMeaning: describeStatusWord(error.sw, 'en') };
+      return { ...base, kind: 'card-error', message: error.message, statusWord: formatStatusWord(error.sw) };
     }
     if (error instanceof ApplicationNotAvailableError) {
       // The application answered once and then no longer did.
@@ -375,11 +375,10 @@ class CardRead {
         kind: 'card-error',
         message: error.message,
         statusWord: sw === undefined ? null : formatStatusWord(sw),
-        statusMeaning: sw === undefined ? null : describeStatusWord(sw, 'en'),
       };
     }
     if (error instanceof MalformedResponseError || error instanceof CardError) {
-      return { ...base, kind: 'card-error', message: error.message, statusWord: null, statusMeaning: null };
+      return { ...base, kind: 'card-error', message: error.message, statusWord: null };
     }
     throw error;
   }

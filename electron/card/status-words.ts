@@ -3,10 +3,11 @@
  * IT-support report and for error messages. Exact words first, then the patterns that carry a
  * number (61xx, 6Cxx, 63Cx), then a meaning per SW1 for anything else.
  */
-import { defineMessages, type Lang } from '../i18n/index.js';
+import { defineMessages, plural, type Catalogue, type Lang } from '../i18n/index.js';
 
 const sv = {
   sw9000: 'Kommandot lyckades',
+  // Swedish "byte" and "försök" are the same in the singular and the plural: plain messages.
   sw61XX: 'Kommandot lyckades; {count} byte svar finns att hämta (GET RESPONSE)',
   sw6200: 'Varning: tillståndet i kortets minne är oförändrat',
   sw6281: 'Varning: en del av svaret kan vara fel',
@@ -67,9 +68,12 @@ const sv = {
 
 type StatusWordKey = keyof typeof sv;
 
-const en: Record<StatusWordKey, string> = {
+const en: Catalogue<StatusWordKey> = {
   sw9000: 'Success',
-  sw61XX: 'Success; {count} bytes of response are waiting (GET RESPONSE)',
+  sw61XX: plural('count', {
+    one: 'Success; {count} byte of response is waiting (GET RESPONSE)',
+    other: 'Success; {count} bytes of response are waiting (GET RESPONSE)',
+  }),
   sw6200: 'Warning: state of non-volatile memory unchanged',
   sw6281: 'Warning: part of the returned data may be corrupted',
   sw6282: 'Warning: end of file reached before reading Le bytes',
@@ -78,7 +82,7 @@ const en: Record<StatusWordKey, string> = {
   sw6285: 'Warning: selected file in termination state',
   sw6300: 'Verification failed',
   sw6381: 'Warning: file filled up by the last write',
-  sw63CX: 'Verification failed or counter: {count} tries left',
+  sw63CX: plural('count', { one: 'Verification failed or counter: {count} try left', other: 'Verification failed or counter: {count} tries left' }),
   sw6400: 'Execution error: state of non-volatile memory unchanged',
   sw6401: 'Execution error: immediate response required by the card',
   sw6581: 'Memory failure',
@@ -110,7 +114,7 @@ const en: Record<StatusWordKey, string> = {
   sw6A89: 'File already exists',
   sw6A8A: 'DF name already exists',
   sw6B00: 'Wrong parameters (offset outside the EF)',
-  sw6CXX: 'Wrong Le; the card has {count} bytes to give',
+  sw6CXX: plural('count', { one: 'Wrong Le; the card has {count} byte to give', other: 'Wrong Le; the card has {count} bytes to give' }),
   sw6D00: 'Instruction code (INS) not supported',
   sw6E00: 'Class (CLA) not supported',
   sw6F00: 'No precise diagnosis',
@@ -134,8 +138,12 @@ export function formatStatusWord(sw: number): string {
   return (sw & 0xffff).toString(16).toUpperCase().padStart(4, '0');
 }
 
-/** What a status word means, in the given language (English by default: technical logs). */
-export function describeStatusWord(sw: number, lang: Lang = 'en'): string {
+/**
+ * What a status word means, in the given language. Domain results carry only the status word;
+ * the report, the CLI and the service for the renderer say it in the reader's language. English
+ * is the language of developer logs and error messages.
+ */
+export function describeStatusWord(sw: number, lang: Lang): string {
   const word = formatStatusWord(sw);
   const sw1 = (sw >> 8) & 0xff;
   const sw2 = sw & 0xff;

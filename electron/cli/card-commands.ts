@@ -9,6 +9,7 @@ import { readCard } from '../card/read-card.js';
 import { spacedHex } from '../card/atr.js';
 import { cardReadResultToJson, type CardReadResult } from '../card/card-read-result.js';
 import { openDemoCard, UnknownDemoCardError, demoCards } from '../demo-cards.js';
+import { certificateRoleLabel, describeReadFailure, pinRoleLabel } from '../card/read-result-messages.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { parseCommandArgs, withUsageErrors } from './args.js';
@@ -58,7 +59,6 @@ const m = defineMessages(
     triesUnknown: 'antal försök okänt',
     blocked: 'SPÄRRAD',
     stats: 'Läsning: {ms} ms, {apdus} kommandon, {sent} byte skickade, {received} byte mottagna.',
-    failed: 'Kortet kunde inte läsas ({kind}): {message}',
     eventReaderAdded: 'Kortläsare ansluten: {reader}',
     eventReaderRemoved: 'Kortläsare borttagen: {reader}',
     eventCardInserted: 'Kort isatt i {reader} (ATR {atr})',
@@ -108,7 +108,6 @@ const m = defineMessages(
     triesUnknown: 'tries left unknown',
     blocked: 'BLOCKED',
     stats: 'Read: {ms} ms, {apdus} commands, {sent} bytes sent, {received} bytes received.',
-    failed: 'The card could not be read ({kind}): {message}',
     eventReaderAdded: 'Reader connected: {reader}',
     eventReaderRemoved: 'Reader removed: {reader}',
     eventCardInserted: 'Card inserted in {reader} (ATR {atr})',
@@ -140,7 +139,7 @@ const readOptions = { reader: { type: 'string' }, demo: { type: 'string' }, json
 
 export const readersCommand: CliCommand = {
   name: 'readers',
-  summary: { sv: m.sv.readersSummary, en: m.en.readersSummary },
+  summary: { sv: m.t('readersSummary', 'sv'), en: m.t('readersSummary', 'en') },
   help: (lang) => m.t('readersHelp', lang),
   run: withUsageErrors(async (args, io) => {
     const json = parseCommandArgs(args, { command: 'readers', options: jsonOnly }, io.lang).values.json === true;
@@ -206,7 +205,7 @@ async function printRead(result: CardReadResult, io: CliIo): Promise<void> {
     t('profile', { profile: result.profile.displayName[lang] }),
   ];
   if (result.kind !== 'snapshot') {
-    lines.push(t('failed', { kind: result.kind, message: result.message }));
+    lines.push(describeReadFailure(result, lang));
   } else {
     lines.push(
       t('app', {
@@ -229,7 +228,7 @@ async function printRead(result: CardReadResult, io: CliIo): Promise<void> {
             subject: info.subject.commonName ?? info.subject.display,
             issuer: info.issuer.commonName ?? info.issuer.display,
             validTo: info.notAfter.toISOString().slice(0, 10),
-            role: cert.role,
+            role: certificateRoleLabel(cert.role, lang),
           }),
         );
       } catch {
@@ -247,7 +246,7 @@ async function printRead(result: CardReadResult, io: CliIo): Promise<void> {
       lines.push(
         t('pinLine', {
           label: pin.label ?? pin.authId,
-          role: pin.role,
+          role: pinRoleLabel(pin.role, lang),
           reference: pin.reference === null ? '–' : `0x${pin.reference.toString(16).padStart(2, '0')}`,
           tries,
         }),
@@ -261,7 +260,7 @@ async function printRead(result: CardReadResult, io: CliIo): Promise<void> {
 
 export const readCommand: CliCommand = {
   name: 'read',
-  summary: { sv: m.sv.readSummary, en: m.en.readSummary },
+  summary: { sv: m.t('readSummary', 'sv'), en: m.t('readSummary', 'en') },
   help: (lang) => m.t('readHelp', lang, { cards: demoNames() }),
   run: withUsageErrors(async (args, io) => {
     const { values } = parseCommandArgs(args, { command: 'read', options: readOptions }, io.lang);
@@ -333,7 +332,7 @@ function describeEvent(event: ReaderEvent, lang: Lang): string {
 
 export const watchCommand: CliCommand = {
   name: 'watch',
-  summary: { sv: m.sv.watchSummary, en: m.en.watchSummary },
+  summary: { sv: m.t('watchSummary', 'sv'), en: m.t('watchSummary', 'en') },
   help: (lang) => m.t('watchHelp', lang),
   run: withUsageErrors(async (args, io) => {
     const json = parseCommandArgs(args, { command: 'watch', options: jsonOnly }, io.lang).values.json === true;

@@ -433,7 +433,7 @@ export function createCertCommand(deps: CertCommandDeps = {}): CliCommand {
 
   return {
     name: 'cert',
-    summary: { sv: messages.sv.summary, en: messages.en.summary },
+    summary: { sv: messages.t('summary', 'sv'), en: messages.t('summary', 'en') },
     help: (lang: Lang) => messages.t('help', lang),
     run: withUsageErrors(run),
   };

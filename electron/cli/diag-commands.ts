@@ -120,7 +120,7 @@ const guideOptions = { demo: { type: 'string' }, once: { type: 'boolean' } } as 
 
 export const diagCommand: CliCommand = {
   name: 'diag',
-  summary: { sv: m.sv.diagSummary, en: m.en.diagSummary },
+  summary: { sv: m.t('diagSummary', 'sv'), en: m.t('diagSummary', 'en') },
   help: (lang) => m.t('diagHelp', lang, { cards: demoNames() }),
   run: withUsageErrors(async (args, io) => {
     const { values } = parseCommandArgs(args, { command: 'diag', options: diagOptions }, io.lang);
@@ -214,7 +214,7 @@ function renderGuide(state: AppState, lang: 'sv' | 'en'): string {
 
 export const guideCommand: CliCommand = {
   name: 'guide',
-  summary: { sv: m.sv.guideSummary, en: m.en.guideSummary },
+  summary: { sv: m.t('guideSummary', 'sv'), en: m.t('guideSummary', 'en') },
   help: (lang) => m.t('guideHelp', lang),
   run: withUsageErrors(async (args, io) => {
     const { values } = parseCommandArgs(args, { command: 'guide', options: guideOptions }, io.lang);

@@ -21,9 +21,10 @@ import {
   type PinOperationRequest,
 } from '../card/pin/pin-operations.js';
 import type { PinSecret } from '../card/pin/pin-secret.js';
+import { describeTransportError, isTransportErrorCode, statusWordMeaning } from '../card/read-result-messages.js';
 import type { PolicyWarning } from '../card/pin/pin-policy.js';
 import { demoCards, openDemoCard, UnknownDemoCardError } from '../demo-cards.js';
-import { defineMessages, type Lang } from '../i18n/index.js';
+import { defineMessages, plural, type Lang } from '../i18n/index.js';
 import { parseCommandArgs, UsageError, withUsageErrors } from './args.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { onInterrupt } from './interrupt.js';
@@ -113,7 +114,7 @@ const m = defineMessages(
     idprimeUnblock:
       'På det här kortet (Thales IDPrime, SITHS eID) låser Kortkoll inte upp PIN-koden. Har kortet produktkod 6XX (eller ingen): lås upp med PUK-koden i appen SITHS eID. Har det produktkod 7XX: kontakta ID-administratören eller lokal IT-support.',
     after: 'Nu: {counter}',
-    cardError: 'Kortet svarade {sw}: åtgärden gick inte igenom.',
+    cardError: 'Kortet svarade {sw} ({meaning}): åtgärden gick inte igenom.',
     cardErrorNoSw: 'Kortet svarade med ett fel: åtgärden gick inte igenom.',
     removedBefore: 'Kortet togs ut innan PIN-kommandot skickades: ingenting hände på kortet. Sätt i kortet igen och försök på nytt.',
     pinpadEnded: 'Kortläsarens knappsats avbröt inmatningen ({reason}). Ingen PIN-kod prövades.',
@@ -129,7 +130,7 @@ const m = defineMessages(
     removedDuringUnblock: 'PIN-koden kan ha låsts upp med den nya koden, eller vara spärrad som förut; ett PUK-försök kan ha räknats.',
     sharingViolation:
       'Ett annat program håller kortet (till exempel Net iD, SITHS eID eller en webbläsare). Stäng det, eller ta ut och sätt i kortet, och försök igen.',
-    transportError: 'Kortläsaren svarade med ett fel ({code}). Försök igen.',
+    transportError: 'Kortläsaren svarade med ett fel: {reason}. Försök igen.',
     warning: 'Varning: den nya PIN-koden är lätt att gissa ({what}). Byt gärna till en annan.',
     warnRepeated: 'samma siffra upprepad',
     warnAscending: 'stigande följd',
@@ -184,7 +185,7 @@ const m = defineMessages(
     pukCounter: 'The PUK: {tries}.',
     pukCounterUnknown: 'The PUK: its counter cannot be read on this card type.',
     triesLeft: '{left} of {max} tries left',
-    triesLeftNoMax: '{left} tries left',
+    triesLeftNoMax: plural('left', { one: '{left} try left', other: '{left} tries left' }),
     triesUnknown: 'tries left unknown',
     verified: 'verified',
     blocked: 'BLOCKED',
@@ -199,7 +200,7 @@ const m = defineMessages(
     whatNew: 'the new PIN',
     whatNewAgain: 'the new PIN again',
     whatPuk: 'the PUK',
-    lastPinTry: 'One more wrong PIN blocks it (Ett fel till spärrar PIN-koden).',
+    lastPinTry: 'One more wrong PIN blocks it.',
     lastPukTry: 'One PUK try left: one more wrong PUK and the card cannot be unblocked; a new card is then needed.',
     pukCounterUnknownWarning: 'The PUK counter cannot be read on this card type: more than ten wrong PUKs make the card unusable for ever.',
     continuePrompt: 'Continue? [y/N] ',
@@ -210,15 +211,15 @@ const m = defineMessages(
     doneTest: 'The PIN is right.',
     doneChange: 'The PIN was changed.',
     doneUnblock: 'The PIN is unblocked and has the new code.',
-    wrongPin: 'Wrong PIN: {left} tries left.',
-    wrongPuk: 'Wrong PUK: {left} tries left.',
+    wrongPin: plural('left', { one: 'Wrong PIN: {left} try left.', other: 'Wrong PIN: {left} tries left.' }),
+    wrongPuk: plural('left', { one: 'Wrong PUK: {left} try left.', other: 'Wrong PUK: {left} tries left.' }),
     blockedPin: 'Wrong PIN: the PIN is now blocked.',
     blockedPuk: 'The PUK is blocked: the card cannot be unblocked. Contact the ID administrator or local IT support for a new card.',
     unblockHint: 'Unblock it with the PUK: kortkoll pin unblock{pinFlag}.',
     idprimeUnblock:
       'On this card (Thales IDPrime, SITHS eID) Kortkoll does not unblock the PIN. If the card’s product code is 6XX (or there is none): unblock with the PUK in the SITHS eID app. If it is 7XX: contact the ID administrator or local IT support.',
     after: 'Now: {counter}',
-    cardError: 'The card answered {sw}: the operation did not go through.',
+    cardError: 'The card answered {sw} ({meaning}): the operation did not go through.',
     cardErrorNoSw: 'The card answered an error: the operation did not go through.',
     removedBefore: 'The card was removed before the PIN command was sent: nothing happened on the card. Insert the card again and try again.',
     pinpadEnded: 'The reader’s keypad ended the entry ({reason}). No PIN was tried.',
@@ -234,7 +235,7 @@ const m = defineMessages(
     removedDuringUnblock: 'the PIN may have been unblocked with the new code, or still be blocked; a PUK try may have been counted.',
     sharingViolation:
       'Another program holds the card (for example Net iD, SITHS eID or a web browser). Close it, or take the card out and insert it again, and try again.',
-    transportError: 'The card reader answered an error ({code}). Try again.',
+    transportError: 'The card reader answered an error: {reason}. Try again.',
     warning: 'Warning: the new PIN is easy to guess ({what}). Consider changing it to another.',
     warnRepeated: 'one digit repeated',
     warnAscending: 'an ascending run',
@@ -401,7 +402,7 @@ function printRefusal(p: Printer, pin: OperatedPin, reason: PinOperationRefusal,
 function printTransport(p: Printer, code: string): number {
   if (code === 'sharing-violation') p.err('sharingViolation');
   else if (code === 'card-removed' || code === 'no-card') p.err('removedBefore');
-  else p.err('transportError', { code });
+  else p.err('transportError', { reason: isTransportErrorCode(code) ? describeTransportError(code, p.lang) : code });
   return PinExitCode.unavailable;
 }
 
@@ -435,7 +436,10 @@ function printOutcome(p: Printer, outcome: PinOperationOutcome, structure: strin
     case 'refused':
       return printRefusal(p, outcome.pin, outcome.reason, outcome.structure ?? structure, stdin);
     case 'card-error':
-      p.line(outcome.statusWord ? 'cardError' : 'cardErrorNoSw', { sw: outcome.statusWord });
+      p.line(outcome.statusWord ? 'cardError' : 'cardErrorNoSw', {
+        sw: outcome.statusWord,
+        meaning: outcome.statusWord ? statusWordMeaning(outcome.statusWord, p.lang) : '',
+      });
       after(outcome.counterAfter);
       return PinExitCode.blockedOrCardError;
     case 'card-removed-before':
@@ -477,7 +481,10 @@ async function operateOn(connection: CardConnection, options: Options, io: CliIo
     case 'transport-error':
       return printTransport(p, before.code);
     case 'card-error':
-      p.line(before.statusWord ? 'cardError' : 'cardErrorNoSw', { sw: before.statusWord });
+      p.line(before.statusWord ? 'cardError' : 'cardErrorNoSw', {
+        sw: before.statusWord,
+        meaning: before.statusWord ? statusWordMeaning(before.statusWord, p.lang) : '',
+      });
       return PinExitCode.blockedOrCardError;
     case 'ready':
       break;
@@ -557,7 +564,7 @@ const pinOptions = {
 
 export const pinCommand: CliCommand = {
   name: 'pin',
-  summary: { sv: m.sv.summary, en: m.en.summary },
+  summary: { sv: m.t('summary', 'sv'), en: m.t('summary', 'en') },
   help: (lang) => m.t('help', lang, { cards: demoNames() }),
   run: withUsageErrors(async (args, io) => {
     const p = printer(io);

@@ -49,7 +49,7 @@ const probeOptions = { reader: { type: 'string' }, demo: { type: 'string' }, jso
 
 export const probeCommand: CliCommand = {
   name: 'probe',
-  summary: { sv: m.sv.summary, en: m.en.summary },
+  summary: { sv: m.t('summary', 'sv'), en: m.t('summary', 'en') },
   help: (lang) => m.t('help', lang, { cards: demoNames() }),
   run: withUsageErrors(async (args, io) => {
     const { values } = parseCommandArgs(args, { command: 'probe', options: probeOptions }, io.lang);

@@ -73,7 +73,8 @@ export function renderMiddlewareView(view: Pkcs11ModuleView, lang: Lang): string
     case 'ok': {
       const library = view.info ? `${view.info.libraryDescription} ${view.info.libraryVersion}` : m.t('view.noLibrary', lang);
       const tokens = view.slots.filter((s) => s.token).length;
-      const lines = [m.t('view.ok', lang, { path, library, slots: view.slots.length, tokens })];
+      const counts = { slots: m.t('view.slots', lang, { count: view.slots.length }), tokens: m.t('view.tokens', lang, { count: tokens }) };
+      const lines = [m.t('view.ok', lang, { path, library, ...counts })];
       for (const slot of view.slots) {
         const token = slot.token
           ? m.t('view.token', lang, { label: slot.token.label, serial: slot.token.serialNumber, flags: slot.token.flagNames.join(' ') || '0' })
@@ -190,7 +191,7 @@ export interface SystemCommandDeps {
 export function createSystemCommand(deps: SystemCommandDeps = {}): CliCommand {
   return {
     name: 'system',
-    summary: { sv: m.sv.summaryLine, en: m.en.summaryLine },
+    summary: { sv: m.t('summaryLine', 'sv'), en: m.t('summaryLine', 'en') },
     help: (lang) => m.t('help', lang),
     run: withUsageErrors(async (args: string[], io: CliIo): Promise<number> => {
       const { values } = parseCommandArgs(args, { command: 'system', options: systemOptions }, io.lang);

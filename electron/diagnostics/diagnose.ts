@@ -8,9 +8,18 @@
 import type { ReaderState } from '../../native/transport.js';
 import type { BrowserStoreMatch } from '../../native/system/browser-store/index.js';
 import type { CardSnapshot } from '../card/card-read-result.js';
-import { defineMessages, type Lang } from '../i18n/index.js';
+import type { Lang } from '../i18n/index.js';
 import type { NotLoginReason } from '../pki/login-choice.js';
-import type { CardAnalysis, AnalysedCertificate } from './card-analysis.js';
+import type { CardAnalysis } from './card-analysis.js';
+import {
+  environmentLabel,
+  familyLabel,
+  notLoginReasonLabel,
+  purposeLabel,
+  shortValidityLabel,
+  subjectKindLabel,
+  unreadableCertificateLabel,
+} from '../pki/messages.js';
 import type { DiagnosticMessageKey } from './messages.js';
 import {
   reportSchemaVersion,
@@ -36,44 +45,6 @@ export type { DiagnosisFacts } from './diagnosis-facts.js';
 export { formatDate } from './report-dates.js';
 export { isNamedPaymentCard } from './checks/siths-application.js';
 
-const reasonMessages = defineMessages(
-  'certificate-reasons',
-  {
-    ca: 'CA-certifikat (utfärdare), inte ditt eget',
-    telia: 'Telia-certifikat: privat e-legitimation, fungerar inte här',
-    'not-siths': 'inte utfärdat av SITHS',
-    function: 'funktionscertifikat (för ett system, inte en person)',
-    signature: 'för underskrift, inte för inloggning',
-    'not-authentication': 'inte avsett för inloggning',
-    expired: 'har gått ut',
-    'not-yet-valid': 'gäller inte än',
-    'test-environment': 'från SITHS testmiljö',
-    'not-preferred': 'ett annat certifikat passar bättre',
-    unreadable: 'gick inte att tolka',
-    valid: 'giltigt, {days} dagar kvar',
-    'expires-soon': 'går ut om {days} dagar',
-    'expired-validity': 'gick ut för {days} dagar sedan',
-    'not-yet-valid-validity': 'gäller om {days} dagar',
-  },
-  {
-    ca: 'CA certificate (issuer), not your own',
-    telia: 'Telia certificate: a private e-ID, does not work here',
-    'not-siths': 'not issued by SITHS',
-    function: 'function certificate (for a system, not a person)',
-    signature: 'for signing, not for login',
-    'not-authentication': 'not meant for login',
-    expired: 'expired',
-    'not-yet-valid': 'not valid yet',
-    'test-environment': 'from the SITHS test environment',
-    'not-preferred': 'another certificate fits better',
-    unreadable: 'could not be parsed',
-    valid: 'valid, {days} days left',
-    'expires-soon': 'expires in {days} days',
-    'expired-validity': 'expired {days} days ago',
-    'not-yet-valid-validity': 'valid in {days} days',
-  },
-);
-
 const virtualPattern = /virtual/i;
 
 export function readerFlags(reader: ReaderState, selected: string | null): ReportReader['flags'] {
@@ -86,21 +57,7 @@ export function readerFlags(reader: ReaderState, selected: string | null): Repor
 }
 
 function certificateReason(w: CheckWriter, reason: NotLoginReason | 'unreadable'): string {
-  return reasonMessages.t(reason, w.lang);
-}
-
-function validityText(w: CheckWriter, cert: AnalysedCertificate): string {
-  const v = cert.validity;
-  switch (v.status) {
-    case 'valid':
-      return reasonMessages.t('valid', w.lang, { days: v.daysLeft ?? 0 });
-    case 'expires-soon':
-      return reasonMessages.t('expires-soon', w.lang, { days: v.daysLeft ?? 0 });
-    case 'expired':
-      return reasonMessages.t('expired-validity', w.lang, { days: v.daysSinceExpiry ?? 0 });
-    case 'not-yet-valid':
-      return reasonMessages.t('not-yet-valid-validity', w.lang, { days: v.daysUntilValid ?? 0 });
-  }
+  return reason === 'unreadable' ? unreadableCertificateLabel(w.lang) : notLoginReasonLabel(reason, w.lang);
 }
 
 function reportCertificates(w: CheckWriter, snapshot: CardSnapshot, analysis: CardAnalysis): ReportCertificate[] {
@@ -124,8 +81,14 @@ function reportCertificates(w: CheckWriter, snapshot: CardSnapshot, analysis: Ca
       extendedKeyUsage: (info.extendedKeyUsage ?? []).map((e) => e.name ?? e.oid),
       sha1: info.fingerprints.sha1,
       sha256: info.fingerprints.sha256,
+      labels: {
+        family: familyLabel(cert.classification.family, w.lang),
+        environment: environmentLabel(cert.classification.environment, w.lang),
+        subjectKind: subjectKindLabel(cert.classification.subjectKind, w.lang),
+        purpose: purposeLabel(cert.classification.purpose, w.lang),
+      },
       isLoginCertificate: isLogin,
-      validity: validityText(w, cert),
+      validity: shortValidityLabel(cert.validity, w.lang),
     };
     if (cardCert?.label) out.cardLabel = cardCert.label;
     if (cert.classification.subjectSerialNumberDisplay !== undefined) out.subjectSerialNumber = cert.classification.subjectSerialNumberDisplay;

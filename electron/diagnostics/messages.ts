@@ -1,4 +1,4 @@
-import { defineMessages } from '../i18n/index.js';
+import { defineMessages, plural } from '../i18n/index.js';
 
 /**
  * Check titles, findings and remedies. Written for a nurse between two patients: short, concrete,
@@ -64,7 +64,7 @@ export const diagnosticMessages = defineMessages(
     cardAnswersUnknownRemedy: 'Är det ditt e-tjänstekort? Ett bankkort eller ID-kort fungerar inte. Kontakta lokal IT-support om det är e-tjänstekortet.',
     cardRemoved: 'Kortet togs ut medan det lästes.',
     cardRemovedRemedy: 'Sätt i kortet igen och låt det sitta kvar.',
-    cardTransportError: 'Kortet kunde inte läsas: {message}.',
+    cardTransportError: 'Kortet kunde inte läsas: {reason}.',
     cardTransportErrorRemedy: 'Ta ut kortet och sätt i det igen. Hjälper inte det: starta om datorn eller kontakta lokal IT-support.',
     cardSharing: 'Ett annat program håller kortet låst.',
     // siths-application
@@ -82,6 +82,7 @@ export const diagnosticMessages = defineMessages(
     appMissing: 'Kortet är ett betalkort ({name}), inte ett e-tjänstekort.',
     appMissingRemedy: 'Sätt i ditt e-tjänstekort. Är det rätt kort: kontakta lokal IT-support.',
     appCardError: 'Kortet svarade med ett fel: {meaning}.',
+    cardAnswerUnreadable: 'svaret gick inte att tolka',
     appCardErrorRemedy: 'Ta ut kortet och sätt i det igen. Hjälper inte det: kontakta lokal IT-support.',
     // certificates-read
     certsRead: '{count} certifikat lästes från kortet.',
@@ -99,8 +100,8 @@ export const diagnosticMessages = defineMessages(
     authNoneRemedy: 'Kontakta lokal IT-support: kortet behöver ett SITHS-certifikat för legitimering.',
     authTeliaWarning: 'Kortet har också ett Telia-certifikat. Välj inte det vid inloggningen.',
     // auth-validity
-    validValid: 'Giltigt till {date} ({days} dagar kvar).',
-    validSoon: 'Certifikatet går ut {date}, om {days} dagar.',
+    validValid: plural('days', { one: 'Giltigt till {date} ({days} dag kvar).', other: 'Giltigt till {date} ({days} dagar kvar).' }),
+    validSoon: plural('days', { one: 'Certifikatet går ut {date}, om {days} dag.', other: 'Certifikatet går ut {date}, om {days} dagar.' }),
     validSoonRemedy: 'Beställ ett nytt kort i god tid via lokal IT-support eller ditt ID-kortsombud.',
     validExpired: 'Certifikatet gick ut {date}.',
     validExpiredRemedy: 'Du behöver ett nytt kort. Kontakta lokal IT-support eller ditt ID-kortsombud.',
@@ -256,7 +257,7 @@ export const diagnosticMessages = defineMessages(
     'value.verify': 'med VERIFY utan data (kostar inget försök)',
     'value.verifyEarlier': 'med VERIFY utan data när kortet sattes i (frågas igen med ”Kontrollera kortet igen”)',
     'value.notProbed': 'frågades inte',
-    'value.available': '{count} st',
+    'value.available': '{count} rotcertifikat',
     'value.unavailable': 'inte tillgänglig',
   },
   {
@@ -293,7 +294,7 @@ export const diagnosticMessages = defineMessages(
     serviceDown: 'The service the computer uses for card readers is not running.',
     serviceDownRemedy:
       'Restart the computer. If that does not help, contact local IT support (the service is “Smart Card”/SCardSvr on Windows, pcscd on Linux).',
-    readersFound: '{count} card reader(s) found.',
+    readersFound: plural('count', { one: '{count} card reader found.', other: '{count} card readers found.' }),
     readersNone: 'No card reader was found.',
     readersNoneRemedy: 'Check that the card reader is plugged in (try another USB port). If that does not help, contact local IT support.',
     readersContactless: 'The reader {name} looks contactless. The e-tjänstekort belongs in a contact reader (chip inwards).',
@@ -312,7 +313,7 @@ export const diagnosticMessages = defineMessages(
     cardAnswersUnknownRemedy: 'Is it your e-tjänstekort? A bank card or ID card does not work. Contact local IT support if it is the e-tjänstekort.',
     cardRemoved: 'The card was taken out while it was being read.',
     cardRemovedRemedy: 'Insert the card again and leave it in.',
-    cardTransportError: 'The card could not be read: {message}.',
+    cardTransportError: 'The card could not be read: {reason}.',
     cardTransportErrorRemedy: 'Take the card out and insert it again. If that does not help, restart the computer or contact local IT support.',
     cardSharing: 'Another program holds the card locked.',
     appFound: 'The SITHS application was found.',
@@ -329,8 +330,9 @@ export const diagnosticMessages = defineMessages(
     appMissing: 'The card is a payment card ({name}), not an e-tjänstekort.',
     appMissingRemedy: 'Insert your e-tjänstekort. If it is the right card, contact local IT support.',
     appCardError: 'The card answered with an error: {meaning}.',
+    cardAnswerUnreadable: 'its answer could not be interpreted',
     appCardErrorRemedy: 'Take the card out and insert it again. If that does not help, contact local IT support.',
-    certsRead: '{count} certificate(s) were read from the card.',
+    certsRead: plural('count', { one: '{count} certificate was read from the card.', other: '{count} certificates were read from the card.' }),
     certsNone: 'The card has no certificates.',
     certsNoneRemedy: 'The card needs new certificates or a replacement. Contact local IT support.',
     certsMalformed: 'The card’s data is damaged and could not be read.',
@@ -343,8 +345,8 @@ export const diagnosticMessages = defineMessages(
     authNoneTelia: 'The card only has Telia certificates, no SITHS certificate for login.',
     authNoneRemedy: 'Contact local IT support: the card needs a SITHS authentication certificate.',
     authTeliaWarning: 'The card also has a Telia certificate. Do not choose it at login.',
-    validValid: 'Valid until {date} ({days} days left).',
-    validSoon: 'The certificate expires on {date}, in {days} days.',
+    validValid: plural('days', { one: 'Valid until {date} ({days} day left).', other: 'Valid until {date} ({days} days left).' }),
+    validSoon: plural('days', { one: 'The certificate expires on {date}, in {days} day.', other: 'The certificate expires on {date}, in {days} days.' }),
     validSoonRemedy: 'Order a new card in good time through local IT support or your ID card officer.',
     validExpired: 'The certificate expired on {date}.',
     validExpiredRemedy: 'You need a new card. Contact local IT support or your ID card officer.',
@@ -378,7 +380,7 @@ export const diagnosticMessages = defineMessages(
     hsaInvalidRemedy: 'Contact local IT support: the certificate may need to be reissued.',
     hsaNone: 'The certificate carries no HSA-id (it is issued to a personal identity number).',
     pinTries: '{left} of {max} tries left.',
-    pinTriesNoMax: '{left} tries left.',
+    pinTriesNoMax: plural('left', { one: '{left} try left.', other: '{left} tries left.' }),
     pinOneTry: 'Only one try left.',
     pinOneTryRemedy: 'If you are unsure of the code, contact local IT support before you try again.',
     pinBlocked: 'The PIN is blocked.',
@@ -417,7 +419,10 @@ export const diagnosticMessages = defineMessages(
     mwViewRemedy: 'Contact local IT support and attach the report: the middleware needs reinstalling or updating.',
     // browser-store
     bsFound: 'The browser ({browsers}) has the login certificate from the card (thumbprint {thumb}).',
-    bsFoundStale: 'The browser has the login certificate, but also {count} older certificate(s) with the same name or HSA-id from an earlier card.',
+    bsFoundStale: plural('count', {
+      one: 'The browser has the login certificate, but also {count} older certificate with the same name or HSA-id from an earlier card.',
+      other: 'The browser has the login certificate, but also {count} older certificates with the same name or HSA-id from an earlier card.',
+    }),
     bsStaleRemedy:
       'Choose the certificate valid until {validTo} (thumbprint {thumb}), not the older ones. IT support removes the old ones: certmgr.msc → Personal → Certificates (Windows), Keychain Access (macOS) or certutil -D -n NAME -d sql:DIR (Linux).',
     bsMissing: 'The login certificate is not where the browser looks ({store}): the browser will not show it.',
@@ -492,7 +497,7 @@ export const diagnosticMessages = defineMessages(
     'value.verify': 'with VERIFY without data (costs no try)',
     'value.verifyEarlier': 'with VERIFY without data when the card was inserted (asked again with “Check the card again”)',
     'value.notProbed': 'not asked',
-    'value.available': '{count}',
+    'value.available': plural('count', { one: '{count} root certificate', other: '{count} root certificates' }),
     'value.unavailable': 'not available',
   },
 );

@@ -1,4 +1,4 @@
-import { defineMessages } from '../i18n/index.js';
+import { defineMessages, plural } from '../i18n/index.js';
 
 /** Headings and labels of the rendered report (text and HTML). */
 export const renderMessages = defineMessages(
@@ -132,7 +132,7 @@ export const renderMessages = defineMessages(
     sha256: 'SHA-256',
     pins: 'PIN codes',
     triesLeft: '{left} of {max} tries left',
-    triesLeftNoMax: '{left} tries left',
+    triesLeftNoMax: plural('left', { one: '{left} try left', other: '{left} tries left' }),
     triesUnknown: 'tries left unknown',
     blocked: 'BLOCKED',
     readers: 'Card readers',

@@ -68,6 +68,13 @@ export interface ReportVerdict {
   advice?: string;
 }
 
+export interface ReportCertificateLabels {
+  family: string;
+  environment: string;
+  subjectKind: string;
+  purpose: string;
+}
+
 export interface ReportCertificate {
   /** Label from the card's certificate directory (CDF), when read from a card. */
   cardLabel?: string;
@@ -84,6 +91,8 @@ export interface ReportCertificate {
   environment: string;
   subjectKind: string;
   purpose: string;
+  /** The four codes above in words, in the report's language (the app shows these; it keeps no table of its own). */
+  labels: ReportCertificateLabels;
   keyUsage: string[];
   extendedKeyUsage: string[];
   cardNumber?: string;

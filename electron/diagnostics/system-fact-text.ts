@@ -3,7 +3,7 @@
  * Swedish and English, and the texts of `kortkoll system`. Shared by the report (the "system"
  * section) and the CLI, so both name a fact the same way.
  */
-import { defineMessages, type Lang } from '../i18n/index.js';
+import { defineMessages, plural, type Lang } from '../i18n/index.js';
 import type { FactValue } from '../../native/system/index.js';
 const m = defineMessages(
   'system',
@@ -111,7 +111,9 @@ const m = defineMessages(
     'value.true': 'ja',
     'value.false': 'nej',
     'value.null': '–',
-    'view.ok': '{path}: svarade ({library}), {slots} plats(er), {tokens} token',
+    'view.ok': '{path}: svarade ({library}), {slots}, {tokens}',
+    'view.slots': plural('count', { one: '{count} plats', other: '{count} platser' }),
+    'view.tokens': '{count} token',
     'view.hung': '{path}: svarade inte i {function} och stoppades efter {seconds} s',
     'view.crashed': '{path}: kraschade i {function} ({how}); Kortkoll påverkades inte',
     'view.load-failed': '{path}: kunde inte laddas: {message}',
@@ -137,7 +139,7 @@ const m = defineMessages(
     viewsHeading: 'What the middleware sees (PKCS#11)',
     storesHeading: 'Browser certificate stores',
     storesNone: 'no browser certificate store was found',
-    storesCount: '{count} certificate(s)',
+    storesCount: plural('count', { one: '{count} certificate', other: '{count} certificates' }),
     storesModule: 'module {name} ({library}): cards {tokens}',
     storesSoftware: 'key not on a card',
     'sum.pcsc': 'PC/SC service',
@@ -232,7 +234,9 @@ const m = defineMessages(
     'value.true': 'yes',
     'value.false': 'no',
     'value.null': '–',
-    'view.ok': '{path}: answered ({library}), {slots} slot(s), {tokens} token(s)',
+    'view.ok': '{path}: answered ({library}), {slots}, {tokens}',
+    'view.slots': plural('count', { one: '{count} slot', other: '{count} slots' }),
+    'view.tokens': plural('count', { one: '{count} token', other: '{count} tokens' }),
     'view.hung': '{path}: did not return from {function} and was stopped after {seconds} s',
     'view.crashed': '{path}: crashed in {function} ({how}); Kortkoll was not affected',
     'view.load-failed': '{path}: could not be loaded: {message}',

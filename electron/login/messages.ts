@@ -1,4 +1,4 @@
-import { defineMessages } from '../i18n/index.js';
+import { defineMessages, plural } from '../i18n/index.js';
 
 /** The four steps of the staff login support page, in the words a nurse between two patients needs. */
 export const loginMessages = defineMessages(
@@ -26,7 +26,10 @@ export const loginMessages = defineMessages(
     step3NoCertificate: 'Kortet har inget giltigt SITHS-certifikat för inloggning. Kontakta lokal IT-support.',
     step3Expired: 'Certifikatet för inloggning gick ut {validTo}. Du behöver ett nytt kort: kontakta lokal IT-support.',
     step3Telia: 'Välj inte certifikatet från Telia: det är en privat e-legitimation och fungerar inte här.',
-    step3Expiring: 'Certifikatet går ut {validTo} ({days} dagar kvar). Beställ ett nytt kort i god tid.',
+    step3Expiring: plural('days', {
+      one: 'Certifikatet går ut {validTo} ({days} dag kvar). Beställ ett nytt kort i god tid.',
+      other: 'Certifikatet går ut {validTo} ({days} dagar kvar). Beställ ett nytt kort i god tid.',
+    }),
     step4Title: 'Skriv din PIN-kod för legitimering',
     step4Detail: 'Skriv den sexsiffriga ”Pinkod för legitimering” från ditt PIN-brev. Klicka på ”Jag legitimerar mig”. {tries}',
     step4Tries: 'Du har {left} försök kvar.',
@@ -59,10 +62,13 @@ export const loginMessages = defineMessages(
     step3NoCertificate: 'The card has no valid SITHS certificate for login. Contact local IT support.',
     step3Expired: 'The login certificate expired on {validTo}. You need a new card: contact local IT support.',
     step3Telia: 'Do not choose the certificate from Telia: it is a private e-ID and does not work here.',
-    step3Expiring: 'The certificate expires on {validTo} ({days} days left). Order a new card in good time.',
+    step3Expiring: plural('days', {
+      one: 'The certificate expires on {validTo} ({days} day left). Order a new card in good time.',
+      other: 'The certificate expires on {validTo} ({days} days left). Order a new card in good time.',
+    }),
     step4Title: 'Type your PIN for authentication',
     step4Detail: 'Type the six-digit “Pinkod för legitimering” from your PIN letter. Click “Jag legitimerar mig”. {tries}',
-    step4Tries: 'You have {left} tries left.',
+    step4Tries: plural('left', { one: 'You have {left} try left.', other: 'You have {left} tries left.' }),
     step4TriesUnknown: 'The card cannot tell how many tries are left.',
     step4OneTry: 'Only one try left! If you are unsure of the code, call local IT support before you try.',
     step4Blocked: 'The authentication PIN is blocked. Unblock it with the PUK from your PIN letter in the SITHS eID app, or contact local IT support.',

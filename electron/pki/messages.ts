@@ -3,7 +3,7 @@
  * (`kortkoll cert`), the diagnostic report and the login guide, so a certificate is described the
  * same way everywhere. Dates are shown as YYYY-MM-DD (UTC), which reads the same in both languages.
  */
-import { defineMessages, type Lang } from '../i18n/index.js';
+import { defineMessages, plural, type Lang } from '../i18n/index.js';
 import type { AnchorSource, AnchorSourceStatus } from './anchors.js';
 import { claimsSithsName } from './known-roots.js';
 import type { ChainResult, InvalidChainCode } from './chain.js';
@@ -35,9 +35,18 @@ export const pkiMessages = defineMessages(
     'purpose.authentication': 'legitimering',
     'purpose.signature': 'underskrift',
     'purpose.other': 'annan användning',
-    'validity.valid': 'Giltigt till {date} ({days} dagar kvar).',
-    'validity.expires-soon': 'Går ut {date}, om {days} dagar. Se till att förnya det i god tid.',
-    'validity.expired': 'Utgick {date} ({days} dagar sedan).',
+    'validity.valid': plural('days', { one: 'Giltigt till {date} ({days} dag kvar).', other: 'Giltigt till {date} ({days} dagar kvar).' }),
+    'validity.expires-soon': plural('days', {
+      one: 'Går ut {date}, om {days} dag. Se till att förnya det i god tid.',
+      other: 'Går ut {date}, om {days} dagar. Se till att förnya det i god tid.',
+    }),
+    'validity.expired': plural('days', { one: 'Utgick {date} ({days} dag sedan).', other: 'Utgick {date} ({days} dagar sedan).' }),
+    // Short forms for a list of certificates (the report's "Giltighet" row, the app's certificate view).
+    'validityShort.valid': plural('days', { one: 'giltigt, {days} dag kvar', other: 'giltigt, {days} dagar kvar' }),
+    'validityShort.expires-soon': plural('days', { one: 'går ut om {days} dag', other: 'går ut om {days} dagar' }),
+    'validityShort.expired': plural('days', { one: 'gick ut för {days} dag sedan', other: 'gick ut för {days} dagar sedan' }),
+    'validityShort.not-yet-valid': plural('days', { one: 'gäller om {days} dag', other: 'gäller om {days} dagar' }),
+    unreadable: 'gick inte att tolka',
     'validity.not-yet-valid': 'Gäller först från {date}.',
     'validity.clockSuspect': 'Datorns klocka verkar gå fel: certifikatet gäller från {date}, mer än ett dygn fram i tiden. Kontrollera datum och tid.',
     'anchorSource.system': 'datorns certifikatlager',
@@ -131,16 +140,24 @@ export const pkiMessages = defineMessages(
     'purpose.authentication': 'authentication',
     'purpose.signature': 'signature',
     'purpose.other': 'other use',
-    'validity.valid': 'Valid until {date} ({days} days left).',
-    'validity.expires-soon': 'Expires on {date}, in {days} days. Make sure it is renewed in good time.',
-    'validity.expired': 'Expired on {date} ({days} days ago).',
+    'validity.valid': plural('days', { one: 'Valid until {date} ({days} day left).', other: 'Valid until {date} ({days} days left).' }),
+    'validity.expires-soon': plural('days', {
+      one: 'Expires on {date}, in {days} day. Make sure it is renewed in good time.',
+      other: 'Expires on {date}, in {days} days. Make sure it is renewed in good time.',
+    }),
+    'validity.expired': plural('days', { one: 'Expired on {date} ({days} day ago).', other: 'Expired on {date} ({days} days ago).' }),
+    'validityShort.valid': plural('days', { one: 'valid, {days} day left', other: 'valid, {days} days left' }),
+    'validityShort.expires-soon': plural('days', { one: 'expires in {days} day', other: 'expires in {days} days' }),
+    'validityShort.expired': plural('days', { one: 'expired {days} day ago', other: 'expired {days} days ago' }),
+    'validityShort.not-yet-valid': plural('days', { one: 'valid in {days} day', other: 'valid in {days} days' }),
+    unreadable: 'could not be parsed',
     'validity.not-yet-valid': 'Not valid until {date}.',
     'validity.clockSuspect': "The computer's clock looks wrong: the certificate is valid from {date}, more than a day ahead. Check the date and time.",
     'anchorSource.system': "the computer's certificate store",
     'anchorSource.pinned': 'SITHS roots Kortkoll knows by fingerprint',
     'anchorSource.file': 'the file given',
     'anchorSource.presented': 'the certificates given',
-    'anchorStatus.available': '{source}: {count} root certificates',
+    'anchorStatus.available': plural('count', { one: '{source}: {count} root certificate', other: '{source}: {count} root certificates' }),
     'anchorStatus.unsupported-runtime': '{source}: cannot be read here (needs Node 22.15 or later, or the app)',
     'anchorStatus.read-error': '{source}: could not be read',
     'anchorStatus.not-given': '{source}: none',
@@ -236,6 +253,15 @@ export function describeHsaId(check: HsaIdCheck, lang: Lang): string {
     ...check.warnings.map((w) => hsaWarningLabel(w, lang)),
   ];
   return `${check.value} (${notes.join(', ')})`;
+}
+
+/** A certificate that could not be parsed, as a list of certificates says it. */
+export const unreadableCertificateLabel = (lang: Lang) => t('unreadable', lang);
+
+/** "giltigt, 1460 dagar kvar": the validity in a few words, for a list of certificates. */
+export function shortValidityLabel(validity: ValidityResult, lang: Lang): string {
+  const days = validity.status === 'expired' ? validity.daysSinceExpiry : validity.status === 'not-yet-valid' ? validity.daysUntilValid : validity.daysLeft;
+  return t(`validityShort.${validity.status}`, lang, { days: days ?? 0 });
 }
 
 /** One or two sentences: the status, and the clock warning when notBefore lies in the future. */

@@ -7,6 +7,14 @@ import type { AppState } from '../../electron/ipc-contract.js';
 
 export type Lang = AppState['lang'];
 
+/**
+ * A message that states a count: its form is picked with the language's `Intl.PluralRules` by the
+ * number in the param `plural` names ("1 try left", "2 tries left").
+ */
+type PluralMessage = { readonly plural: string; readonly one: string; readonly other: string };
+type UiMessage = string | PluralMessage;
+const plural = (param: string, one: string, other: string): PluralMessage => ({ plural: param, one, other });
+
 const sv = {
   appName: 'Kortkoll',
   appTagline: 'Kontroll av e-tjänstekort (SITHS) före inloggning',
@@ -140,7 +148,7 @@ const sv = {
   noSystemFacts: 'Inga systemuppgifter ännu.',
   apduHeading: 'Kommandologg (APDU)',
   apduIntro: 'Kommandona Kortkoll skickade till kortet vid senaste läsningen. PIN-koder skickas aldrig och visas aldrig.',
-  apduShow: 'Visa {count} kommandon',
+  apduShow: plural('count', 'Visa {count} kommando', 'Visa {count} kommandon'),
   apduCommand: 'Kommando',
   apduResponse: 'Svar',
   apduStatus: 'Statusord',
@@ -245,12 +253,12 @@ const sv = {
   pinResultBlockedPin: 'PIN-koden är nu spärrad.',
   pinResultBlockedPuk: 'PUK-koden är spärrad. Kontakta din lokala IT-support.',
   pinResultRefused: 'Ingenting skickades till kortet: {reason}',
-  pinResultCardError: 'Kortet svarade med statusord {statusWord}. Det är oklart om åtgärden gick igenom; se räknaren nedan.',
+  pinResultCardError: 'Kortet svarade med statusord {statusWord} ({meaning}). Det är oklart om åtgärden gick igenom; se räknaren nedan.',
   pinResultRemovedBefore: 'Kortet togs ut innan något skickades. Ingenting ändrades på kortet.',
   pinResultPinpadEnded: 'Kortläsarens knappsats avbröt inmatningen. Ingen PIN-kod prövades.',
   pinResultRemovedDuring: 'Kortet togs ut under åtgärden. Det går inte att veta om kortet hann ta emot den. Sätt i kortet igen för att se räknaren.',
   pinResultOtherProgram: 'Ett annat program använder kortet just nu. Stäng det programmet och försök igen.',
-  pinResultTransport: 'Kortläsaren svarade inte som väntat ({code}). Ta ut kortet, sätt i det igen och försök på nytt.',
+  pinResultTransport: 'Kortläsaren svarade inte som väntat ({reason}). Ta ut kortet, sätt i det igen och försök på nytt.',
   pinResultBusy: 'Kortkoll läser kortet just nu. Vänta tills läsningen är klar och försök igen.',
   pinResultFailed: 'Åtgärden kunde inte göras: {message}',
   pinCounterAfter: 'Nu {left} av {max} försök kvar.',
@@ -267,8 +275,10 @@ const sv = {
 } as const;
 
 export type MessageKey = keyof typeof sv;
+/** Every key of the UI catalogue (the untranslated-fragment test renders each in both languages). */
+export const messageKeys = Object.keys(sv) as MessageKey[];
 
-const en: Record<MessageKey, string> = {
+const en: Record<MessageKey, UiMessage> = {
   appName: 'Kortkoll',
   appTagline: 'Checks your SITHS card (e-tjänstekort) before login',
   skipToContent: 'Skip to content',
@@ -401,7 +411,7 @@ const en: Record<MessageKey, string> = {
   noSystemFacts: 'No system details yet.',
   apduHeading: 'Command log (APDU)',
   apduIntro: 'The commands Kortkoll sent to the card during the last read. PINs are never sent and never shown.',
-  apduShow: 'Show {count} commands',
+  apduShow: plural('count', 'Show {count} command', 'Show {count} commands'),
   apduCommand: 'Command',
   apduResponse: 'Response',
   apduStatus: 'Status word',
@@ -468,9 +478,9 @@ const en: Record<MessageKey, string> = {
   pinDialogChangeTitle: 'Change PIN: {label}',
   pinDialogUnblockTitle: 'Unblock with PUK: {label}',
   pinDialogCounter: 'The PIN has {left} of {max} tries left.',
-  pinDialogCounterNoMax: 'The PIN has {left} tries left.',
+  pinDialogCounterNoMax: plural('left', 'The PIN has {left} try left.', 'The PIN has {left} tries left.'),
   pinDialogCounterBlocked: 'The PIN is blocked: no tries left.',
-  pinDialogPukCounter: 'The PUK has {left} tries left.',
+  pinDialogPukCounter: plural('left', 'The PUK has {left} try left.', 'The PUK has {left} tries left.'),
   pinDialogPukCounterUnknown: 'The tries left on the PUK are not asked on this type of card. More than ten wrong PUKs make the card unusable for ever.',
   pinDialogTestIntro: 'Type the PIN. The right PIN resets the counter; a wrong one uses up a try.',
   pinDialogChangeIntro: 'Type the current PIN, then the new one twice. The new PIN must be six digits.',
@@ -500,21 +510,25 @@ const en: Record<MessageKey, string> = {
   pinResultTestDone: 'The PIN is right. {counter}',
   pinResultChangeDone: 'The PIN has been changed. Use the new PIN from now on. {counter}',
   pinResultUnblockDone: 'The PIN is unblocked and now has the new code. {counter}',
-  pinResultWrongPin: 'Wrong PIN. {left} tries left.',
-  pinResultWrongPuk: 'Wrong PUK. {left} tries left on the PUK. Never guess the PUK.',
+  pinResultWrongPin: plural('left', 'Wrong PIN. {left} try left.', 'Wrong PIN. {left} tries left.'),
+  pinResultWrongPuk: plural(
+    'left',
+    'Wrong PUK. {left} try left on the PUK. Never guess the PUK.',
+    'Wrong PUK. {left} tries left on the PUK. Never guess the PUK.',
+  ),
   pinResultBlockedPin: 'The PIN is now blocked.',
   pinResultBlockedPuk: 'The PUK is blocked. Contact your local IT support.',
   pinResultRefused: 'Nothing was sent to the card: {reason}',
-  pinResultCardError: 'The card answered with status word {statusWord}. It is unclear whether it took the operation; see the counter below.',
+  pinResultCardError: 'The card answered with status word {statusWord} ({meaning}). It is unclear whether it took the operation; see the counter below.',
   pinResultRemovedBefore: 'The card was removed before anything was sent. Nothing changed on the card.',
   pinResultPinpadEnded: 'The reader’s keypad ended the entry. No PIN was tried.',
   pinResultRemovedDuring: 'The card was removed during the operation. It cannot be known whether the card took it. Insert the card again to see the counter.',
   pinResultOtherProgram: 'Another program is using the card right now. Close that program and try again.',
-  pinResultTransport: 'The card reader did not answer as expected ({code}). Take the card out, insert it again and try again.',
+  pinResultTransport: 'The card reader did not answer as expected ({reason}). Take the card out, insert it again and try again.',
   pinResultBusy: 'Kortkoll is reading the card right now. Wait until the read is done and try again.',
   pinResultFailed: 'The operation could not be done: {message}',
   pinCounterAfter: 'Now {left} of {max} tries left.',
-  pinCounterAfterNoMax: 'Now {left} tries left.',
+  pinCounterAfterNoMax: plural('left', 'Now {left} try left.', 'Now {left} tries left.'),
   pinRefusedNotConfirmed: 'you did not confirm that a wrong code can block it.',
   pinRefusedPolicy: 'the codes do not follow the rules (six digits for a PIN, eight for the PUK).',
   pinRefusedBlocked: 'the PIN is blocked. Unblock it with the PUK.',
@@ -526,14 +540,17 @@ const en: Record<MessageKey, string> = {
   apiMissing: 'Kortkoll could not connect to its background service.',
 };
 
-const catalogues: Record<Lang, Record<MessageKey, string>> = { sv, en };
+const catalogues: Record<Lang, Record<MessageKey, UiMessage>> = { sv, en };
+const pluralRules: Record<Lang, Intl.PluralRules> = { sv: new Intl.PluralRules('sv'), en: new Intl.PluralRules('en') };
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 export function translator(lang: Lang): Translate {
   const catalogue = catalogues[lang] ?? sv;
+  const rules = pluralRules[lang] ?? pluralRules.sv;
   return (key, params) => {
-    const template = catalogue[key] ?? sv[key];
+    const message: UiMessage = catalogue[key] ?? sv[key];
+    const template = typeof message === 'string' ? message : rules.select(Number(params?.[message.plural])) === 'one' ? message.one : message.other;
     if (!params) return template;
     return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
   };
@@ -552,55 +569,4 @@ export function formatDate(iso: string | undefined): string | undefined {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleDateString('sv-SE', { year: 'numeric', month: '2-digit', day: '2-digit' });
-}
-
-/**
- * Names for the codes a certificate carries in the report (issuer family, environment, subject
- * kind, purpose). An unknown code is shown as it is.
- */
-const codeLabels: Record<Lang, Record<string, Record<string, string>>> = {
-  sv: {
-    family: {
-      'siths-eid': 'SITHS e-id',
-      'siths-type1': 'SITHS Typ 1',
-      'siths-type3': 'SITHS Typ 3',
-      'siths-root-v1': 'SITHS Root CA v1',
-      'siths-carelink': 'SITHS (Carelink)',
-      telia: 'Telia e-legitimation',
-      other: 'annan utfärdare',
-    },
-    environment: { production: 'produktion', test: 'test', preproduction: 'förproduktion (PP)', systemtest: 'systemtest' },
-    subjectKind: {
-      'person-hsa': 'person med HSA-id',
-      'person-personnummer': 'person med personnummer',
-      function: 'funktion',
-      ca: 'utfärdare (CA)',
-      unknown: 'okänd',
-    },
-    purpose: { authentication: 'legitimering (inloggning)', signature: 'underskrift', other: 'annat' },
-  },
-  en: {
-    family: {
-      'siths-eid': 'SITHS e-id',
-      'siths-type1': 'SITHS Type 1',
-      'siths-type3': 'SITHS Type 3',
-      'siths-root-v1': 'SITHS Root CA v1',
-      'siths-carelink': 'SITHS (Carelink)',
-      telia: 'Telia e-legitimation',
-      other: 'other issuer',
-    },
-    environment: { production: 'production', test: 'test', preproduction: 'pre-production (PP)', systemtest: 'system test' },
-    subjectKind: {
-      'person-hsa': 'person with HSA-id',
-      'person-personnummer': 'person with personal identity number',
-      function: 'function',
-      ca: 'issuer (CA)',
-      unknown: 'unknown',
-    },
-    purpose: { authentication: 'authentication (login)', signature: 'signature', other: 'other' },
-  },
-};
-
-export function codeLabel(lang: Lang, kind: 'family' | 'environment' | 'subjectKind' | 'purpose', code: string): string {
-  return codeLabels[lang]?.[kind]?.[code] ?? code;
 }

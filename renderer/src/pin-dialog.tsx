@@ -97,8 +97,11 @@ function refusalReason(reason: Extract<PinOperationOutcome, { kind: 'refused' }>
   }
 }
 
-/** What to say about an outcome, and whether it went well. */
-export function outcomeMessage(outcome: PinOperationOutcome, t: Translate): { ok: boolean; text: string } {
+/**
+ * What to say about an outcome, and whether it went well. `detail`: the outcome's code in words,
+ * sent by the service in the state's language (the renderer keeps no table of status words).
+ */
+export function outcomeMessage(outcome: PinOperationOutcome, detail: string | null, t: Translate): { ok: boolean; text: string } {
   switch (outcome.kind) {
     case 'done': {
       const key: MessageKey =
@@ -113,13 +116,16 @@ export function outcomeMessage(outcome: PinOperationOutcome, t: Translate): { ok
     case 'refused':
       return { ok: false, text: t('pinResultRefused', { reason: refusalReason(outcome.reason, t) }) };
     case 'card-error':
-      return { ok: false, text: t('pinResultCardError', { statusWord: outcome.statusWord || '?' }) };
+      return { ok: false, text: t('pinResultCardError', { statusWord: outcome.statusWord || '?', meaning: detail ?? '?' }) };
     case 'card-removed-before':
       return { ok: false, text: t('pinResultRemovedBefore') };
     case 'card-removed-during':
       return { ok: false, text: t('pinResultRemovedDuring') };
     case 'transport-error':
-      return { ok: false, text: outcome.code === 'sharing-violation' ? t('pinResultOtherProgram') : t('pinResultTransport', { code: outcome.code }) };
+      return {
+        ok: false,
+        text: outcome.code === 'sharing-violation' ? t('pinResultOtherProgram') : t('pinResultTransport', { reason: detail ?? outcome.code }),
+      };
     case 'pinpad-ended':
       return { ok: false, text: t('pinResultPinpadEnded') };
   }
@@ -254,7 +260,7 @@ export function PinDialog({ request, view, api, t, accept, onClose }: PinDialogP
     try {
       const answer = await api.operatePin(call);
       accept(answer.state);
-      const message = outcomeMessage(answer.outcome, t);
+      const message = outcomeMessage(answer.outcome, answer.outcomeDetail, t);
       done = answer.outcome.kind === 'done';
       setResult(message);
     } catch (error) {

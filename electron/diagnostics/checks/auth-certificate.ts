@@ -1,6 +1,7 @@
 /** Is there a certificate to log in with (SITHS, for authentication, a person's)? */
 import { cardAnalysisOf, loginCertificateOf } from '../diagnosis-facts.js';
 import { formatDate } from '../report-dates.js';
+import { environmentLabel } from '../../pki/messages.js';
 import { defineCheck } from './check.js';
 
 export const authCertificateCheck = defineCheck({
@@ -24,7 +25,7 @@ export const authCertificateCheck = defineCheck({
       w.fact('subject', 'ev.subject', name, true),
       w.fact('issuer', 'ev.issuer', issuer),
       w.fact('validTo', 'ev.validTo', formatDate(info.notAfter)),
-      w.fact('environment', 'ev.environment', loginCert.classification.environment),
+      w.fact('environment', 'ev.environment', environmentLabel(loginCert.classification.environment, w.lang)),
       // The fingerprint of the person's own certificate identifies them: personal, masked when redacted.
       w.fact('sha1', 'ev.sha1', info.fingerprints.sha1, true),
     ];

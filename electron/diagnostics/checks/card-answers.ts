@@ -1,5 +1,6 @@
 /** Did the card answer, and is its type (by ATR) one Kortkoll knows? */
 import { spacedHex } from '../../card/atr.js';
+import { describeTransportError } from '../../card/read-result-messages.js';
 import { defineCheck } from './check.js';
 
 export const cardAnswersCheck = defineCheck({
@@ -14,7 +15,7 @@ export const cardAnswersCheck = defineCheck({
     if (read.profile.smartcardListName) evidence.push(w.fact('smartcardList', 'ev.smartcardList', read.profile.smartcardListName));
     if (read.kind === 'card-removed') return { status: 'error', summary: w.t('cardRemoved'), evidence, remedy: w.remedy('cardRemovedRemedy', 'self') };
     if (read.kind === 'transport-error') {
-      const summary = read.code === 'sharing-violation' ? w.t('cardSharing') : w.t('cardTransportError', { message: read.message });
+      const summary = read.code === 'sharing-violation' ? w.t('cardSharing') : w.t('cardTransportError', { reason: describeTransportError(read.code, w.lang) });
       return {
         status: 'error',
         summary,

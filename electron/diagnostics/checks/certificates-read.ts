@@ -1,5 +1,6 @@
 /** Could the certificates on the card be read and parsed? */
 import { cardAnalysisOf, cardSnapshotOf } from '../diagnosis-facts.js';
+import { readStageLabel } from '../../card/read-result-messages.js';
 import { defineCheck } from './check.js';
 
 export const certificatesReadCheck = defineCheck({
@@ -12,7 +13,7 @@ export const certificatesReadCheck = defineCheck({
       return {
         status: 'error',
         summary: w.t('certsMalformed'),
-        evidence: [w.fact('stage', 'ev.stage', read.stage), ...(read.file ? [w.fact('file', 'ev.file', read.file)] : [])],
+        evidence: [w.fact('stage', 'ev.stage', readStageLabel(read.stage, w.lang)), ...(read.file ? [w.fact('file', 'ev.file', read.file)] : [])],
         remedy: w.remedy('certsMalformedRemedy', 'local-it'),
       };
     }

@@ -1,5 +1,6 @@
 /** How the card stores its certificates (PKCS#15 or IDPrime), or why that could not be found. */
 import { spacedHex } from '../../card/atr.js';
+import { readStageLabel, statusWordMeaning } from '../../card/read-result-messages.js';
 import { defineCheck } from './check.js';
 
 /** A card that pcsc-tools' list names as a payment card: only then is it called "not an e-tjänstekort". */
@@ -29,11 +30,14 @@ export const sithsApplicationCheck = defineCheck({
       return { status: 'unknown', summary: w.t('structureUnknown'), evidence, remedy: w.remedy('structureUnknownRemedy', 'local-it'), haltsDependents: true };
     }
     if (read.kind === 'card-error') {
-      const meaning = read.statusMeaning ?? read.message;
+      const meaning = read.statusWord ? statusWordMeaning(read.statusWord, w.lang) : w.t('cardAnswerUnreadable');
       return {
         status: 'error',
         summary: w.t('appCardError', { meaning }),
-        evidence: [w.fact('stage', 'ev.stage', read.stage), ...(read.statusWord ? [w.fact('statusWord', 'ev.statusWord', spacedHex(read.statusWord))] : [])],
+        evidence: [
+          w.fact('stage', 'ev.stage', readStageLabel(read.stage, w.lang)),
+          ...(read.statusWord ? [w.fact('statusWord', 'ev.statusWord', spacedHex(read.statusWord))] : []),
+        ],
         remedy: w.remedy('appCardErrorRemedy', 'local-it'),
       };
     }

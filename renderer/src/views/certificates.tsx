@@ -1,9 +1,9 @@
 /** Certifikat: every certificate on the card with the details IT support asks for. */
 import type { ViewProps } from '../app.js';
 import { Facts } from '../components.js';
-import { codeLabel, formatDate } from '../i18n.js';
+import { formatDate } from '../i18n.js';
 
-export function CertificatesView({ state, t, lang }: ViewProps) {
+export function CertificatesView({ state, t }: ViewProps) {
   const certificates = state.report?.certificates ?? [];
   return (
     <div class="view">
@@ -31,17 +31,9 @@ export function CertificatesView({ state, t, lang }: ViewProps) {
               { label: t('certValidity'), value: cert.validity },
               { label: t('certValidFrom'), value: formatDate(cert.validFrom) },
               { label: t('certValidTo'), value: formatDate(cert.validTo) },
-              { label: t('certPurpose'), value: codeLabel(lang, 'purpose', cert.purpose) },
-              {
-                label: t('certFamily'),
-                value: [
-                  codeLabel(lang, 'family', cert.family),
-                  codeLabel(lang, 'environment', cert.environment),
-                  codeLabel(lang, 'subjectKind', cert.subjectKind),
-                ]
-                  .filter(Boolean)
-                  .join(' · '),
-              },
+              // The words for the certificate's codes come with the state, in its language, from the one catalogue (electron/pki/messages.ts).
+              { label: t('certPurpose'), value: cert.labels.purpose },
+              { label: t('certFamily'), value: [cert.labels.family, cert.labels.environment, cert.labels.subjectKind].join(' · ') },
               { label: t('certSubject'), value: cert.subject },
               { label: t('certSubjectSerial'), value: cert.subjectSerialNumber, code: true },
               { label: t('cardNumber'), value: cert.cardNumber, code: true },

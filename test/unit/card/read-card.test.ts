@@ -4,6 +4,7 @@ import type { CardReadProgress, CardReadResult, CardSnapshot } from '../../../el
 import { cardReadResultFromJson, cardReadResultToJson } from '../../../electron/card/card-read-result.js';
 import { identifyCard, type CardProfile } from '../../../electron/card/profiles.js';
 import { readCard } from '../../../electron/card/read-card.js';
+import { describeReadFailure } from '../../../electron/card/read-result-messages.js';
 import { buildTestCard, insert, overlappingReads, unknownAtr, type TestCardOptions } from './test-cards.js';
 
 function snapshotOf(result: CardReadResult): CardSnapshot {
@@ -156,7 +157,12 @@ describe('readCard failures', () => {
   it('reports a card error with the status word when a directory cannot be read', async () => {
     const { result } = await read({ protectedCdf: true });
     expect(result).toMatchObject({ kind: 'card-error', statusWord: '6982', stage: 'directories' });
-    expect(result.kind === 'card-error' && result.statusMeaning).toContain('Security status');
+    // The result carries the code only; the words come from the catalogue, in the reader's language.
+    expect('statusMeaning' in result).toBe(false);
+    expect(result.kind === 'card-error' && describeReadFailure(result, 'sv')).toBe(
+      'Kortet svarade med ett fel (läsa kortets kataloger över certifikat, nycklar och PIN-koder): Säkerhetsvillkoren är inte uppfyllda (t.ex. PIN inte angiven).',
+    );
+    expect(result.kind === 'card-error' && describeReadFailure(result, 'en')).toContain('Security status not satisfied');
   });
 
   it('reports a card without a PKCS#15 application', async () => {

@@ -8,6 +8,7 @@ import { readCard } from '../../../electron/card/read-card.js';
 import { analyseCardCertificates } from '../../../electron/diagnostics/card-analysis.js';
 import { buildDiagnosticReport, type DiagnosisFacts } from '../../../electron/diagnostics/diagnose.js';
 import type { Lang } from '../../../electron/i18n/index.js';
+import type { CardTransport } from '../../../native/transport.js';
 
 /** The one entry of pcsc-tools' list the virtual cards need (the bank card's), the same on every machine. */
 export const smartcardListExcerpt = fileURLToPath(new URL('../../fixtures/smartcard-list/excerpt.txt', import.meta.url));
@@ -27,8 +28,12 @@ export interface DiagnoseSpecOptions {
 
 /** The same pipeline for any card spec (a ready card, or one a test built from its own certificates). */
 export async function diagnoseCardSpec(spec: VirtualCardSpec, options: DiagnoseSpecOptions = {}) {
+  return diagnoseTransport(new InProcessTransport(new ApduEngine(spec)), spec.name, options);
+}
+
+/** The pipeline on any card transport (a virtual card, or one a test makes fail on the way); `demoCard` names it in the report. */
+export async function diagnoseTransport(transport: CardTransport, demoCard: string | null, options: DiagnoseSpecOptions = {}) {
   const now = options.now ?? fixedNow;
-  const transport = new InProcessTransport(new ApduEngine(spec));
   const clock = {
     now: () => now,
     monotonicMs: (() => {
@@ -51,7 +56,7 @@ export async function diagnoseCardSpec(spec: VirtualCardSpec, options: DiagnoseS
     app: { version: '0.1.0' },
     os: { name: 'Linux 6.1.0', platform: 'linux', arch: 'x64' },
     online: false,
-    demoCard: spec.name,
+    demoCard,
     service: { available: true },
     readers: [{ name: transport.readerName, cardPresent: true, atr: transport.atr }],
     selectedReader: transport.readerName,

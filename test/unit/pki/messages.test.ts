@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import '../../../electron/cli/cert-command.js';
-import { placeholdersOf, registeredMessageSets } from '../../../electron/i18n/index.js';
+import { messageForms, placeholdersOf, registeredMessageSets, type Message } from '../../../electron/i18n/index.js';
 import { describeRevocation, describeValidity, pkiMessages } from '../../../electron/pki/messages.js';
 
 describe('pki and cert-command messages', () => {
@@ -16,8 +16,9 @@ describe('pki and cert-command messages', () => {
     if (!set) return;
     expect(Object.keys(set.en).sort()).toEqual(Object.keys(set.sv).sort());
     for (const key of Object.keys(set.sv)) {
-      expect(placeholdersOf(set.en[key] as string), key).toEqual(placeholdersOf(set.sv[key] as string));
-      expect((set.sv[key] as string).trim().length, key).toBeGreaterThan(0);
+      const sv = set.sv[key] as Message;
+      expect(placeholdersOf(set.en[key] as Message), key).toEqual(placeholdersOf(sv));
+      for (const form of messageForms(sv)) expect(form.trim().length, key).toBeGreaterThan(0);
     }
   });
 

@@ -111,7 +111,11 @@ export function createFakeService(loginUrl = 'http://personal.minavardkontakter.
       // Only what was asked, never the digits.
       record('pinOperation', [{ kind: request.kind, pin: request.pin, keys: Object.keys(request.values).sort(), confirmedLastTry: request.confirmedLastTry }]);
       if (!service.reportAvailable) throw Object.assign(new Error(`There is no card ${JSON.stringify(request.values)}`), { code: 'no-card' });
-      return { outcome: { operation: request.kind, pin: request.pin, kind: 'refused', reason: 'counter-unknown' }, state: service.emit({}) };
+      return {
+        outcome: { operation: request.kind, pin: request.pin, kind: 'refused', reason: 'counter-unknown' },
+        outcomeDetail: null,
+        state: service.emit({}),
+      };
     },
     useDemoCard: async (name) => {
       record('useDemoCard', [name]);

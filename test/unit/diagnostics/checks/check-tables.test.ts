@@ -150,7 +150,8 @@ const tables: { readonly [Id in CheckId]: readonly Row[] } = {
       status: 'error',
       summary: '[serviceDown]',
       remedy: '[serviceDownRemedy] local-it',
-      evidence: { serviceError: 'service-not-running: SCardEstablishContext: 0x8010001D' },
+      // The code's words in the report's language; the binding's English message stays out of it.
+      evidence: { serviceError: 'the smart-card service (PC/SC) is not running' },
     },
     {
       name: 'not running, no error given',
@@ -306,7 +307,7 @@ const tables: { readonly [Id in CheckId]: readonly Row[] } = {
       name: 'the reader failed',
       facts: facts({ read: failedRead('transport-error', { code: 'unresponsive-card', message: 'no answer' }) }),
       status: 'error',
-      summary: '[cardTransportError message=no answer]',
+      summary: '[cardTransportError reason=the card does not answer (is it inserted the right way, chip first?)]',
       remedy: '[cardTransportErrorRemedy] local-it',
     },
   ],
@@ -360,19 +361,21 @@ const tables: { readonly [Id in CheckId]: readonly Row[] } = {
     },
     {
       name: 'the card answered with an error',
-      facts: facts({ read: failedRead('card-error', { statusWord: '6985', statusMeaning: 'conditions of use not satisfied', stage: 'select-application' }) }),
+      facts: facts({ read: failedRead('card-error', { statusWord: '6985', stage: 'select-application' }) }),
       status: 'error',
-      summary: '[appCardError meaning=conditions of use not satisfied]',
+      // The meaning and the stage in the report's language, from the card layer's catalogue.
+      summary: '[appCardError meaning=Conditions of use not satisfied]',
       remedy: '[appCardErrorRemedy] local-it',
-      evidence: { stage: 'select-application', statusWord: '69 85' },
+      evidence: { stage: "selecting the card's application", statusWord: '69 85' },
     },
     {
       name: 'a card error without a status word',
       facts: facts({ read: failedRead('card-error', { message: 'short response' }) }),
       status: 'error',
-      summary: '[appCardError meaning=short response]',
+      // Not the read's English message: the report says in its own words that the answer was unreadable.
+      summary: '[appCardError meaning=[cardAnswerUnreadable]]',
       remedy: '[appCardErrorRemedy] local-it',
-      evidence: { stage: 'certificates' },
+      evidence: { stage: 'reading the certificates' },
     },
     {
       name: 'malformed data when selecting the application',
@@ -397,7 +400,7 @@ const tables: { readonly [Id in CheckId]: readonly Row[] } = {
       status: 'error',
       summary: '[certsMalformed]',
       remedy: '[certsMalformedRemedy] local-it',
-      evidence: { stage: 'directories', file: '3F0050154404' },
+      evidence: { stage: "reading the card's directories of certificates, keys and PINs", file: '3F0050154404' },
     },
     { name: 'no read yet', facts: facts(noCard), status: 'unknown', summary: '[verdictReading]' },
     { name: 'read, not analysed yet', facts: facts({ analysis: null }), status: 'unknown', summary: '[verdictReading]' },
