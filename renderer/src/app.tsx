@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { AppState, KortkollApi } from '../../electron/ipc-contract.js';
-import { errorMessage } from './api.js';
+import { failureText } from './api.js';
 import { translator, type Lang, type MessageKey, type Translate } from './i18n.js';
 import { announcementFor } from './announce.js';
 import { Tabs, type TabDefinition } from './tabs.js';
@@ -44,7 +44,8 @@ export function App({ api, source }: { api: KortkollApi; source: StateSource }) 
   const [state, setState] = useState<AppState | null>(() => source.latest());
   const [tab, setTab] = useState<TabId>('overview');
   const [announcement, setAnnouncement] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  // The failure itself, worded at render time in the language then shown.
+  const [error, setError] = useState<{ reason: unknown } | null>(null);
   const latest = useRef<AppState | null>(state);
 
   const accept = useCallback((next: AppState) => {
@@ -57,7 +58,7 @@ export function App({ api, source }: { api: KortkollApi; source: StateSource }) 
     setState(next);
   }, []);
 
-  const fail = useCallback((reason: unknown) => setError(errorMessage(reason)), []);
+  const fail = useCallback((reason: unknown) => setError({ reason }), []);
 
   useEffect(() => {
     const unsubscribe = source.listen(accept, fail);
@@ -106,7 +107,7 @@ export function App({ api, source }: { api: KortkollApi; source: StateSource }) 
         </div>
         {error && (
           <div class="notice notice--error" role="alert">
-            <p>{t('errorPrefix', { message: error })}</p>
+            <p>{failureText(error.reason, t)}</p>
             <button type="button" class="button button--secondary" onClick={() => setError(null)}>
               OK
             </button>

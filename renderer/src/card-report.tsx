@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AppStateIn } from '../../electron/ipc-contract.js';
 import type { ViewProps } from './app.js';
-import { errorMessage } from './api.js';
+import { failureText } from './api.js';
 import { copyText, selectPreview } from './clipboard.js';
 
 type Notice = { ok: boolean; text: string };
@@ -49,7 +49,7 @@ export function CardReport({ state, api, t, idPrefix }: ViewProps & { idPrefix: 
       // The report appears below the button: take keyboard and screen-reader focus to it.
       if (first) requestAnimationFrame(() => heading.current?.focus());
     } catch (error) {
-      setNotice({ ok: false, text: t('errorPrefix', { message: errorMessage(error) }) });
+      setNotice({ ok: false, text: failureText(error, t) });
     } finally {
       setBusy(false);
     }

@@ -18,7 +18,7 @@ import type {
 } from '../../electron/ipc-contract.js';
 import type { MessageKey, Translate } from './i18n.js';
 import type { ViewProps } from './app.js';
-import { isAppApiFailure } from './api.js';
+import { failureText, isAppApiFailure } from './api.js';
 
 type FieldName = 'pin' | 'current' | 'next' | 'confirmation' | 'puk';
 
@@ -131,12 +131,11 @@ export function outcomeMessage(outcome: PinOperationOutcome, detail: string | nu
   }
 }
 
-/** A rejected `operatePin` (an `AppApiFailure`): the two codes the dialog words itself, else the message. */
+/** A rejected `operatePin` (an `AppApiFailure`): the two codes the dialog words itself, else the UI's words for the code. */
 function failureMessage(error: unknown, t: Translate): string {
-  if (!isAppApiFailure(error)) return t('pinResultFailed', { message: '' });
-  if (error.code === 'busy') return t('pinResultBusy');
-  if (error.code === 'sharing-violation') return t('pinResultOtherProgram');
-  return t('pinResultFailed', { message: error.message });
+  if (isAppApiFailure(error) && error.code === 'busy') return t('pinResultBusy');
+  if (isAppApiFailure(error) && error.code === 'sharing-violation') return t('pinResultOtherProgram');
+  return failureText(error, t);
 }
 
 /** The SITHS table, checked in the dialog before anything is sent: the first problem, or null. */

@@ -190,6 +190,27 @@ describe.skipIf(skip)('the shell as the page sees it (real service, Chromium)', 
     }
   });
 
+  it('a failed call is said in the UI’s own words and language, never with the main process’s English message', async () => {
+    // Saving fails for real: the save folder would have to be made under a regular file.
+    const scenario = await openScenario(env, { demoCard: 'siths-eid-2024', saveDir: '/dev/null/kortkoll' });
+    try {
+      const { page } = scenario.app;
+      await expectVerdictShown(scenario);
+      await selectTab(page, 'report');
+      await page.getByRole('button', { name: 'Spara som HTML' }).click();
+      await expect.poll(() => page.getByTestId('report-status').textContent()).toBe('Filen kunde inte sparas. Välj en annan mapp.');
+      // What crossed IPC: the code, and the fixed English message that the page does not show.
+      const failure = scenario.app.ipcTrace.find((entry) => entry.channel === 'report:save');
+      expect(JSON.parse(failure?.response ?? '{}')).toEqual({ ok: false, error: { code: 'save-failed', message: expect.any(String) } });
+      await page.getByRole('button', { name: 'In English' }).click();
+      await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+      await page.getByRole('button', { name: 'Save as HTML' }).click();
+      await expect.poll(() => page.getByTestId('report-status').textContent()).toBe('The file could not be saved. Choose another folder.');
+    } finally {
+      await scenario.close();
+    }
+  });
+
   it('switches language: the document, the UI and the service’s findings all change', async () => {
     const scenario = await openScenario(env, { demoCard: 'auth-pin-blocked' });
     try {

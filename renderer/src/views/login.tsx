@@ -1,7 +1,7 @@
 /** Logga in: the four steps of the staff login, live from the login guide, and the login page button. */
 import { useState } from 'preact/hooks';
 import type { ViewProps } from '../app.js';
-import { errorMessage } from '../api.js';
+import { failureText } from '../api.js';
 import { formatDate, type MessageKey } from '../i18n.js';
 import type { LoginStepStatus } from '../types.js';
 
@@ -14,7 +14,7 @@ export function LoginView({ state, api, t }: ViewProps) {
   const open = () => {
     api.openLoginPage().then(
       () => setNotice({ ok: true, text: t('loginPageOpened') }),
-      (error: unknown) => setNotice({ ok: false, text: t('errorPrefix', { message: errorMessage(error) }) }),
+      (error: unknown) => setNotice({ ok: false, text: failureText(error, t) }),
     );
   };
   return (

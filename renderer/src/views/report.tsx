@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ViewProps } from '../app.js';
-import { errorMessage } from '../api.js';
+import { failureText } from '../api.js';
 import { copyText, selectPreview } from '../clipboard.js';
 import { CardReport } from '../card-report.js';
 
@@ -47,7 +47,7 @@ export function ReportView(props: ViewProps) {
       setNotice(copied ? { ok: true, text: t('copied') } : { ok: false, text: t('copyFailed') });
       if (!copied) selectPreview(preview.current);
     } catch (error) {
-      setNotice({ ok: false, text: t('errorPrefix', { message: errorMessage(error) }) });
+      setNotice({ ok: false, text: failureText(error, t) });
     }
   };
 
@@ -58,7 +58,7 @@ export function ReportView(props: ViewProps) {
       const saved = await api.saveReport({ format, redact });
       setNotice(saved ? { ok: true, text: t('saved', { path: saved.path }) } : { ok: true, text: t('saveCancelled') });
     } catch (error) {
-      setNotice({ ok: false, text: t('errorPrefix', { message: errorMessage(error) }) });
+      setNotice({ ok: false, text: failureText(error, t) });
     } finally {
       setBusy(false);
     }

@@ -52,14 +52,22 @@ export function realService(options: KortkollServiceOptions): KortkollService {
 
 export async function openScenario(
   env: E2eEnvironment,
-  options: { demoCard?: string | null; lang?: Lang; service?: KortkollService; clipboard?: boolean; viewport?: { width: number; height: number } },
+  options: {
+    demoCard?: string | null;
+    lang?: Lang;
+    service?: KortkollService;
+    clipboard?: boolean;
+    viewport?: { width: number; height: number };
+    /** Where "Spara" writes (default: the environment's folder); a path that cannot be a folder makes saving fail. */
+    saveDir?: string;
+  },
 ): Promise<Scenario> {
   const service = options.service ?? realService({ demoCard: options.demoCard ?? null, ...(options.lang ? { lang: options.lang } : {}) });
   await service.start();
   const app = await openAppPage(env.browser, {
     service,
     origin: env.server.origin,
-    saveDir: env.saveDir,
+    saveDir: options.saveDir ?? env.saveDir,
     ...(options.clipboard ? { clipboard: true } : {}),
     ...(options.viewport ? { viewport: options.viewport } : {}),
   });
