@@ -185,6 +185,8 @@ export const TARGETS = Object.freeze({
   fullReadMs: 1000,
   rendererGzipKb: 150,
   verdictPaintMs: 300,
+  /** Issue 15: `kortkoll --help` to its first output, the CLI's cold start. */
+  helpColdStartMs: 120,
 });
 
 export interface TargetResult {
@@ -260,6 +262,19 @@ export function judgeRendererTargets(renderer: RendererFigures): TargetResult[] 
       detail: ms(renderer.verdictPaintMs),
     },
   ];
+}
+
+/** The CLI's cold start, judged on the median time to the first output of `kortkoll --help`. */
+export function judgeColdStartTarget(helpFirstOutputRuns: readonly number[]): TargetResult {
+  if (helpFirstOutputRuns.length === 0)
+    return { name: `kortkoll --help cold start ≤ ${TARGETS.helpColdStartMs} ms`, pass: false, detail: 'no output measured' };
+  const sorted = [...helpFirstOutputRuns].sort((a, b) => a - b);
+  const middle = sorted[Math.floor(sorted.length / 2)] as number;
+  return {
+    name: `kortkoll --help cold start ≤ ${TARGETS.helpColdStartMs} ms (to first output, median of ${sorted.length})`,
+    pass: middle <= TARGETS.helpColdStartMs,
+    detail: ms(middle),
+  };
 }
 
 export function targetLine(result: TargetResult): string {

@@ -29,6 +29,7 @@ import {
   comparisonRows,
   describeCommand,
   judgeCardTargets,
+  judgeColdStartTarget,
   judgeRendererTargets,
   markdownTable,
   median,
@@ -562,6 +563,7 @@ async function main(): Promise<number> {
   targets.push(...judgeHostileTargets(hostile));
   if (phase.ok && 'cards' in phase) targets.push(...judgeCardTargets(phase.cards));
   if (renderer.kind === 'measured') targets.push(...judgeRendererTargets(renderer.figures));
+  if (cliReady) targets.push(judgeColdStartTarget(coldStarts.find((c) => c.label === 'help')?.firstOutputRuns ?? []));
   const report: Report = {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     machine: machineNote(phase),

@@ -9,6 +9,7 @@ import {
   countPkcs15ToolObjects,
   describeCommand,
   judgeCardTargets,
+  judgeColdStartTarget,
   judgeRendererTargets,
   loopbackHasQuickack,
   markdownTable,
@@ -193,6 +194,13 @@ describe('judgeCardTargets', () => {
   it('judges the renderer figures of issue 5', () => {
     expect(judgeRendererTargets({ jsGzipBytes: 150 * 1024, verdictPaintMs: 300 }).map((r) => r.pass)).toEqual([true, true]);
     expect(judgeRendererTargets({ jsGzipBytes: 150 * 1024 + 1, verdictPaintMs: 301 }).map((r) => r.pass)).toEqual([false, false]);
+  });
+
+  it('judges the cold start on the median of the --help runs, and fails when nothing was measured', () => {
+    expect(judgeColdStartTarget([300, 100, 120]).pass).toBe(true);
+    expect(judgeColdStartTarget([121, 60, 500]).pass).toBe(false);
+    expect(judgeColdStartTarget([121, 60, 500]).detail).toBe('121 ms');
+    expect(judgeColdStartTarget([]).pass).toBe(false);
   });
 });
 
