@@ -65,10 +65,16 @@ const descriptions = defineMessages<DemoCardName>(
   },
 );
 
-export function demoCards(lang: Lang = 'en'): DemoCardInfo[] {
-  return virtualCardNames
-    .filter((name): name is DemoCardName => !testOnlyCards.includes(name))
-    .map((name) => ({ name, description: descriptions.t(name, lang) }));
+const demoCardNames: readonly DemoCardName[] = virtualCardNames.filter((name): name is DemoCardName => !testOnlyCards.includes(name));
+
+/** The demo cards with what each shows, in the language of the person choosing one. */
+export function demoCards(lang: Lang): DemoCardInfo[] {
+  return demoCardNames.map((name) => ({ name, description: descriptions.t(name, lang) }));
+}
+
+/** The demo cards' names, for the CLI's help and its "unknown demo card" message. */
+export function demoCardNameList(): string {
+  return demoCardNames.join(', ');
 }
 
 export interface DemoCardSession {

@@ -8,7 +8,7 @@ import { toHex } from '../../native/bytes.js';
 import { readCard } from '../card/read-card.js';
 import { spacedHex } from '../card/atr.js';
 import { cardReadResultToJson, type CardReadResult } from '../card/card-read-result.js';
-import { openDemoCard, UnknownDemoCardError, demoCards } from '../demo-cards.js';
+import { openDemoCard, UnknownDemoCardError, demoCardNameList } from '../demo-cards.js';
 import { certificateRoleLabel, describeReadFailure, pinRoleLabel } from '../card/read-result-messages.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
@@ -123,12 +123,6 @@ function readerProblemText(problem: ReaderProblem, lang: Lang): string {
   if (problem.kind === 'no-readers') return m.t('noReaders', lang);
   if (problem.kind === 'no-such-reader') return m.t('noSuchReader', lang, { reader: problem.reader });
   return m.t('noCard', lang, { reader: problem.reader });
-}
-
-function demoNames(): string {
-  return demoCards()
-    .map((c) => c.name)
-    .join(', ');
 }
 
 /** The options of readers and watch. */
@@ -261,7 +255,7 @@ async function printRead(result: CardReadResult, io: CliIo): Promise<void> {
 export const readCommand: CliCommand = {
   name: 'read',
   summary: { sv: m.t('readSummary', 'sv'), en: m.t('readSummary', 'en') },
-  help: (lang) => m.t('readHelp', lang, { cards: demoNames() }),
+  help: (lang) => m.t('readHelp', lang, { cards: demoCardNameList() }),
   run: withUsageErrors(async (args, io) => {
     const { values } = parseCommandArgs(args, { command: 'read', options: readOptions }, io.lang);
     const json = values.json === true;
@@ -278,7 +272,7 @@ export const readCommand: CliCommand = {
         session = await openDemoCard(demo);
       } catch (e) {
         if (e instanceof UnknownDemoCardError) {
-          io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoNames() }) + '\n');
+          io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoCardNameList() }) + '\n');
           return ExitCode.usage;
         }
         throw e;

@@ -9,7 +9,7 @@ import { renderReport } from '../diagnostics/render.js';
 import { redactReport } from '../diagnostics/redact.js';
 import { createKortkollService, type KortkollServiceOptions } from '../service.js';
 import type { KortkollService } from '../service-types.js';
-import { demoCards, isDemoCardName, UnknownDemoCardError } from '../demo-cards.js';
+import { demoCardNameList, isDemoCardName, UnknownDemoCardError } from '../demo-cards.js';
 import { anchorsFromFile } from '../pki/anchors.js';
 import { CertificateParseError } from '../pki/errors.js';
 import { describeInputFileError, InputFileError, readBoundedFile } from './bounded-file.js';
@@ -63,12 +63,6 @@ const m = defineMessages(
   },
 );
 
-function demoNames(): string {
-  return demoCards()
-    .map((c) => c.name)
-    .join(', ');
-}
-
 /** The service as the CLI runs it: real readers through PC/SC (loaded only when needed), system probes. */
 async function cliService(
   io: CliIo,
@@ -121,7 +115,7 @@ const guideOptions = { demo: { type: 'string' }, once: { type: 'boolean' } } as 
 export const diagCommand: CliCommand = {
   name: 'diag',
   summary: { sv: m.t('diagSummary', 'sv'), en: m.t('diagSummary', 'en') },
-  help: (lang) => m.t('diagHelp', lang, { cards: demoNames() }),
+  help: (lang) => m.t('diagHelp', lang, { cards: demoCardNameList() }),
   run: withUsageErrors(async (args, io) => {
     const { values } = parseCommandArgs(args, { command: 'diag', options: diagOptions }, io.lang);
     if ([values.text, values.json, values.html !== undefined].filter((given) => given === true).length > 1) throw new UsageError(m.t('oneFormat', io.lang));
@@ -129,7 +123,7 @@ export const diagCommand: CliCommand = {
     // file (bounded read, and it must hold a certificate) and the report's path.
     const demo = values.demo;
     if (demo !== undefined && !isDemoCardName(demo)) {
-      io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoNames() }) + '\n');
+      io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoCardNameList() }) + '\n');
       return ExitCode.usage;
     }
     let anchors: KortkollServiceOptions['anchorsFile'];
@@ -166,7 +160,7 @@ export const diagCommand: CliCommand = {
       await service.start();
     } catch (e) {
       if (e instanceof UnknownDemoCardError) {
-        io.stderr(m.t('unknownDemo', io.lang, { name: values.demo ?? '', cards: demoNames() }) + '\n');
+        io.stderr(m.t('unknownDemo', io.lang, { name: values.demo ?? '', cards: demoCardNameList() }) + '\n');
         return ExitCode.usage;
       }
       throw e;
@@ -220,7 +214,7 @@ export const guideCommand: CliCommand = {
     const { values } = parseCommandArgs(args, { command: 'guide', options: guideOptions }, io.lang);
     const demo = values.demo;
     if (demo !== undefined && !isDemoCardName(demo)) {
-      io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoNames() }) + '\n');
+      io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoCardNameList() }) + '\n');
       return ExitCode.usage;
     }
     const service = await cliService(io, { demo });

@@ -23,7 +23,7 @@ import {
 import type { PinSecret } from '../card/pin/pin-secret.js';
 import { describeTransportError, isTransportErrorCode, statusWordMeaning } from '../card/read-result-messages.js';
 import type { PolicyWarning } from '../card/pin/pin-policy.js';
-import { demoCards, openDemoCard, UnknownDemoCardError } from '../demo-cards.js';
+import { demoCardNameList, openDemoCard, UnknownDemoCardError } from '../demo-cards.js';
 import { defineMessages, plural, type Lang } from '../i18n/index.js';
 import { parseCommandArgs, UsageError, withUsageErrors } from './args.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
@@ -261,12 +261,6 @@ const m = defineMessages(
 );
 
 type Key = Parameters<typeof m.t>[0];
-
-function demoNames(): string {
-  return demoCards()
-    .map((c) => c.name)
-    .join(', ');
-}
 
 const pinNames: Record<string, OperatedPin> = {
   legitimering: 'authentication',
@@ -565,7 +559,7 @@ const pinOptions = {
 export const pinCommand: CliCommand = {
   name: 'pin',
   summary: { sv: m.t('summary', 'sv'), en: m.t('summary', 'en') },
-  help: (lang) => m.t('help', lang, { cards: demoNames() }),
+  help: (lang) => m.t('help', lang, { cards: demoCardNameList() }),
   run: withUsageErrors(async (args, io) => {
     const p = printer(io);
     // quiet: a PIN typed on the command line by mistake is not printed back in a usage error.
@@ -590,7 +584,7 @@ export const pinCommand: CliCommand = {
         session = await openDemoCard(demo);
       } catch (e) {
         if (e instanceof UnknownDemoCardError) {
-          p.err('unknownDemo', { name: demo, cards: demoNames() });
+          p.err('unknownDemo', { name: demo, cards: demoCardNameList() });
           return PinExitCode.usage;
         }
         throw e;

@@ -6,7 +6,7 @@
  */
 import { isTransportError } from '../../native/transport.js';
 import { probeCardForReport, renderCardProbeReportJson, renderCardProbeReportText, type CardProbeReport } from '../card/card-probe-report.js';
-import { demoCards, openDemoCard, UnknownDemoCardError } from '../demo-cards.js';
+import { demoCardNameList, openDemoCard, UnknownDemoCardError } from '../demo-cards.js';
 import { defineMessages } from '../i18n/index.js';
 import { parseCommandArgs, withUsageErrors } from './args.js';
 import { ExitCode, type CliCommand } from './command.js';
@@ -39,18 +39,12 @@ const m = defineMessages(
   },
 );
 
-function demoNames(): string {
-  return demoCards()
-    .map((c) => c.name)
-    .join(', ');
-}
-
 const probeOptions = { reader: { type: 'string' }, demo: { type: 'string' }, json: { type: 'boolean' } } as const;
 
 export const probeCommand: CliCommand = {
   name: 'probe',
   summary: { sv: m.t('summary', 'sv'), en: m.t('summary', 'en') },
-  help: (lang) => m.t('help', lang, { cards: demoNames() }),
+  help: (lang) => m.t('help', lang, { cards: demoCardNameList() }),
   run: withUsageErrors(async (args, io) => {
     const { values } = parseCommandArgs(args, { command: 'probe', options: probeOptions }, io.lang);
     const json = values.json === true;
@@ -63,7 +57,7 @@ export const probeCommand: CliCommand = {
           session = await openDemoCard(demo);
         } catch (e) {
           if (e instanceof UnknownDemoCardError) {
-            io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoNames() }) + '\n');
+            io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoCardNameList() }) + '\n');
             return ExitCode.usage;
           }
           throw e;

@@ -74,27 +74,30 @@ function counterAfter(outcome: PinOperationOutcome, t: Translate): string {
     : t('pinCounterAfterNoMax', { left: counter.triesLeft });
 }
 
-function refusalReason(reason: Extract<PinOperationOutcome, { kind: 'refused' }>['reason'], t: Translate): string {
-  switch (reason) {
-    case 'not-confirmed':
-      return t('pinRefusedNotConfirmed');
-    case 'pin-not-six-digits':
-    case 'puk-not-eight-digits':
-    case 'new-equals-old':
-    case 'confirmation-differs':
-    case 'outside-card-limits':
-      return t('pinRefusedPolicy');
-    case 'pin-blocked':
-      return t('pinRefusedBlocked');
-    case 'puk-blocked':
-      return t('pinRefusedPukBlocked');
-    case 'unblock-not-offered':
-      return t('pinRefusedUnblockNotOffered');
-    case 'reader-busy':
-      return t('pinRefusedBusy');
-    default:
-      return t('pinRefusedOther', { reason });
-  }
+type PinRefusal = Extract<PinOperationOutcome, { kind: 'refused' }>['reason'];
+
+/** The words for each refusal: a new refusal without words is a type error here, not a raw code on screen. */
+const refusalWords: Record<PinRefusal, MessageKey> = {
+  'not-confirmed': 'pinRefusedNotConfirmed',
+  'pin-not-six-digits': 'pinRefusedPolicy',
+  'puk-not-eight-digits': 'pinRefusedPolicy',
+  'new-equals-old': 'pinRefusedPolicy',
+  'confirmation-differs': 'pinRefusedPolicy',
+  'outside-card-limits': 'pinRefusedPolicy',
+  'pin-blocked': 'pinRefusedBlocked',
+  'puk-blocked': 'pinRefusedPukBlocked',
+  'unblock-not-offered': 'pinRefusedUnblockNotOffered',
+  'reader-busy': 'pinRefusedBusy',
+  'structure-unknown': 'pinRefusedStructureUnknown',
+  'card-type-unknown': 'pinRefusedCardTypeUnknown',
+  'no-such-pin': 'pinRefusedNoSuchPin',
+  'counter-unknown': 'pinRefusedCounterUnknown',
+  'no-puk': 'pinRefusedNoPuk',
+  'encoding-not-supported': 'pinRefusedEncodingNotSupported',
+};
+
+function refusalReason(reason: PinRefusal, t: Translate): string {
+  return t(refusalWords[reason]);
 }
 
 /**
