@@ -3,9 +3,9 @@
  * person can see what Kortkoll shows without a reader. `real-test-chain` reads files from the
  * developers' shared folder and is for tests only.
  */
-import type { CardConnection, ReaderMonitor } from '../native/transport.js';
+import type { ReaderMonitor } from '../native/transport.js';
 import { isVirtualCardName, virtualCardNames, type VirtualCardName } from '../native/simulator/card-names.js';
-import { InProcessTransport, DEFAULT_IN_PROCESS_READER_NAME } from '../native/simulator/in-process-transport.js';
+import { DEFAULT_IN_PROCESS_READER_NAME } from '../native/simulator/in-process-transport.js';
 import type { ApduEngine } from '../native/simulator/apdu-engine.js';
 import type { VirtualCardEndpoint } from '../native/simulator/endpoint.js';
 import { VirtualReaderMonitor } from '../native/simulator/virtual-reader-monitor.js';
@@ -77,14 +77,6 @@ export function demoCardNameList(): string {
   return demoCardNames.join(', ');
 }
 
-export interface DemoCardSession {
-  readonly name: string;
-  readonly readerName: string;
-  readonly atr: Uint8Array;
-  /** A fresh connection to the card, as if it had just been inserted. */
-  connect(): CardConnection;
-}
-
 export class UnknownDemoCardError extends Error {
   readonly code = 'unknown-demo-card';
   constructor(name: string) {
@@ -132,18 +124,20 @@ export function createDemoReader(): DemoReader {
   };
 }
 
-/** A demo card on its own, for the CLI commands that talk to one card (read, probe, pin). */
-export async function openDemoCard(name: string): Promise<DemoCardSession> {
-  const { engine } = await loadDemoCard(name);
-  return {
-    name,
-    readerName: demoReaderName,
-    atr: engine.atr,
-    connect: () => new InProcessTransport(engine),
-  };
+/**
+ * The demo reader, started, with the named card in it: what the CLI's card commands (read, probe,
+ * pin) open for `--demo` instead of the PC/SC monitor, so that a demo card goes the same way to the
+ * card as a real one (reader choice, connect, release). Rejects with UnknownDemoCardError first.
+ */
+export async function openDemoReaderMonitor(name: string): Promise<ReaderMonitor> {
+  const card = await loadDemoCard(name);
+  const reader = createDemoReader();
+  reader.monitor.start();
+  reader.insert(card);
+  return reader.monitor;
 }
 
-/** Whether `name` is a card `openDemoCard` knows: commands check `--demo` before they start anything. */
+/** Whether `name` is a card `loadDemoCard` knows: commands check `--demo` before they start anything. */
 export function isDemoCardName(name: string): boolean {
   return isVirtualCardName(name);
 }

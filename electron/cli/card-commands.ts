@@ -8,7 +8,7 @@ import { toHex } from '../../native/bytes.js';
 import { readCard } from '../card/read-card.js';
 import { spacedHex } from '../card/atr.js';
 import { cardReadResultToJson, type CardReadResult } from '../card/card-read-result.js';
-import { openDemoCard, UnknownDemoCardError, demoCardNameList } from '../demo-cards.js';
+import { demoCardNameList, isDemoCardName, openDemoReaderMonitor } from '../demo-cards.js';
 import { certificateRoleLabel, describeReadFailure, pinRoleLabel } from '../card/read-result-messages.js';
 import { defineMessages, type Lang } from '../i18n/index.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
@@ -264,22 +264,16 @@ export const readCommand: CliCommand = {
       : (event: { stage: string; elapsedMs: number }) => {
           if (event.stage === 'auth-ready') io.stderr(m.t('authReady', io.lang, { ms: Math.round(event.elapsedMs) }) + '\n');
         };
-    let result: CardReadResult;
     const demo = values.demo;
-    if (demo !== undefined) {
-      let session;
-      try {
-        session = await openDemoCard(demo);
-      } catch (e) {
-        if (e instanceof UnknownDemoCardError) {
-          io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoCardNameList() }) + '\n');
-          return ExitCode.usage;
-        }
-        throw e;
-      }
-      result = await readCard(session.connect(), { ...(onProgress && { onProgress }) });
-    } else {
-      const read = await withChosenReader(values.reader, async (monitor, reader) => {
+    if (demo !== undefined && !isDemoCardName(demo)) {
+      io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoCardNameList() }) + '\n');
+      return ExitCode.usage;
+    }
+    // A demo card is in the demo reader: the same way to the card as a real one.
+    const openMonitor = demo === undefined ? openReaderMonitor : () => openDemoReaderMonitor(demo);
+    const read = await withChosenReader(
+      values.reader,
+      async (monitor, reader) => {
         if (!json) io.stderr(m.t('reading', io.lang, { reader }) + '\n');
         const connection = await monitor.connect(reader);
         // On Ctrl-C the card is released before the monitor closes.
@@ -290,13 +284,14 @@ export const readCommand: CliCommand = {
           dropConnectionCleanup();
           await connection.disconnect().catch(() => undefined);
         }
-      });
-      if (read instanceof ReaderProblem) {
-        io.stderr(readerProblemText(read, io.lang) + '\n');
-        return ExitCode.unavailable;
-      }
-      result = read;
+      },
+      openMonitor,
+    );
+    if (read instanceof ReaderProblem) {
+      io.stderr(readerProblemText(read, io.lang) + '\n');
+      return ExitCode.unavailable;
     }
+    const result: CardReadResult = read;
     const redact = values.redact === true;
     const redaction = redact ? await import('../diagnostics/redact.js') : undefined;
     if (json) io.stdout(JSON.stringify(redaction ? redaction.redactCardRead(result) : cardReadResultToJson(result), null, 2) + '\n');

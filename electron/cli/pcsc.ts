@@ -84,12 +84,17 @@ export class ReaderProblem {
 }
 
 /**
- * Opens the reader monitor, picks the reader (`--reader N|NAME`, else the first with a card) and
+ * Opens the reader monitor (PC/SC, or the demo reader), picks the reader (`--reader N|NAME`, else the first with a card) and
  * runs `use` while a card is in it; the monitor is closed afterwards and on Ctrl-C/SIGTERM.
  * Connecting, and releasing the card, are the command's own (a PIN operation resets it).
  */
-export async function withChosenReader<T>(wanted: string | undefined, use: (monitor: ReaderMonitor, reader: string) => Promise<T>): Promise<T | ReaderProblem> {
-  const monitor: ReaderMonitor = await openReaderMonitor();
+export async function withChosenReader<T>(
+  wanted: string | undefined,
+  use: (monitor: ReaderMonitor, reader: string) => Promise<T>,
+  /** The real readers by default; `--demo` passes the demo reader's monitor (demo-cards.ts). */
+  openMonitor: () => Promise<ReaderMonitor> = openReaderMonitor,
+): Promise<T | ReaderProblem> {
+  const monitor: ReaderMonitor = await openMonitor();
   const dropMonitorCleanup = onInterrupt(() => monitor.close());
   try {
     if (!monitor.serviceAvailable) return new ReaderProblem('service-down');

@@ -23,12 +23,12 @@ import {
 import type { PinSecret } from '../card/pin/pin-secret.js';
 import { describeTransportError, isTransportErrorCode, statusWordMeaning } from '../card/read-result-messages.js';
 import type { PolicyWarning } from '../card/pin/pin-policy.js';
-import { demoCardNameList, openDemoCard, UnknownDemoCardError } from '../demo-cards.js';
+import { demoCardNameList, isDemoCardName, openDemoReaderMonitor } from '../demo-cards.js';
 import { defineMessages, plural, type Lang } from '../i18n/index.js';
 import { parseCommandArgs, UsageError, withUsageErrors } from './args.js';
 import { ExitCode, type CliCommand, type CliIo } from './command.js';
 import { onInterrupt } from './interrupt.js';
-import { ReaderProblem, withChosenReader } from './pcsc.js';
+import { openReaderMonitor, ReaderProblem, withChosenReader } from './pcsc.js';
 import { ByteSource, InputAborted, readAnswerFromTerminal, readSecretFromTerminal, readSecretLine } from './secret-input.js';
 
 /** Exit codes of `kortkoll pin` (documented in its --help and the README). */
@@ -578,42 +578,34 @@ export const pinCommand: CliCommand = {
     const options: Options = { kind, pin, stdin, yesLastTry };
 
     const demo = values.demo;
-    if (demo !== undefined) {
-      let session;
-      try {
-        session = await openDemoCard(demo);
-      } catch (e) {
-        if (e instanceof UnknownDemoCardError) {
-          p.err('unknownDemo', { name: demo, cards: demoCardNameList() });
-          return PinExitCode.usage;
-        }
-        throw e;
-      }
-      const connection = session.connect();
-      try {
-        return await operateOn(connection, options, io, p);
-      } finally {
-        await release(connection);
-      }
+    if (demo !== undefined && !isDemoCardName(demo)) {
+      p.err('unknownDemo', { name: demo, cards: demoCardNameList() });
+      return PinExitCode.usage;
     }
+    // A demo card is in the demo reader: the same way to the card, and the same safety steps, as a real one.
+    const openMonitor = demo === undefined ? openReaderMonitor : () => openDemoReaderMonitor(demo);
 
-    const done = await withChosenReader(values.reader, async (monitor, reader) => {
-      let connection: CardConnection;
-      try {
-        connection = await monitor.connect(reader);
-      } catch (e) {
-        if (isTransportError(e)) return printTransport(p, e.code);
-        throw e;
-      }
-      // On Ctrl-C or SIGTERM the card is released (reset, when a PIN command may have gone out).
-      const dropConnectionCleanup = onInterrupt(() => release(connection, true));
-      try {
-        return await operateOn(connection, options, io, p);
-      } finally {
-        dropConnectionCleanup();
-        await release(connection);
-      }
-    });
+    const done = await withChosenReader(
+      values.reader,
+      async (monitor, reader) => {
+        let connection: CardConnection;
+        try {
+          connection = await monitor.connect(reader);
+        } catch (e) {
+          if (isTransportError(e)) return printTransport(p, e.code);
+          throw e;
+        }
+        // On Ctrl-C or SIGTERM the card is released (reset, when a PIN command may have gone out).
+        const dropConnectionCleanup = onInterrupt(() => release(connection, true));
+        try {
+          return await operateOn(connection, options, io, p);
+        } finally {
+          dropConnectionCleanup();
+          await release(connection);
+        }
+      },
+      openMonitor,
+    );
     if (!(done instanceof ReaderProblem)) return done;
     if (done.kind === 'service-down') p.err('serviceDown');
     else if (done.kind === 'no-card') p.err('noCard', { reader: done.reader });

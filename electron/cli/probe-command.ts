@@ -6,12 +6,12 @@
  */
 import { isTransportError } from '../../native/transport.js';
 import { probeCardForReport, renderCardProbeReportJson, renderCardProbeReportText, type CardProbeReport } from '../card/card-probe-report.js';
-import { demoCardNameList, openDemoCard, UnknownDemoCardError } from '../demo-cards.js';
+import { demoCardNameList, isDemoCardName, openDemoReaderMonitor } from '../demo-cards.js';
 import { defineMessages } from '../i18n/index.js';
 import { parseCommandArgs, withUsageErrors } from './args.js';
 import { ExitCode, type CliCommand } from './command.js';
 import { onInterrupt } from './interrupt.js';
-import { ReaderProblem, withChosenReader } from './pcsc.js';
+import { openReaderMonitor, ReaderProblem, withChosenReader } from './pcsc.js';
 
 const m = defineMessages(
   'cli-probe',
@@ -49,22 +49,17 @@ export const probeCommand: CliCommand = {
     const { values } = parseCommandArgs(args, { command: 'probe', options: probeOptions }, io.lang);
     const json = values.json === true;
     const demo = values.demo;
+    if (demo !== undefined && !isDemoCardName(demo)) {
+      io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoCardNameList() }) + '\n');
+      return ExitCode.usage;
+    }
     let report: CardProbeReport;
     try {
-      if (demo !== undefined) {
-        let session;
-        try {
-          session = await openDemoCard(demo);
-        } catch (e) {
-          if (e instanceof UnknownDemoCardError) {
-            io.stderr(m.t('unknownDemo', io.lang, { name: demo, cards: demoCardNameList() }) + '\n');
-            return ExitCode.usage;
-          }
-          throw e;
-        }
-        report = await probeCardForReport(session.connect());
-      } else {
-        const probed = await withChosenReader(values.reader, async (monitor, reader) => {
+      // A demo card is in the demo reader: the same way to the card as a real one.
+      const openMonitor = demo === undefined ? openReaderMonitor : () => openDemoReaderMonitor(demo);
+      const probed = await withChosenReader(
+        values.reader,
+        async (monitor, reader) => {
           if (!json) io.stderr(m.t('probing', io.lang, { reader }) + '\n');
           const connection = await monitor.connect(reader);
           const dropConnectionCleanup = onInterrupt(() => connection.disconnect().catch(() => undefined));
@@ -74,21 +69,22 @@ export const probeCommand: CliCommand = {
             dropConnectionCleanup();
             await connection.disconnect().catch(() => undefined);
           }
-        });
-        if (probed instanceof ReaderProblem) {
-          const text =
-            probed.kind === 'service-down'
-              ? m.t('serviceDown', io.lang)
-              : probed.kind === 'no-readers'
-                ? m.t('noReaders', io.lang)
-                : probed.kind === 'no-such-reader'
-                  ? m.t('noSuchReader', io.lang, { reader: probed.reader })
-                  : m.t('noCard', io.lang, { reader: probed.reader });
-          io.stderr(text + '\n');
-          return ExitCode.unavailable;
-        }
-        report = probed;
+        },
+        openMonitor,
+      );
+      if (probed instanceof ReaderProblem) {
+        const text =
+          probed.kind === 'service-down'
+            ? m.t('serviceDown', io.lang)
+            : probed.kind === 'no-readers'
+              ? m.t('noReaders', io.lang)
+              : probed.kind === 'no-such-reader'
+                ? m.t('noSuchReader', io.lang, { reader: probed.reader })
+                : m.t('noCard', io.lang, { reader: probed.reader });
+        io.stderr(text + '\n');
+        return ExitCode.unavailable;
       }
+      report = probed;
     } catch (e) {
       // The card left, the reader went away, another program holds it exclusively: the environment stopped us.
       if (isTransportError(e)) {

@@ -37,6 +37,16 @@ describe('kortkoll (CLI)', () => {
     expect(result.structure).toBe('pkcs15');
   });
 
+  it('read --demo goes through the demo reader like a real one: it is named, and --reader picks it or says it is not there', async () => {
+    const byName = await runKortkoll(['read', '--demo', 'siths-eid-2024', '--reader', 'Kortkoll Virtual Reader 00 00']);
+    expect(byName.code).toBe(0);
+    expect(byName.stderr).toContain('Kortkoll Virtual Reader 00 00');
+    expect((await runKortkoll(['read', '--demo', 'siths-eid-2024', '--reader', '0', '--json'])).code).toBe(0);
+    const missing = await runKortkoll(['read', '--demo', 'siths-eid-2024', '--reader', '3']);
+    expect(missing.code).toBe(69);
+    expect(missing.stdout).toBe('');
+  });
+
   it('read --demo prints a readable summary in Swedish and English', async () => {
     const sv = await runKortkoll(['read', '--demo', 'auth-pin-blocked']);
     expect(sv.code).toBe(0);
