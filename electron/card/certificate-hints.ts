@@ -3,25 +3,15 @@
  * authentication certificate from the signature one on cards without a private-key directory.
  * Full X.509 handling belongs to electron/pki.
  */
+import { keyUsageBitNames, type KeyUsageName } from '../pki/oids.js';
 import { bytesEqual } from '../../native/bytes.js';
 import { Pkcs15ParseError } from './errors.js';
 import { decodeDer, isContext, isUniversal, readBitFlags, Universal } from './pkcs15/der.js';
 
 const keyUsageOid = Uint8Array.of(0x55, 0x1d, 0x0f); // 2.5.29.15
 
-export type CertificateKeyUsage =
-  'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'dataEncipherment' | 'keyAgreement' | 'keyCertSign' | 'cRLSign' | 'encipherOnly' | 'decipherOnly';
-const keyUsageNames: readonly CertificateKeyUsage[] = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly',
-];
+// RFC 5280's bit order, once: pki/oids.ts has no imports, so the card read path loads no X.509 code for it.
+export type CertificateKeyUsage = KeyUsageName;
 
 /** keyUsage bits of a DER certificate; null when it has none or cannot be read. */
 export function certificateKeyUsage(der: Uint8Array): CertificateKeyUsage[] | null {
@@ -38,7 +28,7 @@ export function certificateKeyUsage(der: Uint8Array): CertificateKeyUsage[] | nu
       const value = extension.children[extension.children.length - 1];
       if (!value || !isUniversal(value, Universal.octetString)) return null;
       const bits = readBitFlags(decodeDer(value.content), 'keyUsage');
-      return bits.map((bit) => keyUsageNames[bit]).filter((name) => name !== undefined);
+      return bits.map((bit) => keyUsageBitNames[bit]).filter((name) => name !== undefined);
     }
     return null;
   } catch (error) {

@@ -369,7 +369,8 @@ interface NetIdVariant {
   corruptCdf?: boolean;
 }
 
-function netIdPins(authTries: number, pukTries: number): PinPlan[] {
+/** The Net iD card's three PINs (also the custom cards' in custom-card.ts). */
+export function netIdPins(authTries: number, pukTries: number): PinPlan[] {
   const p = VIRTUAL_CARD_PINS.netid;
   return [
     {

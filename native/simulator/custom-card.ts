@@ -8,7 +8,7 @@
  */
 import type { VirtualCardSpec } from './card-model.js';
 import { defaultCardBehaviour } from './card-model.js';
-import { ATRS, VIRTUAL_CARD_PINS, buildPkcs15Card } from './cards.js';
+import { ATRS, buildPkcs15Card, netIdPins } from './cards.js';
 
 export interface CustomCardCertificate {
   der: Uint8Array;
@@ -34,28 +34,7 @@ function bcd(digits: string): Uint8Array {
 }
 
 export function buildCustomPkcs15Card(options: CustomCardOptions): VirtualCardSpec {
-  const p = VIRTUAL_CARD_PINS.netid;
-  const pins: Plan['pins'] = [
-    {
-      role: 'authentication',
-      reference: p.authentication.reference,
-      label: 'Legitimering',
-      value: p.authentication.value,
-      triesLeft: 3,
-      maxTries: 3,
-      authId: Uint8Array.of(0x01),
-    },
-    {
-      role: 'signature',
-      reference: p.signature.reference,
-      label: 'Underskrift',
-      value: p.signature.value,
-      triesLeft: 3,
-      maxTries: 3,
-      authId: Uint8Array.of(0x02),
-    },
-    { role: 'puk', reference: p.puk.reference, label: 'PUK', value: p.puk.value, triesLeft: 10, maxTries: 10, authId: Uint8Array.of(0x03) },
-  ];
+  const pins: Plan['pins'] = netIdPins(3, 10);
   let endEntities = 0;
   const certificates: Plan['certificates'] = options.certificates.map((cert, index) => {
     const id = Uint8Array.of(0x45, index + 1);
